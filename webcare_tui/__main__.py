@@ -1,0 +1,3 @@
+from webcare_tui.cli import main
+
+raise SystemExit(main())

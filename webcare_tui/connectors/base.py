@@ -1,0 +1,168 @@
+"""The connector interface. Its docstrings are the spec a new connector (X, Facebook) follows.
+
+A connector knows one platform account. The poller calls `fetch` on the connector's interval and
+stores what comes back before it stores the returned cursor, so a connector must be able to
+resume from any cursor it has returned. The outbox calls `send`. Neither touches SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+import httpx
+
+from webcare_tui.core.model import IncomingMessage
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorSettings:
+    """One `[[connectors]]` table of the config, validated.
+
+    `options` holds the type's own keys (`base_url`, `token_env`, `service`, `handle`, ...).
+    `channel` defaults to the type.
+    """
+
+    name: str
+    type: str
+    channel: str
+    poll_every: timedelta = timedelta(seconds=60)
+    enabled: bool = True
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one poll brought: messages oldest first, and the cursor to resume after them.
+
+    `cursor` is opaque to everyone but the connector; None keeps the previous one.
+    `warnings` are problems that lost nothing (a feed that parsed with complaints).
+    """
+
+    messages: list[IncomingMessage]
+    cursor: str | None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingReply:
+    """A reply the outbox asks a connector to send.
+
+    `in_reply_to` is the remote id of the customer message answered, `root` the thread's first
+    message; `reply_to_extra` is that message's stored `extra` (URIs, CIDs, visibility).
+    `idempotency_key` is the same on every retry of one outbox item.
+    """
+
+    text: str
+    in_reply_to: str
+    root: str
+    customer: str
+    idempotency_key: str
+    private: bool = False
+    reply_to_extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SentReply:
+    """The platform's own id (and link, where it has one) of a sent reply."""
+
+    remote_id: str
+    url: str | None = None
+    created_at: datetime | None = None
+
+
+class ConnectorError(Exception):
+    """A connector failed. `title` is a short line for a status bar."""
+
+    title = "connector error"
+
+    def __init__(self, message: str, *, retry_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
+
+
+class TransientError(ConnectorError):
+    """Timeouts, refused connections, 5xx: try again after a back-off."""
+
+    title = "temporarily unavailable"
+
+
+class RateLimited(ConnectorError):
+    """The platform asked us to wait; `retry_at` says until when, if it said."""
+
+    title = "rate limited"
+
+
+class AuthFailed(ConnectorError):
+    """Credentials missing or refused. Retrying will not help until someone fixes them."""
+
+    title = "authentication failed"
+
+
+class MalformedResponse(ConnectorError):
+    """The platform answered something we cannot read (broken or truncated JSON, wrong shape)."""
+
+    title = "malformed answer"
+
+
+class CannotSend(ConnectorError):
+    """This channel has no way to send (an RSS feed): the agent answers elsewhere."""
+
+    title = "cannot send on this channel"
+
+
+class Connector(ABC):
+    """One platform account, polled for mentions and used to send replies."""
+
+    type: ClassVar[str]
+    can_send: ClassVar[bool] = True
+    default_length_limit: ClassVar[int] = 500
+
+    def __init__(
+        self,
+        settings: ConnectorSettings,
+        *,
+        http: httpx.AsyncClient | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.environ = os.environ if environ is None else environ
+        self._http = http
+        self._owns_http = http is None
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
+        return self._http
+
+    @abstractmethod
+    async def fetch(self, cursor: str | None) -> FetchResult:
+        """Messages newer than `cursor` (all there is when None), oldest first.
+
+        Raises a `ConnectorError` subclass on failure; never returns half a page silently.
+        """
+
+    async def send(self, reply: OutgoingReply) -> SentReply:
+        """Post `reply` on the platform and return its remote id.
+
+        Must be safe to call again with the same `idempotency_key` after a timeout.
+        """
+        raise CannotSend(f"{self.settings.type} connector {self.name!r} cannot send replies")
+
+    async def length_limit(self) -> int:
+        """The most characters (as the platform counts them) one reply may have."""
+        return self.default_length_limit
+
+    async def aclose(self) -> None:
+        if self._owns_http and self._http is not None:
+            await self._http.aclose()
+            self._http = None
