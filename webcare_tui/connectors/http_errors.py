@@ -1,0 +1,179 @@
+"""One mapping from HTTP trouble to the connector error classes, shared by every connector.
+
+Why one place: the poller and the outbox decide what to do by error class alone (back off,
+wait until `retry_at`, stop and ask for credentials), so every platform must name the same
+failure the same way. Messages built here never contain a request's headers or body, and the
+connector passes its secrets so that anything a server echoes back is blanked out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from webcare_tui.connectors.base import (
+    AuthFailed,
+    ConnectorError,
+    MalformedResponse,
+    RateLimited,
+    TransientError,
+)
+
+__all__ = [
+    "RequestRejected",
+    "error_for_response",
+    "expect",
+    "parse_json",
+    "redact",
+    "request",
+    "retry_at_from_headers",
+]
+
+# Unix times below this are certainly not timestamps but a number of seconds to wait.
+_EPOCH_FLOOR = 1_000_000_000
+
+
+class RequestRejected(ConnectorError):
+    """The platform refused this request as such (4xx other than auth and rate limits).
+
+    Retrying the same request will not help: the text is too long, the post was deleted, ...
+    """
+
+    title = "rejected by the platform"
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every non-trivial secret replaced by `***`."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _parse_reset(value: str, now: datetime) -> datetime | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        pass
+    else:
+        if number >= _EPOCH_FLOOR:  # Bluesky's RateLimit-Reset: Unix seconds
+            return datetime.fromtimestamp(number, UTC)
+        return now + timedelta(seconds=max(0.0, number))  # Retry-After: seconds to wait
+    try:  # Mastodon's X-RateLimit-Reset: ISO 8601
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:  # Retry-After may also be an HTTP date
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def retry_at_from_headers(headers: httpx.Headers, now: datetime | None = None) -> datetime | None:
+    """When a rate-limited client may try again.
+
+    `Retry-After` wins (it answers exactly that question); otherwise the platform's own reset
+    header: Mastodon's `X-RateLimit-Reset` (ISO 8601) or the AT Protocol's `RateLimit-Reset`
+    (Unix seconds).
+    """
+    now = now or datetime.now(UTC)
+    for name in ("retry-after", "x-ratelimit-reset", "ratelimit-reset"):
+        value = headers.get(name)
+        if value is not None:
+            moment = _parse_reset(value, now)
+            if moment is not None:
+                return moment
+    return None
+
+
+def _error_text(response: httpx.Response) -> str:
+    """The platform's own short explanation, if the body has one."""
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    parts = [str(body[key]) for key in ("error", "message", "error_description") if body.get(key)]
+    return ": ".join(dict.fromkeys(parts))[:200]
+
+
+def error_for_response(
+    response: httpx.Response, platform: str, secrets: Iterable[str] = ()
+) -> ConnectorError | None:
+    """The error an unsuccessful answer stands for, or None for a 2xx/3xx answer."""
+    status = response.status_code
+    if status < 400:
+        return None
+    detail = _error_text(response)
+    where = f"{platform}: {response.request.method} {response.request.url.path}"
+    message = redact(f"{where} answered {status}" + (f" ({detail})" if detail else ""), secrets)
+    if status in (401, 403):
+        return AuthFailed(message)
+    if status == 429:
+        return RateLimited(message, retry_at=retry_at_from_headers(response.headers))
+    if status >= 500 or status == 408:
+        return TransientError(message, retry_at=retry_at_from_headers(response.headers))
+    return RequestRejected(message)
+
+
+async def request(
+    http: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    platform: str,
+    secrets: Iterable[str] = (),
+    check: bool = True,
+    **kwargs: Any,
+) -> httpx.Response:
+    """Send one request; network trouble becomes `TransientError`.
+
+    With `check` (the default) an error status raises its `ConnectorError` too; without it the
+    caller inspects the answer itself (Bluesky reads the body of a 400 to spot an expired
+    session). The original httpx exception is not chained: it holds the request, headers and
+    all, and a logged traceback must not show a bearer token.
+    """
+    secrets = tuple(secrets)
+    try:
+        response = await http.request(method, url, **kwargs)
+    except httpx.TimeoutException:
+        raise TransientError(f"{platform}: {httpx.URL(url).host} did not answer in time") from None
+    except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
+        raise TransientError(
+            f"{platform}: could not talk to {httpx.URL(url).host} ({type(exc).__name__})"
+        ) from None
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL):
+        raise ConnectorError(f"{platform}: {url!r} is not an http(s) address") from None
+    except httpx.HTTPError as exc:
+        raise TransientError(f"{platform}: request failed ({type(exc).__name__})") from None
+    if check:
+        error = error_for_response(response, platform, secrets)
+        if error is not None:
+            raise error
+    return response
+
+
+def parse_json(response: httpx.Response, platform: str) -> Any:
+    """The body as JSON; broken or truncated JSON is a `MalformedResponse`."""
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        where = f"{platform}: {response.request.method} {response.request.url.path}"
+        raise MalformedResponse(f"{where} answered something that is not JSON") from None
+
+
+def expect(condition: bool, platform: str, what: str) -> None:
+    """Raise `MalformedResponse` unless the answer has the shape we rely on."""
+    if not condition:
+        raise MalformedResponse(f"{platform}: unexpected answer ({what})")
