@@ -12,11 +12,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from webcare_tui.core.model import IncomingMessage
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,8 @@ class Connector(ABC):
     @property
     def http(self) -> httpx.AsyncClient:
         if self._http is None:
+            import httpx  # imported here so that CLI commands that never poll start fast
+
             self._http = httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0))
         return self._http
 

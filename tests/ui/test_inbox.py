@@ -1,0 +1,186 @@
+"""Headless flows through the inbox, as an agent on a shift would use it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.widgets import Static
+
+from webcare_tui.core.model import ThreadState
+from webcare_tui.store.store import FeedFilter
+from webcare_tui.ui.app import WebcareApp
+from webcare_tui.ui.screens.help import HelpScreen
+from webcare_tui.ui.screens.thread import ThreadScreen
+from webcare_tui.ui.widgets.inbox_header import InboxHeader
+from webcare_tui.ui.widgets.thread_feed import ThreadFeed
+from webcare_tui.ui.widgets.thread_view import ThreadView
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def shown_text(widget) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(strip.text for strip in widget.render_lines(widget.region.reset_offset))
+
+
+async def test_feed_fills_most_urgent_first(build_app: Callable[..., WebcareApp]) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        feed = app.screen.query_one(ThreadFeed)
+        assert feed.rows.total == app.store.feed_count() >= 25
+        rows = [feed.rows.get(i) for i in range(feed.rows.total)]
+        dues = [t.due_at for t in rows if t and t.due_at]
+        assert dues == sorted(dues)
+        assert "overdue" in shown_text(feed)
+        header = app.screen.query_one(InboxHeader)
+        assert header.counts["open"] > 0 and header.counts["overdue"] > 0
+
+
+async def test_keys_move_and_enter_opens_thread_screen(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        feed = app.screen.query_one(ThreadFeed)
+        await pilot.press("j", "j", "down")
+        assert feed.cursor == 3
+        await pilot.press("k")
+        assert feed.cursor == 2
+        chosen = feed.highlighted
+        assert chosen is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+        view = app.screen.query_one(ThreadView)
+        assert view.detail is not None and view.detail.thread.id == chosen.id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one(ThreadFeed).cursor == 2
+
+
+async def test_wide_terminal_shows_thread_beside_feed(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        side = app.screen.query_one("#side", ThreadView)
+        assert side.display
+        assert side.detail is not None
+        assert side.detail.thread.id == app.screen.query_one(ThreadFeed).highlighted.id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ThreadScreen)
+
+
+async def test_end_jumps_to_last_thread(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        feed = app.screen.query_one(ThreadFeed)
+        await pilot.press("end")
+        await settle(pilot)
+        assert feed.cursor == feed.rows.total - 1
+        assert feed.highlighted is not None
+
+
+async def test_help_lists_every_key(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        listed = {keys for _, keys, _ in app.screen.rows}
+        for key in ("j, down", "k, up", "enter", "r", "e", "a", "i", "/", "?", "ctrl+p", "q"):
+            assert key in listed
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_assign_to_me(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        thread = app.screen.query_one(ThreadFeed).highlighted
+        await pilot.press("a")
+        await settle(pilot)
+        assert app.store.thread(thread.id).assignee == app.config.agent
+        assert app.screen.query_one(InboxHeader).counts["mine"] == 1
+
+
+async def test_ignore_asks_why_and_records_it(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = app.store.feed_count()
+        thread = app.screen.query_one(ThreadFeed).highlighted
+        await pilot.press("i")
+        await pilot.press("enter")  # no reason: refused
+        await settle(pilot)
+        assert app.store.thread(thread.id).state is ThreadState.OPEN
+        await pilot.press(*"spam")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.store.thread(thread.id).state is ThreadState.IGNORED
+        assert app.store.events(thread.id)[-1].detail == "spam"
+        assert app.screen.query_one(ThreadFeed).rows.total == before - 1
+
+
+async def test_filter_narrows_the_feed(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"forum")
+        await settle(pilot)
+        feed = app.screen.query_one(ThreadFeed)
+        assert feed.rows.total == app.store.feed_count(FeedFilter(query="forum")) > 0
+        assert all(feed.rows.get(i).channel == "forum" for i in range(feed.rows.total))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert feed.rows.total == app.store.feed_count()
+
+
+async def test_escalate_to_phone(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        thread = app.screen.query_one(ThreadFeed).highlighted
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("enter")  # the first option: phone
+        await pilot.press(*"belt om 3 uur terug", "enter")
+        await settle(pilot)
+        stored = app.store.thread(thread.id)
+        assert stored.state is ThreadState.ESCALATED and stored.clock_kind == "follow_up"
+        assert app.store.notes(thread.id)[-1].text == "belt om 3 uur terug"
+
+
+async def test_hostile_text_is_shown_literally_and_does_nothing(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"klik")
+        await settle(pilot)
+        feed = app.screen.query_one(ThreadFeed)
+        assert feed.rows.total == 1
+        side = app.screen.query_one("#side", ThreadView)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = "\n".join(str(static.content) for static in side.query(Static))
+        assert "[bold red]URGENT[/] Uw abonnement" in text
+        assert "[@click=app.quit]klik hier[/]" in text
+        assert app.is_running
+
+
+async def test_quit(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running

@@ -1,0 +1,49 @@
+"""Snapshots of every screen at 80x24 and 120x40, on the demo workspace with a frozen clock.
+
+Update with `pytest tests/ui/test_snapshots.py --snapshot-update` after a deliberate change,
+and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from webcare_tui.ui.app import WebcareApp
+
+SIZES = [(80, 24), (120, 40)]
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def keys_then_settle(*keys: str):  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+SCREENS = {
+    "feed": (),
+    "thread": ("j", "j", "enter"),
+    "help": ("question_mark",),
+    "ignore": ("i",),
+    "escalate": ("e",),
+    "reply": ("j", "r"),
+    "filter": ("slash", "f", "o", "r", "u", "m"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(snap_compare, build_app: Callable[..., WebcareApp], screen: str, size) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(*SCREENS[screen]))

@@ -1,0 +1,355 @@
+"""The `webcare` command. Only the TUI imports Textual, and only when it starts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from webcare_tui.config import Config, ConfigError, demo_config, load_config
+from webcare_tui.core.model import ThreadState
+from webcare_tui.core.timeutil import now_utc
+from webcare_tui.paths import config_path, db_path
+
+
+class UsageError(Exception):
+    """Bad usage: exit 2."""
+
+
+class Failed(Exception):
+    """The operation failed: exit 1."""
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    config: Config
+    db: Path
+    now: Callable[[], datetime] = now_utc
+
+    def store(self) -> Any:
+        from webcare_tui.store import Store
+
+        try:
+            store = Store(self.db)
+        except Exception as error:  # sqlite3 errors, permissions, a newer schema
+            raise Failed(f"cannot open the database {self.db}: {error}") from None
+        store.recompute_clocks(self.config.clock(), self.config.clock_fingerprint())
+        return store
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--config", metavar="FILE", default=default, help="the config file")
+    parser.add_argument("--db", metavar="FILE", default=default, help="the SQLite database")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="webcare", description="A keyboard-driven terminal inbox for webcare teams."
+    )
+    _common(parser, suppress=False)
+    parser.add_argument("--demo", action="store_true", help="open the demo workspace, fresh")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _common(sub, suppress=True)
+        return sub
+
+    poll = command("poll", "run the headless poller")
+    poll.add_argument("--once", action="store_true", help="one round of every connector, then exit")
+    threads = command("threads", "list threads, most urgent first")
+    threads.add_argument("--json", action="store_true")
+    threads.add_argument("--state", choices=[s.value for s in ThreadState])
+    show = command("show", "one thread with all its messages, notes and events")
+    show.add_argument("thread", type=int)
+    show.add_argument("--json", action="store_true")
+    escalate = command("escalate", "escalate a thread to phone, DM or a team")
+    escalate.add_argument("thread", type=int)
+    escalate.add_argument("--to", required=True, help="phone | dm | team:NAME")
+    escalate.add_argument("--note", default="")
+    importer = command("import", "load mentions from JSON Lines (idempotent)")
+    importer.add_argument("file")
+    importer.add_argument("--connector", required=True)
+    command("check-config", "validate the config and print what it understood")
+    command("status", "each connector's health and the poller lease")
+    window = command("window-text", "the advertised response window, for a profile bio")
+    window.add_argument("--lang", choices=["nl", "en"], default="en")
+    window.add_argument("--channel", default="*")
+    return parser
+
+
+def load(args: argparse.Namespace) -> Context:
+    demo = bool(getattr(args, "demo", False))
+    if demo:
+        config = demo_config()
+    else:
+        path, named = config_path(args.config)
+        config = load_config(path) if named or path.exists() else demo_config()
+    db = db_path(args.db, demo=config.is_demo)
+    if demo and not args.db:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return Context(args=args, config=config, db=db)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        context = load(args)
+        if args.command is None:
+            return run_tui(context)
+        return COMMANDS[args.command](context)
+    except ConfigError as error:
+        print(f"webcare: {error}", file=sys.stderr)
+        return 2
+    except UsageError as error:
+        print(f"webcare: {error}", file=sys.stderr)
+        return 2
+    except Failed as error:
+        print(f"webcare: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def fail(message: str) -> NoReturn:
+    raise Failed(message)
+
+
+def run_tui(context: Context) -> int:
+    from webcare_tui.ui.app import run
+
+    return run(context.config, context.db)
+
+
+def _emit_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def cmd_threads(context: Context) -> int:
+    from webcare_tui.services.views import thread_view
+    from webcare_tui.store.store import FeedFilter
+
+    store = context.store()
+    state = ThreadState(context.args.state) if context.args.state else None
+    feed = FeedFilter(state=state)
+    clock, now = context.config.clock(), context.now()
+    threads = store.feed_slice(feed, 0, 1_000_000)
+    views = [thread_view(t, clock, now) for t in threads]
+    if context.args.json:
+        _emit_json(views)
+        return 0
+    if not views:
+        print("No threads.")
+        return 0
+    for view in views:
+        left = view["seconds_left"]
+        due = "-" if left is None else _human(left)
+        print(
+            f"{view['id']:>6}  {view['channel'][:9]:<9}  {view['author'][:24]:<24}  "
+            f"{view['state']:<9}  {due:>14}  {view['last_message'][:60]}"
+        )
+    return 0
+
+
+def _human(seconds: int) -> str:
+    overdue = seconds < 0
+    minutes = abs(seconds) // 60
+    hours, minutes = divmod(minutes, 60)
+    text = f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
+    return f"overdue {text}" if overdue else text
+
+
+def cmd_show(context: Context) -> int:
+    from webcare_tui.services.views import event_view, message_view, note_view, thread_view
+    from webcare_tui.store.store import ThreadNotFound
+
+    store = context.store()
+    try:
+        thread = store.thread(context.args.thread)
+    except ThreadNotFound as error:
+        fail(str(error))
+    view = thread_view(thread, context.config.clock(), context.now())
+    view["messages"] = [message_view(m) for m in store.messages(thread.id)]
+    view["notes"] = [note_view(n) for n in store.notes(thread.id)]
+    view["events"] = [event_view(e) for e in store.events(thread.id)]
+    if context.args.json:
+        _emit_json(view)
+        return 0
+    print(f"Thread {thread.id} · {thread.channel} · {thread.author} · {thread.state.value}")
+    for message in view["messages"]:
+        arrow = "<-" if message["direction"] == "in" else "->"
+        print(f"\n{arrow} {message['author']}  {message['created_at']}")
+        print(message["text"])
+    for note in view["notes"]:
+        print(f"\n[note] {note['author']} {note['at']}: {note['text']}")
+    for event in view["events"]:
+        print(f"  {event['at']}  {event['actor']}  {event['kind']}  {event['detail']}")
+    return 0
+
+
+def cmd_escalate(context: Context) -> int:
+    from webcare_tui.store.store import StoreError
+
+    to = context.args.to.strip()
+    if to not in ("phone", "dm") and not (to.startswith("team:") and len(to) > 5):
+        raise UsageError(f"--to must be phone, dm or team:NAME, got {to!r}")
+    store = context.store()
+    try:
+        store.escalate(
+            context.args.thread,
+            to,
+            actor=context.config.agent,
+            now=context.now(),
+            clock=context.config.clock(),
+            note=context.args.note,
+        )
+    except StoreError as error:
+        fail(str(error))
+    print(f"Thread {context.args.thread} escalated to {to}.")
+    return 0
+
+
+def cmd_import(context: Context) -> int:
+    from webcare_tui.services.importer import import_file
+
+    path = Path(context.args.file)
+    if not path.is_file():
+        fail(f"{path}: no such file")
+    name = context.args.connector
+    settings = context.config.connector(name)
+    channel = settings.channel if settings else name
+    store = context.store()
+    report = import_file(
+        store,
+        path,
+        connector=name,
+        channel=channel,
+        clock=context.config.clock(),
+        now=context.now(),
+    )
+    for number, message in report.errors:
+        print(f"{path}:{number}: skipped: {message}", file=sys.stderr)
+    print(
+        f"Imported {report.imported} messages; {report.already_there} were there already; "
+        f"{len(report.errors)} lines skipped."
+    )
+    return 0
+
+
+def cmd_check_config(context: Context) -> int:
+    config = context.config
+    where = str(config.path) if config.path else "built-in demo workspace (no config file)"
+    print(f"Config: {where}")
+    print(f"Database: {context.db}")
+    print(f"Team: {config.team_name} · timezone {config.timezone}")
+    if config.holidays or config.holiday_country:
+        days = ", ".join(d.isoformat() for d in config.holidays)
+        country = (
+            f" + public holidays of {config.holiday_country}" if config.holiday_country else ""
+        )
+        print(f"Holidays: {days or 'none listed'}{country}")
+    print(f"Agent: {config.agent} · signs replies {config.signature_text}")
+    for window in config.windows:
+        hours = window.hours if window.hours is not None else "round the clock"
+        print(
+            f"Window {window.channel}: first response {window.first_response}, next response "
+            f"{window.next_response}, follow-up {window.follow_up}, open {hours}"
+        )
+    for c in config.connectors:
+        state = "" if c.enabled else " (disabled)"
+        options = ", ".join(f"{k}={v}" for k, v in sorted(c.options.items()))
+        print(f"Connector {c.name}: {c.type} → channel {c.channel}, every {c.poll_every}{state}")
+        if options:
+            print(f"    {options}")
+    return 0
+
+
+def cmd_poll(context: Context) -> int:
+    import asyncio
+
+    from webcare_tui.services.poller import Poller
+    from webcare_tui.services.registry import build_all
+
+    store = context.store()
+    connectors = build_all(context.config.connectors)
+    if not connectors:
+        fail("no enabled connectors in the config")
+    poller = Poller(store, connectors, context.config.clock(), now=context.now)
+
+    async def once() -> int:
+        try:
+            outcomes = await poller.run_once()
+        finally:
+            await poller.aclose()
+        for outcome in outcomes:
+            if outcome.ok:
+                print(
+                    f"{outcome.connector}: {outcome.new_messages} new messages, "
+                    f"{outcome.new_threads} new threads"
+                )
+            else:
+                print(f"{outcome.connector}: failed: {outcome.error}", file=sys.stderr)
+        return 0
+
+    async def forever() -> int:
+        stop = asyncio.Event()
+        try:
+            await poller.run(stop)
+        finally:
+            await poller.aclose()
+        return 0
+
+    try:
+        return asyncio.run(once() if context.args.once else forever())
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_status(context: Context) -> int:
+    store = context.store()
+    health = {str(h["name"]): h for h in store.health()}
+    for settings in context.config.connectors:
+        h = health.get(settings.name, {})
+        status = h.get("status", "never polled")
+        parts = [f"{settings.name} ({settings.type}): {status}"]
+        if h.get("last_success_at"):
+            parts.append(f"last success {h['last_success_at']}")
+        if h.get("backoff_until"):
+            parts.append(f"next try {h['backoff_until']}")
+        if h.get("last_error") and status != "ok":
+            parts.append(f"last error: {h['last_error']}")
+        print(" · ".join(parts))
+    lease = store.lease("poller")
+    if lease and lease["expires_at"] > context.now().isoformat():
+        print(f"Poller: held by {lease['holder']} until {lease['expires_at']}")
+    else:
+        print("Poller: nobody is polling")
+    return 0
+
+
+def cmd_window_text(context: Context) -> int:
+    from webcare_tui.core.window_text import window_text
+
+    print(window_text(context.config.clock(), context.args.lang, context.args.channel))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Context], int]] = {
+    "threads": cmd_threads,
+    "show": cmd_show,
+    "escalate": cmd_escalate,
+    "import": cmd_import,
+    "check-config": cmd_check_config,
+    "poll": cmd_poll,
+    "status": cmd_status,
+    "window-text": cmd_window_text,
+}

@@ -1,0 +1,78 @@
+"""How a thread's state and running clock follow from what happened in it.
+
+The store keeps a few facts per thread (when the oldest unanswered customer message was
+written, whether the team ever replied, when it escalated); these pure functions turn those
+facts into the next state and the running clock, so the rules live in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from webcare_tui.core.clock import ClockKind, ResponseClock
+from webcare_tui.core.model import Direction, ThreadState
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadFacts:
+    """What the clock needs to know about one thread."""
+
+    channel: str
+    state: ThreadState
+    pending_since: datetime | None = None
+    first_reply_at: datetime | None = None
+    last_out_at: datetime | None = None
+    escalated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunningClock:
+    kind: ClockKind
+    start: datetime
+    due_at: datetime
+
+
+def after_message(facts: ThreadFacts, direction: Direction, created_at: datetime) -> ThreadFacts:
+    """The facts once a message written at `created_at` is added to the thread."""
+    if direction is Direction.IN:
+        pending = facts.pending_since
+        if pending is None or created_at < pending:
+            # An answer written after this message already covers it (out-of-order ingest).
+            if facts.last_out_at is not None and facts.last_out_at >= created_at:
+                return facts
+            pending = created_at
+        state = facts.state
+        if state in (ThreadState.REPLIED, ThreadState.RESOLVED, ThreadState.SNOOZED):
+            state = ThreadState.OPEN
+        return replace(facts, pending_since=pending, state=state)
+
+    last_out = created_at if facts.last_out_at is None else max(facts.last_out_at, created_at)
+    first_reply = facts.first_reply_at
+    if first_reply is None or created_at < first_reply:
+        first_reply = created_at
+    pending = facts.pending_since
+    state = facts.state
+    if pending is not None and created_at >= pending:
+        pending = None
+        if state is ThreadState.OPEN:
+            state = ThreadState.REPLIED
+    return replace(
+        facts, pending_since=pending, first_reply_at=first_reply, last_out_at=last_out, state=state
+    )
+
+
+def running_clock(facts: ThreadFacts, clock: ResponseClock) -> RunningClock | None:
+    """The clock that runs against the team now, or None when nothing is owed."""
+    if facts.state is ThreadState.ESCALATED and facts.escalated_at is not None:
+        start = facts.escalated_at
+        if facts.last_out_at is not None and facts.last_out_at > start:
+            start = facts.last_out_at
+        kind = ClockKind.FOLLOW_UP
+    elif facts.state is ThreadState.OPEN and facts.pending_since is not None:
+        start = facts.pending_since
+        replied_before = facts.first_reply_at is not None and facts.first_reply_at <= start
+        kind = ClockKind.NEXT if replied_before else ClockKind.FIRST
+    else:
+        return None
+    return RunningClock(kind=kind, start=start, due_at=clock.due_at(facts.channel, kind, start))

@@ -1,0 +1,41 @@
+"""Times: always timezone aware inside the program, stored as UTC ISO 8601 text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from dateutil import parser as dateparser
+
+
+def utc(moment: datetime) -> datetime:
+    """`moment` in UTC. A naive datetime is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def to_db(moment: datetime) -> str:
+    """A sortable, fixed-width UTC text form, to the second: `2026-11-23T09:05:00+00:00`."""
+    return utc(moment).replace(microsecond=0).isoformat()
+
+
+def from_db(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def parse_time(text: str) -> datetime:
+    """Parse a stranger's ISO 8601 (or close enough) time; naive means UTC.
+
+    Raises ValueError for anything that is not a time.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("expected an ISO 8601 time")
+    try:
+        moment = dateparser.isoparse(text.strip())
+    except (ValueError, OverflowError) as error:
+        raise ValueError(f"not an ISO 8601 time: {text[:40]!r}") from error
+    return utc(moment)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

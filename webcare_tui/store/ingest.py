@@ -1,0 +1,304 @@
+"""Storing a batch of incoming messages: idempotent, threaded, with the clocks set.
+
+One batch is one transaction. Lookups are done per batch rather than per message so that a
+backfill of 100k mentions stays close to raw insert speed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from webcare_tui.core.clock import ResponseClock
+from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
+from webcare_tui.core.sanitize import clean_line, clean_text, first_line
+from webcare_tui.core.threads import ThreadFacts, after_message, running_clock
+from webcare_tui.core.timeutil import from_db, to_db, utc
+
+_CHUNK = 500
+
+
+def sort_key(due_at: str | None, updated_at: str) -> str:
+    """The feed's order: threads with a running clock by due time, then the rest by activity."""
+    return f"0 {due_at}" if due_at else f"1 {updated_at}"
+
+
+@dataclass(slots=True)
+class _ThreadDraft:
+    id: int
+    is_new: bool
+    connector: str
+    channel: str
+    root_remote_id: str
+    author: str
+    author_name: str | None
+    assignee: str | None
+    created_at: str
+    updated_at: str
+    facts: ThreadFacts
+    escalated_to: str | None = None
+    last_text: str = ""
+    message_count: int = 0
+    reopened: bool = False
+
+
+@dataclass(slots=True)
+class IngestResult:
+    """What a batch changed: new messages, threads created and threads touched."""
+
+    new_messages: int = 0
+    new_threads: list[int] = field(default_factory=list)
+    touched_threads: list[int] = field(default_factory=list)
+    skipped: int = 0
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _known_remote_ids(
+    conn: sqlite3.Connection, connector: str, ids: Sequence[str]
+) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for remote_id, thread_id in conn.execute(
+            "SELECT remote_id, thread_id FROM messages "
+            f"WHERE connector = ? AND remote_id IN ({marks})",
+            (connector, *chunk),
+        ):
+            found[remote_id] = thread_id
+    return found
+
+
+def _load_threads(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _ThreadDraft]:
+    loaded: dict[int, _ThreadDraft] = {}
+    id_list = [str(i) for i in set(ids)]
+    for chunk in _chunks(id_list):
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT * FROM threads WHERE id IN ({marks})", tuple(chunk)):
+            loaded[row["id"]] = _ThreadDraft(
+                id=row["id"],
+                is_new=False,
+                connector=row["connector"],
+                channel=row["channel"],
+                root_remote_id=row["root_remote_id"],
+                author=row["author"],
+                author_name=row["author_name"],
+                assignee=row["assignee"],
+                created_at=row["created_at"],
+                updated_at=row["updated_at"],
+                escalated_to=row["escalated_to"],
+                last_text=row["last_text"],
+                message_count=row["message_count"],
+                facts=ThreadFacts(
+                    channel=row["channel"],
+                    state=ThreadState(row["state"]),
+                    pending_since=_time(row["pending_since"]),
+                    first_reply_at=_time(row["first_reply_at"]),
+                    last_out_at=_time(row["last_out_at"]),
+                    escalated_at=_time(row["escalated_at"]),
+                ),
+            )
+    return loaded
+
+
+def _time(value: str | None) -> datetime | None:
+    return from_db(value) if value else None
+
+
+def _parents_first(messages: list[IncomingMessage]) -> list[IncomingMessage]:
+    """Keep time order, but put a message after the one it answers even when the clocks of
+    two servers disagree about which was written first."""
+    by_id = {m.remote_id: m for m in messages}
+    placed: set[str] = set()
+    ordered: list[IncomingMessage] = []
+    for message in messages:
+        chain: list[IncomingMessage] = []
+        current: IncomingMessage | None = message
+        while current is not None and current.remote_id not in placed:
+            chain.append(current)
+            placed.add(current.remote_id)
+            parent = current.in_reply_to
+            current = by_id.get(parent) if parent else None
+        ordered.extend(reversed(chain))
+    return ordered
+
+
+def ingest_batch(
+    conn: sqlite3.Connection,
+    *,
+    connector: str,
+    channel: str,
+    messages: Sequence[IncomingMessage],
+    clock: ResponseClock,
+    seen_at: datetime,
+) -> IngestResult:
+    """Store `messages` inside the caller's open transaction. Already stored ones are skipped."""
+    result = IngestResult()
+    ordered = _parents_first(sorted(messages, key=lambda m: (utc(m.created_at), m.remote_id)))
+    known = _known_remote_ids(conn, connector, [m.remote_id for m in ordered])
+    parents_wanted = [
+        m.in_reply_to for m in ordered if m.in_reply_to and m.in_reply_to not in known
+    ]
+    known.update(_known_remote_ids(conn, connector, parents_wanted))
+    stored_ids = set(known)
+    threads = _load_threads(conn, known.values())
+    next_id = (conn.execute("SELECT COALESCE(MAX(id), 0) FROM threads").fetchone()[0]) + 1
+    seen = to_db(seen_at)
+    message_rows: list[tuple[object, ...]] = []
+    customers: dict[str, tuple[str | None, int | None]] = {}
+    touched_ids: dict[int, None] = {}
+
+    for incoming in ordered:
+        if incoming.remote_id in stored_ids:
+            result.skipped += 1
+            continue
+        stored_ids.add(incoming.remote_id)
+        created = utc(incoming.created_at)
+        created_db = to_db(created)
+        author = clean_line(incoming.author) or "unknown"
+        author_name = clean_line(incoming.author_name) or None
+        text = clean_text(incoming.text)
+        thread_id = known.get(incoming.in_reply_to) if incoming.in_reply_to else None
+        if thread_id is None:
+            thread_id = next_id
+            next_id += 1
+            threads[thread_id] = _ThreadDraft(
+                id=thread_id,
+                is_new=True,
+                connector=connector,
+                channel=channel,
+                root_remote_id=incoming.remote_id,
+                author=author,
+                author_name=author_name,
+                assignee=None,
+                created_at=created_db,
+                updated_at=created_db,
+                facts=ThreadFacts(channel=channel, state=ThreadState.OPEN),
+            )
+            result.new_threads.append(thread_id)
+        known[incoming.remote_id] = thread_id
+        touched_ids[thread_id] = None
+        draft = threads[thread_id]
+        before = draft.facts.state
+        draft.facts = after_message(draft.facts, incoming.direction, created)
+        if before in (ThreadState.REPLIED, ThreadState.RESOLVED, ThreadState.SNOOZED) and (
+            draft.facts.state is ThreadState.OPEN
+        ):
+            draft.reopened = True
+        draft.message_count += 1
+        draft.updated_at = max(draft.updated_at, created_db)
+        if incoming.direction is Direction.IN:
+            if created_db >= draft.updated_at or not draft.last_text:
+                draft.last_text = first_line(text)
+            if author == draft.author and author_name:
+                draft.author_name = author_name
+            customers[author] = (author_name, incoming.followers)
+        message_rows.append(
+            (
+                thread_id,
+                connector,
+                incoming.remote_id,
+                incoming.direction.value,
+                author,
+                author_name,
+                text,
+                created_db,
+                seen,
+                incoming.in_reply_to,
+                clean_line(incoming.url) or None,
+                clean_line(incoming.extra.get("agent")) or None,
+                int(incoming.is_private),
+                json.dumps(dict(incoming.extra), ensure_ascii=False),
+            )
+        )
+        result.new_messages += 1
+
+    touched = [threads[tid] for tid in touched_ids]
+    _write_threads(conn, touched, clock, seen)
+    conn.executemany(
+        "INSERT INTO messages (thread_id, connector, remote_id, direction, author, author_name, "
+        "text, created_at, seen_at, in_reply_to, url, agent, is_private, extra) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        message_rows,
+    )
+    conn.executemany(
+        "INSERT INTO customers (connector, handle, name, followers, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, handle) DO UPDATE SET "
+        "name = COALESCE(excluded.name, name), "
+        "followers = COALESCE(excluded.followers, followers), updated_at = excluded.updated_at",
+        [
+            (connector, handle, name, followers, seen)
+            for handle, (name, followers) in customers.items()
+        ],
+    )
+    result.touched_threads = [t.id for t in touched]
+    return result
+
+
+def _write_threads(
+    conn: sqlite3.Connection, drafts: Sequence[_ThreadDraft], clock: ResponseClock, seen: str
+) -> None:
+    inserts: list[tuple[object, ...]] = []
+    updates: list[tuple[object, ...]] = []
+    events: list[tuple[object, ...]] = []
+    for draft in drafts:
+        facts = draft.facts
+        running = running_clock(facts, clock)
+        due = to_db(running.due_at) if running else None
+        values = (
+            facts.state.value,
+            draft.author_name,
+            draft.updated_at,
+            _db(facts.pending_since),
+            _db(facts.first_reply_at),
+            _db(facts.last_out_at),
+            running.kind.value if running else None,
+            _db(running.start) if running else None,
+            due,
+            int(facts.state.is_active),
+            sort_key(due, draft.updated_at),
+            draft.last_text,
+            draft.message_count,
+        )
+        if draft.is_new:
+            inserts.append(
+                (
+                    draft.id,
+                    draft.connector,
+                    draft.channel,
+                    draft.root_remote_id,
+                    draft.author,
+                    draft.created_at,
+                    *values,
+                )
+            )
+        else:
+            updates.append((*values, draft.id))
+        if draft.reopened:
+            events.append((draft.id, seen, "customer", "reopened", "the customer wrote again"))
+    conn.executemany(
+        "INSERT INTO threads (id, connector, channel, root_remote_id, author, created_at, state, "
+        "author_name, updated_at, pending_since, first_reply_at, last_out_at, clock_kind, "
+        "clock_start, due_at, active, sort_key, last_text, message_count) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        inserts,
+    )
+    conn.executemany(
+        "UPDATE threads SET state = ?, author_name = ?, updated_at = ?, pending_since = ?, "
+        "first_reply_at = ?, last_out_at = ?, clock_kind = ?, clock_start = ?, due_at = ?, "
+        "active = ?, sort_key = ?, last_text = ?, message_count = ? WHERE id = ?",
+        updates,
+    )
+    conn.executemany(
+        "INSERT INTO events (thread_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)", events
+    )
+
+
+def _db(moment: datetime | None) -> str | None:
+    return to_db(moment) if moment else None

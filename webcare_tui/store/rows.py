@@ -1,0 +1,78 @@
+"""Turning SQLite rows into the core's plain values."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from webcare_tui.core.model import Direction, Event, Message, Note, Thread, ThreadState
+from webcare_tui.core.timeutil import from_db
+
+THREAD_COLUMNS = (
+    "id, connector, channel, author, author_name, state, assignee, created_at, updated_at, "
+    "due_at, clock_kind, last_text, message_count, "
+    "(SELECT followers FROM customers c WHERE c.connector = threads.connector "
+    "AND c.handle = threads.author) AS followers"
+)
+
+
+def _maybe_time(value: str | None):  # type: ignore[no-untyped-def]
+    return from_db(value) if value else None
+
+
+def thread_from_row(row: sqlite3.Row) -> Thread:
+    return Thread(
+        id=row["id"],
+        connector=row["connector"],
+        channel=row["channel"],
+        author=row["author"],
+        author_name=row["author_name"],
+        state=ThreadState(row["state"]),
+        assignee=row["assignee"],
+        created_at=from_db(row["created_at"]),
+        updated_at=from_db(row["updated_at"]),
+        due_at=_maybe_time(row["due_at"]),
+        clock_kind=row["clock_kind"],
+        last_text=row["last_text"],
+        message_count=row["message_count"],
+        followers=row["followers"],
+    )
+
+
+def message_from_row(row: sqlite3.Row) -> Message:
+    return Message(
+        id=row["id"],
+        thread_id=row["thread_id"],
+        connector=row["connector"],
+        remote_id=row["remote_id"],
+        direction=Direction(row["direction"]),
+        author=row["author"],
+        author_name=row["author_name"],
+        text=row["text"],
+        created_at=from_db(row["created_at"]),
+        seen_at=from_db(row["seen_at"]),
+        in_reply_to=row["in_reply_to"],
+        url=row["url"],
+        agent=row["agent"],
+        is_private=bool(row["is_private"]),
+    )
+
+
+def event_from_row(row: sqlite3.Row) -> Event:
+    return Event(
+        id=row["id"],
+        thread_id=row["thread_id"],
+        at=from_db(row["at"]),
+        actor=row["actor"],
+        kind=row["kind"],
+        detail=row["detail"],
+    )
+
+
+def note_from_row(row: sqlite3.Row) -> Note:
+    return Note(
+        id=row["id"],
+        thread_id=row["thread_id"],
+        at=from_db(row["at"]),
+        author=row["author"],
+        text=row["text"],
+    )

@@ -1,0 +1,171 @@
+"""The schema as numbered migrations. A database is moved forward one step at a time.
+
+Never edit a migration that has shipped: add the next one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[str] = [
+    # 1: the shift inbox
+    """
+    CREATE TABLE threads (
+        id INTEGER PRIMARY KEY,
+        connector TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        root_remote_id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        author_name TEXT,
+        state TEXT NOT NULL DEFAULT 'open',
+        assignee TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        pending_since TEXT,
+        first_reply_at TEXT,
+        last_out_at TEXT,
+        escalated_at TEXT,
+        escalated_to TEXT,
+        snoozed_until TEXT,
+        clock_kind TEXT,
+        clock_start TEXT,
+        due_at TEXT,
+        active INTEGER NOT NULL DEFAULT 1,
+        sort_key TEXT NOT NULL,
+        last_text TEXT NOT NULL DEFAULT '',
+        message_count INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (connector, root_remote_id)
+    );
+    CREATE INDEX threads_feed ON threads (active, sort_key, id);
+    CREATE INDEX threads_customer ON threads (connector, author);
+    CREATE INDEX threads_assignee ON threads (assignee, active);
+
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        thread_id INTEGER NOT NULL REFERENCES threads (id),
+        connector TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        author TEXT NOT NULL,
+        author_name TEXT,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        in_reply_to TEXT,
+        url TEXT,
+        agent TEXT,
+        is_private INTEGER NOT NULL DEFAULT 0,
+        extra TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (connector, remote_id)
+    );
+    CREATE INDEX messages_thread ON messages (thread_id, created_at, id);
+
+    CREATE TABLE customers (
+        connector TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        name TEXT,
+        followers INTEGER,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (connector, handle)
+    );
+
+    CREATE TABLE drafts (
+        thread_id INTEGER NOT NULL REFERENCES threads (id),
+        agent TEXT NOT NULL,
+        text TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (thread_id, agent)
+    );
+
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        thread_id INTEGER NOT NULL REFERENCES threads (id),
+        at TEXT NOT NULL,
+        author TEXT NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX notes_thread ON notes (thread_id, at);
+
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        thread_id INTEGER REFERENCES threads (id),
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX events_thread ON events (thread_id, at);
+    CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+    CREATE TABLE connector_state (
+        name TEXT PRIMARY KEY,
+        cursor TEXT,
+        cursor_at TEXT,
+        status TEXT NOT NULL DEFAULT 'new',
+        last_error TEXT,
+        last_success_at TEXT,
+        backoff_until TEXT,
+        failures INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+]
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply every migration the database has not seen, each in its own transaction.
+
+    Returns the version the database is at afterwards. Several processes may start at once:
+    `BEGIN IMMEDIATE` makes one of them do the work while the others wait, then find nothing to do.
+    """
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = current_version(conn)
+            if version > len(MIGRATIONS):
+                raise RuntimeError(
+                    f"the database is at schema version {version}, newer than this "
+                    f"webcare ({len(MIGRATIONS)}): upgrade webcare-tui"
+                )
+            if version == len(MIGRATIONS):
+                conn.execute("COMMIT")
+                return version
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

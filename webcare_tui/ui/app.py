@@ -1,0 +1,214 @@
+"""The webcare application: one clock, one store, the poller as a worker, screens on top."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from webcare_tui.config import Config
+from webcare_tui.core.clock import ResponseClock
+from webcare_tui.core.timeutil import now_utc
+from webcare_tui.paths import themes_dir
+from webcare_tui.services.poller import Poller, PollOutcome
+from webcare_tui.services.registry import build_all
+from webcare_tui.store import Store
+from webcare_tui.ui.screens.help import HelpScreen, key_rows
+from webcare_tui.ui.screens.inbox import InboxScreen
+from webcare_tui.ui.screens.thread import ThreadScreen
+from webcare_tui.ui.screens.thread_actions import THREAD_BINDINGS
+from webcare_tui.ui.themes import SLA_DEFAULTS, load_themes
+from webcare_tui.ui.widgets.thread_feed import ThreadFeed
+
+DEFAULT_THEME = "webcare-dark"
+
+
+class WebcareApp(App[None]):
+    TITLE = "webcare"
+    CSS_PATH = "styles/app.tcss"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette"),
+    ]
+
+    now: reactive[datetime] = reactive(now_utc, init=False)
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        now: Callable[[], datetime] = now_utc,
+        tick: bool = True,
+        poll: bool = True,
+        watch_db: bool = True,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.store = store
+        self.clock: ResponseClock = config.clock()
+        self.now_source = now
+        self.set_reactive(WebcareApp.now, now())
+        self._tick = tick
+        self._poll = poll
+        self._watch_db = watch_db
+        self._stop_polling = asyncio.Event()
+        self._theme_problems: list[str] = []
+
+    # -- set-up ------------------------------------------------------------------------------
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(SLA_DEFAULTS)
+
+    def on_mount(self) -> None:
+        themes, self._theme_problems = load_themes(themes_dir())
+        for theme in themes:
+            self.register_theme(theme)
+        wanted = self.config.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            self._theme_problems.append(f"theme {wanted!r} not found; using {DEFAULT_THEME}")
+            self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        if self._theme_problems:
+            self.notify(
+                "; ".join(self._theme_problems), title="themes", severity="warning", markup=False
+            )
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
+        self.push_screen(InboxScreen())
+        if self._tick:
+            self.set_interval(1.0, self._advance_clock)
+        if self._poll and self.config.connectors:
+            self._run_poller()
+        if self._watch_db:
+            self._watch_database()
+
+    def _advance_clock(self) -> None:
+        self.now = self.now_source()
+
+    # -- background work ---------------------------------------------------------------------
+
+    @work(exclusive=True, group="poller", exit_on_error=False)
+    async def _run_poller(self) -> None:
+        connectors = build_all(self.config.connectors, now=self.now_source)
+        poller = Poller(
+            self.store,
+            connectors,
+            self.clock,
+            now=self.now_source,
+            on_outcome=self._poll_outcome,
+        )
+        try:
+            await poller.run(self._stop_polling)
+        finally:
+            await poller.aclose()
+
+    def _poll_outcome(self, outcome: PollOutcome) -> None:
+        if outcome.ok and outcome.new_threads:
+            plural = "s" if outcome.new_threads != 1 else ""
+            self.notify(
+                f"{outcome.new_threads} new thread{plural} from {outcome.connector}", markup=False
+            )
+        elif not outcome.ok:
+            self.notify(
+                f"{outcome.connector}: {outcome.error}",
+                title="connector failed",
+                severity="warning",
+                markup=False,
+            )
+        self.data_changed()
+
+    @work(thread=True, exclusive=True, group="db-watch", exit_on_error=False)
+    def _watch_database(self) -> None:
+        # Other processes (agents' TUIs, the headless poller) write to the same file:
+        # PRAGMA data_version tells this connection when anyone else committed.
+        worker = get_current_worker()
+        version = self.store.data_version()
+        while not worker.is_cancelled:
+            time.sleep(0.5)
+            current = self.store.data_version()
+            if current != version:
+                version = current
+                self.call_from_thread(self.data_changed)
+
+    def data_changed(self) -> None:
+        """Something in the store changed: every screen that shows data refreshes."""
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "data_changed", None)
+            if callable(refresh):
+                refresh()
+
+    async def action_quit(self) -> None:
+        self._stop_polling.set()
+        self.exit()
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def open_thread(self, thread_id: int) -> None:
+        self.push_screen(ThreadScreen(thread_id))
+
+    def open_reply(self, thread_id: int) -> None:
+        from webcare_tui.ui.screens.reply import ReplyScreen
+
+        self.push_screen(ReplyScreen(thread_id))
+
+    def key_groups(self) -> list[tuple[str, list[Binding]]]:
+        from webcare_tui.ui.screens.help import HelpScreen as _Help
+
+        return [
+            ("Everywhere", list(self.BINDINGS)),  # type: ignore[arg-type]
+            ("Feed", list(ThreadFeed.BINDINGS)),  # type: ignore[arg-type]
+            ("Thread", [*THREAD_BINDINGS, *ThreadScreen.BINDINGS[len(THREAD_BINDINGS) :]]),  # type: ignore[list-item]
+            ("Inbox", list(InboxScreen.BINDINGS[len(THREAD_BINDINGS) :])),  # type: ignore[arg-type]
+            ("Help", list(_Help.BINDINGS)),  # type: ignore[arg-type]
+        ]
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(key_rows(self.key_groups(), self.config.keys)))
+
+    def get_system_commands(self, screen: Screen):  # type: ignore[no-untyped-def]
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Every key of webcare", self.action_help)
+        if isinstance(screen, InboxScreen | ThreadScreen):
+            for binding in THREAD_BINDINGS:
+                action = getattr(screen, f"action_{binding.action}")
+                yield SystemCommand(
+                    binding.description, f"{binding.description} this thread", action
+                )
+        if isinstance(screen, InboxScreen):
+            yield SystemCommand("Filter", "Filter the feed", screen.action_filter)
+
+
+def make_app(
+    config: Config,
+    db: Path | Store,
+    *,
+    now: Callable[[], datetime] = now_utc,
+    tick: bool = True,
+    poll: bool = True,
+    watch_db: bool = True,
+) -> WebcareApp:
+    """The one way to build the app, for the CLI and for tests alike."""
+    store = db if isinstance(db, Store) else Store(db)
+    store.recompute_clocks(config.clock(), config.clock_fingerprint())
+    return WebcareApp(config, store, now=now, tick=tick, poll=poll, watch_db=watch_db)
+
+
+def run(config: Config, db: Path) -> int:
+    app = make_app(config, db)
+    app.run()
+    app.store.close()
+    return 0

@@ -1,0 +1,45 @@
+"""Ignoring a mention is a decision with a reason: this dialog asks for it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+REASONS = ("spam", "not for us", "no reply needed", "duplicate", "troll")
+
+
+class IgnoreDialog(ModalScreen[str | None]):
+    """Returns the reason given, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    DEFAULT_CSS = """
+    IgnoreDialog { align: center middle; }
+    IgnoreDialog > Vertical {
+        width: 64; height: auto; padding: 1 2; background: $surface; border: round $primary;
+    }
+    IgnoreDialog Label { margin-bottom: 1; }
+    IgnoreDialog .hint { color: $text-muted; }
+    """
+
+    def __init__(self, author: str) -> None:
+        super().__init__()
+        self.author = author
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Ignore this thread? Say why, for the record.", markup=False)
+            yield Input(placeholder="spam, not for us, no reply needed, …", id="reason")
+            yield Label("enter ignores · escape cancels", classes="hint", markup=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        reason = event.value.strip()
+        if not reason:
+            self.notify("Give a reason: ignoring is a decision.", severity="warning", markup=False)
+            return
+        self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,105 @@
+"""The inbox: the feed, and on wide terminals the open thread beside it."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, Input
+
+from webcare_tui.store.store import FeedFilter
+from webcare_tui.ui.screens.thread_actions import THREAD_BINDINGS, ThreadActions
+from webcare_tui.ui.widgets.inbox_header import InboxHeader
+from webcare_tui.ui.widgets.thread_feed import ThreadFeed
+from webcare_tui.ui.widgets.thread_view import ThreadView
+
+WIDE = 120
+
+
+class InboxScreen(ThreadActions):
+    BINDINGS = [
+        *THREAD_BINDINGS,
+        Binding("slash", "filter", "Filter", id="feed.filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="feed.clear_filter"),
+    ]
+    DEFAULT_CSS = """
+    InboxScreen #filter { display: none; height: 3; }
+    InboxScreen.filtering #filter { display: block; }
+    InboxScreen #side { display: none; }
+    InboxScreen.wide #side { display: block; width: 55%; border-left: vkey $panel; }
+    """
+
+    def compose(self) -> ComposeResult:
+        app = self.webcare
+        yield InboxHeader(app.config.team_name, app.config.agent, app.clock)
+        yield Input(placeholder="filter: author, text or channel · escape clears", id="filter")
+        with Horizontal():
+            yield ThreadFeed(app.store, app.clock, app.config.agent, id="feed")
+            yield ThreadView(app.store, app.clock, id="side")
+        yield Footer()
+
+    @property
+    def feed(self) -> ThreadFeed:
+        return self.query_one(ThreadFeed)
+
+    @property
+    def side(self) -> ThreadView:
+        return self.query_one("#side", ThreadView)
+
+    def on_mount(self) -> None:
+        self.feed.focus()
+        self.refresh_counts()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= WIDE, "wide")
+
+    @property
+    def is_wide(self) -> bool:
+        return self.size.width >= WIDE
+
+    def current_thread_id(self) -> int | None:
+        thread = self.feed.highlighted
+        return thread.id if thread else None
+
+    def on_thread_feed_highlighted(self, message: ThreadFeed.Highlighted) -> None:
+        if self.is_wide:
+            self.side.show_thread(message.thread.id if message.thread else None)
+
+    def on_thread_feed_opened(self, message: ThreadFeed.Opened) -> None:
+        if self.is_wide:
+            self.side.show_thread(message.thread.id)
+        else:
+            self.webcare.open_thread(message.thread.id)
+
+    def data_changed(self) -> None:
+        self.feed.reload()
+        self.refresh_counts()
+        if self.is_wide:
+            self.side.reload()
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def refresh_counts(self) -> None:
+        app = self.webcare
+        counts = app.store.counts(app.config.agent, app.now)
+        app.call_from_thread(setattr, self.query_one(InboxHeader), "counts", counts)
+
+    def action_filter(self) -> None:
+        self.add_class("filtering")
+        self.query_one("#filter", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.feed.set_filter(FeedFilter(query=event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.feed.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.value:
+            box.value = ""
+        self.remove_class("filtering")
+        self.feed.set_filter(FeedFilter())
+        self.feed.focus()

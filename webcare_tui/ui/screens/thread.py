@@ -1,0 +1,40 @@
+"""One thread on a screen of its own, for terminals too narrow to show it beside the feed."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer
+
+from webcare_tui.ui.screens.thread_actions import THREAD_BINDINGS, ThreadActions
+from webcare_tui.ui.widgets.thread_view import ThreadView
+
+
+class ThreadScreen(ThreadActions):
+    BINDINGS = [
+        *THREAD_BINDINGS,
+        Binding("escape", "back", "Back", id="thread.back"),
+    ]
+
+    def __init__(self, thread_id: int) -> None:
+        super().__init__()
+        self.thread_id = thread_id
+
+    def compose(self) -> ComposeResult:
+        app = self.webcare
+        yield ThreadView(app.store, app.clock, id="thread")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        view = self.query_one(ThreadView)
+        view.show_thread(self.thread_id)
+        view.focus()
+
+    def current_thread_id(self) -> int | None:
+        return self.thread_id
+
+    def data_changed(self) -> None:
+        self.query_one(ThreadView).reload()
+
+    def action_back(self) -> None:
+        self.dismiss()

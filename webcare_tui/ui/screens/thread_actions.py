@@ -1,0 +1,126 @@
+"""What an agent does to a thread, shared by the inbox and the thread screen.
+
+Each action asks the store from a worker, then tells the app the data changed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.binding import Binding
+from textual.screen import Screen
+
+from webcare_tui.core.model import ThreadState
+from webcare_tui.store.store import StoreError
+from webcare_tui.ui.dialogs.escalate import EscalateDialog, Escalation
+from webcare_tui.ui.dialogs.ignore import IgnoreDialog
+
+if TYPE_CHECKING:
+    from webcare_tui.ui.app import WebcareApp
+
+THREAD_BINDINGS = [
+    Binding("r", "reply", "Reply", id="thread.reply"),
+    Binding("e", "escalate", "Escalate", id="thread.escalate"),
+    Binding("a", "assign", "Assign to me", id="thread.assign"),
+    Binding("i", "ignore", "Ignore", id="thread.ignore"),
+]
+
+
+class ThreadActions(Screen[None]):
+    """A screen that has a current thread the thread keys act on."""
+
+    @property
+    def webcare(self) -> WebcareApp:
+        return self.app  # type: ignore[return-value]
+
+    def current_thread_id(self) -> int | None:
+        raise NotImplementedError
+
+    def _thread_or_hint(self) -> int | None:
+        thread_id = self.current_thread_id()
+        if thread_id is None:
+            self.notify("No thread chosen.", severity="warning", markup=False)
+        return thread_id
+
+    def action_assign(self) -> None:
+        thread_id = self._thread_or_hint()
+        if thread_id is not None:
+            self._assign(thread_id)
+
+    @work(thread=True, exit_on_error=False, group="thread-action")
+    def _assign(self, thread_id: int) -> None:
+        app = self.webcare
+        try:
+            app.store.assign(thread_id, app.config.agent, now=app.now)
+        except StoreError as error:
+            app.call_from_thread(
+                app.notify, str(error), title=error.title, severity="warning", markup=False
+            )
+            return
+        app.call_from_thread(app.notify, f"Thread #{thread_id} is yours.", markup=False)
+        app.call_from_thread(app.data_changed)
+
+    def action_ignore(self) -> None:
+        thread_id = self._thread_or_hint()
+        if thread_id is None:
+            return
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self._set_state(thread_id, ThreadState.IGNORED, reason)
+
+        self.app.push_screen(IgnoreDialog(str(thread_id)), done)
+
+    @work(thread=True, exit_on_error=False, group="thread-action")
+    def _set_state(self, thread_id: int, state: ThreadState, reason: str) -> None:
+        app = self.webcare
+        try:
+            app.store.set_state(
+                thread_id, state, actor=app.config.agent, now=app.now, reason=reason
+            )
+        except StoreError as error:
+            app.call_from_thread(
+                app.notify, str(error), title=error.title, severity="error", markup=False
+            )
+            return
+        app.call_from_thread(app.notify, f"Thread #{thread_id} {state.value}.", markup=False)
+        app.call_from_thread(app.data_changed)
+
+    def action_escalate(self) -> None:
+        thread_id = self._thread_or_hint()
+        if thread_id is None:
+            return
+
+        def done(escalation: Escalation | None) -> None:
+            if escalation:
+                self._escalate(thread_id, escalation)
+
+        self.app.push_screen(EscalateDialog(), done)
+
+    @work(thread=True, exit_on_error=False, group="thread-action")
+    def _escalate(self, thread_id: int, escalation: Escalation) -> None:
+        app = self.webcare
+        try:
+            app.store.escalate(
+                thread_id,
+                escalation.to,
+                actor=app.config.agent,
+                now=app.now,
+                clock=app.clock,
+                note=escalation.note,
+            )
+        except StoreError as error:
+            app.call_from_thread(
+                app.notify, str(error), title=error.title, severity="error", markup=False
+            )
+            return
+        app.call_from_thread(
+            app.notify, f"Thread #{thread_id} escalated to {escalation.to}.", markup=False
+        )
+        app.call_from_thread(app.data_changed)
+
+    def action_reply(self) -> None:
+        thread_id = self._thread_or_hint()
+        if thread_id is not None:
+            self.webcare.open_reply(thread_id)

@@ -1,0 +1,51 @@
+"""The top line: team, who I am, the counts that matter and whether the team is open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from webcare_tui.core.clock import ResponseClock
+from webcare_tui.core.countdown import format_team_status
+
+
+class InboxHeader(Widget):
+    DEFAULT_CSS = """
+    InboxHeader {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    counts: reactive[dict[str, int]] = reactive(dict, always_update=True)
+    health: reactive[str] = reactive("")
+
+    def __init__(self, team: str, agent: str, clock: ResponseClock) -> None:
+        super().__init__()
+        self.team = team
+        self.agent = agent
+        self.clock = clock
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "now", lambda _now: self.refresh(), init=False)
+
+    def render(self) -> Text:
+        now: datetime = self.app.now  # type: ignore[attr-defined]
+        counts = self.counts or {}
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(self.team, style="bold")
+        text.append(f" · {self.agent}   ")
+        text.append(f"{counts.get('open', 0)} open", style="bold")
+        text.append(" · ")
+        overdue = counts.get("overdue", 0)
+        text.append(f"{overdue} overdue", style="bold reverse" if overdue else "")
+        text.append(f" · {counts.get('mine', 0)} mine   ")
+        text.append(format_team_status(self.clock, "*", now))
+        if self.health:
+            text.append(f"   {self.health}")
+        return text

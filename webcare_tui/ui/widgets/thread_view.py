@@ -1,0 +1,138 @@
+"""The thread: the whole conversation, who the customer is, notes and history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from webcare_tui.core.clock import ClockKind, ResponseClock
+from webcare_tui.core.countdown import format_countdown
+from webcare_tui.core.model import Direction
+from webcare_tui.store import Store
+from webcare_tui.ui.safe_text import literal
+from webcare_tui.ui.thread_detail import ThreadDetail, load_detail
+
+
+def _when(moment: datetime, clock: ResponseClock) -> str:
+    return moment.astimezone(clock.timezone).strftime("%a %d %b %H:%M")
+
+
+class ThreadView(VerticalScroll, can_focus=True):
+    """Shows one thread; empty until a thread is chosen."""
+
+    DEFAULT_CSS = """
+    ThreadView {
+        height: 1fr;
+        padding: 0 1;
+    }
+    ThreadView > .customer { text-style: bold; }
+    ThreadView > .meta { color: $text-muted; margin-bottom: 1; }
+    ThreadView > .message-head { color: $text-muted; }
+    ThreadView > .message-head.out { color: $primary; }
+    ThreadView > .message { margin-bottom: 1; }
+    ThreadView > .message.out { padding-left: 2; }
+    ThreadView > .section { text-style: bold; margin-top: 1; }
+    ThreadView > .empty { color: $text-muted; }
+    """
+
+    def __init__(self, store: Store, clock: ResponseClock, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.clock = clock
+        self.detail: ThreadDetail | None = None
+        self.thread_id: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Choose a thread: j/k to move, enter to open.", classes="empty")
+
+    def show_thread(self, thread_id: int | None) -> None:
+        self.thread_id = thread_id
+        if thread_id is None:
+            self.detail = None
+            self._render_detail(None)
+            return
+        self._load(thread_id)
+
+    def reload(self) -> None:
+        if self.thread_id is not None:
+            self._load(self.thread_id)
+
+    @work(thread=True, exclusive=True, group="thread-view", exit_on_error=False)
+    def _load(self, thread_id: int) -> None:
+        detail = load_detail(self.store, thread_id)
+        self.app.call_from_thread(self._arrived, detail)
+
+    def _arrived(self, detail: ThreadDetail) -> None:
+        if detail.thread.id != self.thread_id:
+            return
+        self.detail = detail
+        self._render_detail(detail)
+
+    def _render_detail(self, detail: ThreadDetail | None) -> None:
+        with self.app.batch_update():
+            self.remove_children()
+            if detail is None:
+                self.mount(Static("Choose a thread: j/k to move, enter to open.", classes="empty"))
+                return
+            self.mount_all(self._widgets(detail))
+            self.scroll_end(animate=False, immediate=True)
+
+    def _widgets(self, detail: ThreadDetail) -> list[Static]:
+        thread, customer = detail.thread, detail.customer
+        now: datetime = self.app.now  # type: ignore[attr-defined]
+        head = Text(end="")
+        head.append(thread.author)
+        if customer.name:
+            head.append(" · ")
+            head.append(customer.name)
+        if customer.followers is not None:
+            head.append(f" · {customer.followers:,} followers")
+        earlier = [i for i in customer.thread_ids if i != thread.id]
+        if earlier:
+            listed = ", ".join(f"#{i}" for i in earlier[:5])
+            head.append(f" · {len(earlier)} earlier threads ({listed})")
+        meta = Text(f"#{thread.id} · {thread.channel} · {thread.connector} · {thread.state.value}")
+        if thread.assignee:
+            meta.append(f" · assigned to {thread.assignee}")
+        if thread.due_at and thread.clock_kind:
+            kind = ClockKind(thread.clock_kind)
+            countdown = self.clock.countdown(thread.channel, kind, now, thread.due_at)
+            left = format_countdown(countdown, self.clock.timezone)
+            meta.append(
+                f" · {kind.value.replace('_', ' ')}: {left}"
+                f" (due {_when(thread.due_at, self.clock)})"
+            )
+        widgets = [Static(head, classes="customer"), Static(meta, classes="meta")]
+        for message in detail.messages:
+            direction = "out" if message.direction is Direction.OUT else "in"
+            label = Text("→ " if direction == "out" else "← ", end="")
+            label.append(message.author_name or message.author)
+            if message.author_name:
+                label.append(f"  {message.author}")
+            if message.agent:
+                label.append(f"  ^{message.agent}")
+            label.append(f"  {_when(message.created_at, self.clock)}")
+            if message.is_private:
+                label.append("  (private)")
+            widgets.append(Static(label, classes=f"message-head {direction}"))
+            widgets.append(Static(literal(message.text), classes=f"message {direction}"))
+        if detail.notes:
+            widgets.append(Static("Notes", classes="section"))
+            for note in detail.notes:
+                line = Text(f"{_when(note.at, self.clock)}  {note.author}: ", end="")
+                line.append_text(literal(note.text))
+                widgets.append(Static(line))
+        if detail.events:
+            widgets.append(Static("History", classes="section"))
+            for event in detail.events:
+                line = Text(f"{_when(event.at, self.clock)}  {event.actor}  {event.kind}", end="")
+                if event.detail:
+                    line.append("  ")
+                    line.append_text(literal(event.detail))
+                widgets.append(Static(line))
+        return widgets
