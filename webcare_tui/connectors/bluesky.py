@@ -1,0 +1,458 @@
+"""Bluesky (AT Protocol): mentions, replies and quotes in; replies or DMs out.
+
+Cursor: `{"seen_until": <indexedAt of the newest notification seen>, "uris": [...]}` (see
+`SeenUntil`). listNotifications has no "since" and pages back in time, so a fetch pages back
+until it meets a notification older than `seen_until`, skipping the URIs it already handed over
+at that very instant.
+
+The session (access and refresh JWTs) lives in memory only. An expired access token is
+refreshed with the refresh JWT; when that fails too, the connector logs in again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+import httpx
+
+from webcare_tui.connectors.base import (
+    AuthFailed,
+    Connector,
+    ConnectorError,
+    ConnectorSettings,
+    FetchResult,
+    MalformedResponse,
+    OutgoingReply,
+    RateLimited,
+    SentReply,
+    TransientError,
+)
+from webcare_tui.connectors.bluesky_records import (
+    REASONS,
+    SeenUntil,
+    build_facets,
+    parse_notification,
+    parse_time,
+    post_url,
+    tid_for_key,
+)
+from webcare_tui.connectors.http_errors import (
+    RequestRejected,
+    error_for_response,
+    expect,
+    parse_json,
+    request,
+)
+from webcare_tui.core.model import IncomingMessage
+
+__all__ = ["BlueskyConnector"]
+
+PLATFORM = "bluesky"
+DEFAULT_SERVICE = "https://bsky.social"
+CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
+PAGE_SIZE = 50
+BACKFILL_PAGES = 3  # first run: recent notifications only
+MAX_PAGES = 40  # a safety stop; 2000 notifications between two polls would be a flood
+POST_LIMIT = 300  # graphemes
+DM_DEDUPE_WINDOW = timedelta(minutes=15)
+_SESSION_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
+
+
+@dataclass(slots=True)
+class _Session:
+    access: str
+    refresh: str
+    did: str
+    handle: str
+
+
+def _error_name(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return body.get("error") if isinstance(body, dict) else None
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class BlueskyConnector(Connector):
+    """A Bluesky account (handle + app password) on its PDS."""
+
+    type: ClassVar[str] = "bluesky"
+    default_length_limit: ClassVar[int] = POST_LIMIT
+
+    def __init__(
+        self,
+        settings: ConnectorSettings,
+        *,
+        http: httpx.AsyncClient | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(settings, http=http, environ=environ)
+        options = settings.options
+        self.service = str(options.get("service") or DEFAULT_SERVICE).rstrip("/")
+        self.handle = str(options.get("handle", "")).lstrip("@")
+        self.password_env = str(options.get("password_env", ""))
+        self._session: _Session | None = None
+
+    # -- session -------------------------------------------------------------------------------
+    def _password(self) -> str:
+        if not self.handle or not self.password_env:
+            raise AuthFailed(f"bluesky connector {self.name!r} needs handle and password_env")
+        password = self.environ.get(self.password_env)
+        if not password:
+            raise AuthFailed(
+                f"bluesky connector {self.name!r}: environment variable {self.password_env} "
+                "is not set (it must hold an app password)"
+            )
+        return password
+
+    def _secrets(self) -> tuple[str, ...]:
+        found = [self.environ.get(self.password_env, "")] if self.password_env else []
+        if self._session is not None:
+            found += [self._session.access, self._session.refresh]
+        return tuple(s for s in found if s)
+
+    def _url(self, nsid: str) -> str:
+        return f"{self.service}/xrpc/{nsid}"
+
+    def _take_session(self, body: Any) -> _Session:
+        expect(isinstance(body, dict), PLATFORM, "session is not an object")
+        fields = [body.get(k) for k in ("accessJwt", "refreshJwt", "did")]
+        expect(all(isinstance(f, str) and f for f in fields), PLATFORM, "session without tokens")
+        self._session = _Session(
+            access=body["accessJwt"],
+            refresh=body["refreshJwt"],
+            did=body["did"],
+            handle=str(body.get("handle") or self.handle),
+        )
+        return self._session
+
+    async def _login(self) -> _Session:
+        password = self._password()
+        self._session = None
+        response = await request(
+            self.http,
+            "POST",
+            self._url("com.atproto.server.createSession"),
+            platform=PLATFORM,
+            secrets=(password,),
+            check=False,
+            json={"identifier": self.handle, "password": password},
+        )
+        error = error_for_response(response, PLATFORM, (password,))
+        if isinstance(error, RateLimited | TransientError):
+            raise error
+        if error is not None:
+            # Any other refusal of a login is about the credentials (wrong password, takedown,
+            # a second factor app passwords cannot give): retrying will not help.
+            raise AuthFailed(f"bluesky: login as {self.handle} refused ({error})")
+        return self._take_session(parse_json(response, PLATFORM))
+
+    async def _refresh(self) -> bool:
+        """Renew the session with the refresh JWT; False when that is refused."""
+        if self._session is None:
+            return False
+        refresh = self._session.refresh
+        response = await request(
+            self.http,
+            "POST",
+            self._url("com.atproto.server.refreshSession"),
+            platform=PLATFORM,
+            secrets=self._secrets(),
+            check=False,
+            headers={"Authorization": f"Bearer {refresh}"},
+        )
+        error = error_for_response(response, PLATFORM, self._secrets())
+        if isinstance(error, RateLimited | TransientError):
+            raise error
+        if error is not None:
+            return False
+        try:
+            self._take_session(parse_json(response, PLATFORM))
+        except MalformedResponse:
+            return False
+        return True
+
+    async def _renew(self, *, expired: bool) -> _Session:
+        """A working session after the server refused ours: refreshed if it can be, else new."""
+        if expired and await self._refresh() and self._session is not None:
+            return self._session
+        return await self._login()
+
+    async def _xrpc(
+        self,
+        method: str,
+        nsid: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        proxy: str | None = None,
+    ) -> Any:
+        """Call one XRPC method with the session, renewing it once if it has expired."""
+        session = self._session or await self._login()
+        for attempt in (1, 2):
+            headers = {"Authorization": f"Bearer {session.access}"}
+            if proxy:
+                headers["atproto-proxy"] = proxy
+            response = await request(
+                self.http,
+                method,
+                self._url(nsid),
+                platform=PLATFORM,
+                secrets=self._secrets(),
+                check=False,
+                params=params,
+                json=body,
+                headers=headers,
+            )
+            if (
+                attempt == 1
+                and response.status_code in (400, 401)
+                and _error_name(response) in _SESSION_ERRORS
+            ):
+                session = await self._renew(expired=_error_name(response) == "ExpiredToken")
+                continue
+            error = error_for_response(response, PLATFORM, self._secrets())
+            if error is not None:
+                raise error
+            return parse_json(response, PLATFORM)
+        raise AuthFailed(f"bluesky: {nsid} refused a fresh session")  # pragma: no cover
+
+    # -- fetch ---------------------------------------------------------------------------------
+    async def fetch(self, cursor: str | None) -> FetchResult:
+        """Mentions, replies and quotes not handed over before, oldest first."""
+        warnings: list[str] = []
+        try:
+            seen = SeenUntil.load(cursor)
+        except MalformedResponse:
+            # Not ours (or damaged): start over with a bounded backfill; the store drops doubles.
+            seen = None
+            warnings.append("bluesky: the stored cursor was unreadable; fetched recent ones again")
+        found: list[tuple[datetime, Any]] = []
+        handed: set[str] = set()
+        newest: SeenUntil | None = None
+        server_cursor: str | None = None
+        limit = BACKFILL_PAGES if seen is None else MAX_PAGES
+        for page_number in range(1, limit + 1):
+            params: dict[str, Any] = {"limit": PAGE_SIZE, "reasons": list(REASONS)}
+            if server_cursor:
+                params["cursor"] = server_cursor
+            page = await self._xrpc("GET", "app.bsky.notification.listNotifications", params=params)
+            expect(isinstance(page, dict), PLATFORM, "listNotifications is not an object")
+            items = page.get("notifications")
+            expect(isinstance(items, list), PLATFORM, "notifications is not a list")
+            reached_seen = False
+            for item in items:
+                expect(isinstance(item, dict), PLATFORM, "notification is not an object")
+                uri = item.get("uri")
+                expect(isinstance(uri, str), PLATFORM, "notification without uri")
+                at = parse_time(item.get("indexedAt"))
+                if newest is None or at > newest.at:
+                    newest = SeenUntil(at, frozenset({uri}))
+                elif at == newest.at:
+                    newest = SeenUntil(at, newest.uris | {uri})
+                if seen is not None and seen.covers(at, uri):
+                    reached_seen = reached_seen or at < seen.at
+                    continue
+                if uri not in handed:  # the same page served twice, or a shifted page
+                    handed.add(uri)
+                    found.append((at, item))
+            next_cursor = page.get("cursor")
+            if reached_seen or not items or not isinstance(next_cursor, str):
+                break
+            if next_cursor == server_cursor:
+                if seen is not None:
+                    # Stopping here would leave a gap between this page and what was seen,
+                    # and the cursor would move past it. Better to try the whole walk again.
+                    raise TransientError("bluesky: the server repeated a page of notifications")
+                break  # a first run just ends its backfill here
+            server_cursor = next_cursor
+            if page_number == limit and seen is not None:
+                warnings.append(
+                    f"bluesky: stopped after {limit} pages; older notifications may be missing"
+                )
+        found.reverse()  # server order is newest first
+        found.sort(key=lambda pair: pair[0])  # stable: equal instants keep that order
+        messages: list[IncomingMessage] = []
+        for _, item in found:
+            try:
+                message = parse_notification(item)
+            except MalformedResponse as exc:
+                warnings.append(f"skipped notification {item.get('uri')}: {exc}")
+                continue
+            if message is not None:
+                messages.append(message)
+        return FetchResult(messages, self._next_cursor(seen, newest), warnings)
+
+    @staticmethod
+    def _next_cursor(seen: SeenUntil | None, newest: SeenUntil | None) -> str | None:
+        if newest is None or (seen is not None and newest.at < seen.at):
+            return seen.dump() if seen is not None else None
+        if seen is not None and newest.at == seen.at:
+            newest = SeenUntil(seen.at, seen.uris | newest.uris)
+        return newest.dump()
+
+    # -- send ----------------------------------------------------------------------------------
+    async def _customer_did(self, reply: OutgoingReply) -> str:
+        did = reply.reply_to_extra.get("author_did")
+        if did:
+            return did
+        handle = reply.customer.lstrip("@")
+        answer = await self._xrpc(
+            "GET", "com.atproto.identity.resolveHandle", params={"handle": handle}
+        )
+        expect(isinstance(answer, dict) and isinstance(answer.get("did"), str), PLATFORM, "did")
+        return str(answer["did"])
+
+    async def _strong_refs(self, reply: OutgoingReply) -> dict[str, dict[str, str]]:
+        """The `reply` field of a post: the thread's root and the post answered (uri + cid)."""
+        extra = reply.reply_to_extra
+        parent_uri = extra.get("uri") or reply.in_reply_to
+        parent_cid = extra.get("cid")
+        root_uri, root_cid = extra.get("root_uri"), extra.get("root_cid")
+        if not parent_cid:
+            # Imported messages have no CID: ask the author's repo for the record itself.
+            parts = parent_uri.removeprefix("at://").split("/")
+            if not parent_uri.startswith("at://") or len(parts) != 3:
+                raise RequestRejected(f"bluesky: cannot reply to {parent_uri!r}: not a post URI")
+            repo, collection, rkey = parts
+            record = await self._xrpc(
+                "GET",
+                "com.atproto.repo.getRecord",
+                params={"repo": repo, "collection": collection, "rkey": rkey},
+            )
+            expect(isinstance(record, dict) and isinstance(record.get("cid"), str), PLATFORM, "cid")
+            parent_cid = record["cid"]
+            value = record.get("value")
+            root = value.get("reply", {}).get("root") if isinstance(value, dict) else None
+            if isinstance(root, dict):
+                root_uri, root_cid = root.get("uri"), root.get("cid")
+        if not (root_uri and root_cid):
+            root_uri, root_cid = parent_uri, parent_cid
+        return {
+            "root": {"uri": str(root_uri), "cid": str(root_cid)},
+            "parent": {"uri": parent_uri, "cid": str(parent_cid)},
+        }
+
+    async def send(self, reply: OutgoingReply) -> SentReply:
+        """Reply in the thread, or by DM when `reply.private`.
+
+        The post's record key comes from the idempotency key, so a retry after a timeout meets
+        the first attempt's record ("already exists") and returns that instead of posting again.
+        """
+        session = self._session or await self._login()
+        handle = reply.customer.lstrip("@")
+        did: str | None = None
+        if reply.private or f"@{handle.lower()}" in reply.text.lower():
+            did = await self._customer_did(reply)
+        facets = build_facets(reply.text, handle, did)
+        if reply.private:
+            assert did is not None
+            return await self._send_dm(reply, did, facets)
+        record: dict[str, Any] = {
+            "$type": "app.bsky.feed.post",
+            "text": reply.text,
+            "createdAt": _now_iso(),
+            "reply": await self._strong_refs(reply),
+        }
+        if facets:
+            record["facets"] = facets
+        rkey = tid_for_key(reply.idempotency_key)
+        body = {
+            "repo": session.did,
+            "collection": "app.bsky.feed.post",
+            "rkey": rkey,
+            "record": record,
+        }
+        try:
+            created = await self._xrpc("POST", "com.atproto.repo.createRecord", body=body)
+        except (TransientError, RequestRejected):
+            # The PDS answers a taken rkey with an error (a 500 today, a named error later),
+            # and a timeout may hide a post that went through: look for our record first.
+            existing = await self._existing_post(rkey)
+            if existing is None:
+                raise
+            return existing
+        expect(isinstance(created, dict) and isinstance(created.get("uri"), str), PLATFORM, "uri")
+        uri = str(created["uri"])
+        return SentReply(uri, post_url(session.handle, uri), datetime.now(UTC))
+
+    async def _existing_post(self, rkey: str) -> SentReply | None:
+        session = self._session or await self._login()
+        try:
+            found = await self._xrpc(
+                "GET",
+                "com.atproto.repo.getRecord",
+                params={"repo": session.did, "collection": "app.bsky.feed.post", "rkey": rkey},
+            )
+        except ConnectorError:
+            return None
+        if not isinstance(found, dict) or not isinstance(found.get("uri"), str):
+            return None
+        value = found.get("value")
+        created = value.get("createdAt") if isinstance(value, dict) else None
+        try:
+            created_at = parse_time(created) if created else None
+        except MalformedResponse:
+            created_at = None
+        return SentReply(found["uri"], post_url(session.handle, found["uri"]), created_at)
+
+    async def _send_dm(
+        self, reply: OutgoingReply, did: str, facets: list[dict[str, Any]]
+    ) -> SentReply:
+        """Send a chat message. Chat has no idempotency key: a retry first looks whether the
+        same text from us already arrived in this conversation a moment ago."""
+        found = await self._xrpc(
+            "GET",
+            "chat.bsky.convo.getConvoForMembers",
+            params={"members": [did]},
+            proxy=CHAT_PROXY,
+        )
+        convo = found.get("convo") if isinstance(found, dict) else None
+        expect(isinstance(convo, dict) and isinstance(convo.get("id"), str), PLATFORM, "convo")
+        convo_id = str(convo["id"])  # type: ignore[index]
+        recent = await self._xrpc(
+            "GET",
+            "chat.bsky.convo.getMessages",
+            params={"convoId": convo_id, "limit": 20},
+            proxy=CHAT_PROXY,
+        )
+        me = self._session.did if self._session else ""
+        for message in recent.get("messages", []) if isinstance(recent, dict) else []:
+            if not isinstance(message, dict) or message.get("text") != reply.text:
+                continue
+            sender = message.get("sender")
+            if not isinstance(sender, dict) or sender.get("did") != me:
+                continue
+            try:
+                sent_at = parse_time(message.get("sentAt"))
+            except MalformedResponse:
+                continue
+            if datetime.now(UTC) - sent_at <= DM_DEDUPE_WINDOW:
+                return SentReply(f"{convo_id}/{message.get('id')}", None, sent_at)
+        payload: dict[str, Any] = {"text": reply.text}
+        if facets:
+            payload["facets"] = facets
+        sent = await self._xrpc(
+            "POST",
+            "chat.bsky.convo.sendMessage",
+            body={"convoId": convo_id, "message": payload},
+            proxy=CHAT_PROXY,
+        )
+        expect(isinstance(sent, dict) and isinstance(sent.get("id"), str), PLATFORM, "message id")
+        try:
+            sent_at = parse_time(sent.get("sentAt"))
+        except MalformedResponse:
+            sent_at = datetime.now(UTC)
+        return SentReply(f"{convo_id}/{sent['id']}", None, sent_at)
+
+    async def length_limit(self) -> int:
+        """300 graphemes: Bluesky's post limit (DMs allow more, posts are the stricter)."""
+        return POST_LIMIT
