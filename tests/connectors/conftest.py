@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 # Short, so a hanging server costs a test a fraction of a second.
-CLIENT_TIMEOUT = httpx.Timeout(0.5)
+CLIENT_TIMEOUT = httpx.Timeout(0.3)
 
 
 @pytest.fixture

@@ -12,21 +12,18 @@ refreshed with the refresh JWT; when that fails too, the connector logs in again
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
 
 from webcare_tui.connectors.base import (
-    AuthFailed,
     Connector,
     ConnectorError,
     ConnectorSettings,
     FetchResult,
     MalformedResponse,
     OutgoingReply,
-    RateLimited,
     SentReply,
     TransientError,
 )
@@ -39,42 +36,21 @@ from webcare_tui.connectors.bluesky_records import (
     post_url,
     tid_for_key,
 )
-from webcare_tui.connectors.http_errors import (
-    RequestRejected,
-    error_for_response,
-    expect,
-    parse_json,
-    request,
-)
+from webcare_tui.connectors.bluesky_session import XrpcSession
+from webcare_tui.connectors.http_errors import RequestRejected, expect
 from webcare_tui.core.model import IncomingMessage
 
 __all__ = ["BlueskyConnector"]
 
 PLATFORM = "bluesky"
 DEFAULT_SERVICE = "https://bsky.social"
+LIST_NOTIFICATIONS = "app.bsky.notification.listNotifications"
 CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
 PAGE_SIZE = 50
 BACKFILL_PAGES = 3  # first run: recent notifications only
 MAX_PAGES = 40  # a safety stop; 2000 notifications between two polls would be a flood
 POST_LIMIT = 300  # graphemes
 DM_DEDUPE_WINDOW = timedelta(minutes=15)
-_SESSION_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
-
-
-@dataclass(slots=True)
-class _Session:
-    access: str
-    refresh: str
-    did: str
-    handle: str
-
-
-def _error_name(response: httpx.Response) -> str | None:
-    try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return body.get("error") if isinstance(body, dict) else None
 
 
 def _now_iso() -> str:
@@ -99,132 +75,16 @@ class BlueskyConnector(Connector):
         self.service = str(options.get("service") or DEFAULT_SERVICE).rstrip("/")
         self.handle = str(options.get("handle", "")).lstrip("@")
         self.password_env = str(options.get("password_env", ""))
-        self._session: _Session | None = None
+        self.session = XrpcSession(
+            connector=self.name,
+            service=self.service,
+            handle=self.handle,
+            password_env=self.password_env,
+            environ=self.environ,
+            http=lambda: self.http,
+        )
 
     # -- session -------------------------------------------------------------------------------
-    def _password(self) -> str:
-        if not self.handle or not self.password_env:
-            raise AuthFailed(f"bluesky connector {self.name!r} needs handle and password_env")
-        password = self.environ.get(self.password_env)
-        if not password:
-            raise AuthFailed(
-                f"bluesky connector {self.name!r}: environment variable {self.password_env} "
-                "is not set (it must hold an app password)"
-            )
-        return password
-
-    def _secrets(self) -> tuple[str, ...]:
-        found = [self.environ.get(self.password_env, "")] if self.password_env else []
-        if self._session is not None:
-            found += [self._session.access, self._session.refresh]
-        return tuple(s for s in found if s)
-
-    def _url(self, nsid: str) -> str:
-        return f"{self.service}/xrpc/{nsid}"
-
-    def _take_session(self, body: Any) -> _Session:
-        expect(isinstance(body, dict), PLATFORM, "session is not an object")
-        fields = [body.get(k) for k in ("accessJwt", "refreshJwt", "did")]
-        expect(all(isinstance(f, str) and f for f in fields), PLATFORM, "session without tokens")
-        self._session = _Session(
-            access=body["accessJwt"],
-            refresh=body["refreshJwt"],
-            did=body["did"],
-            handle=str(body.get("handle") or self.handle),
-        )
-        return self._session
-
-    async def _login(self) -> _Session:
-        password = self._password()
-        self._session = None
-        response = await request(
-            self.http,
-            "POST",
-            self._url("com.atproto.server.createSession"),
-            platform=PLATFORM,
-            secrets=(password,),
-            check=False,
-            json={"identifier": self.handle, "password": password},
-        )
-        error = error_for_response(response, PLATFORM, (password,))
-        if isinstance(error, RateLimited | TransientError):
-            raise error
-        if error is not None:
-            # Any other refusal of a login is about the credentials (wrong password, takedown,
-            # a second factor app passwords cannot give): retrying will not help.
-            raise AuthFailed(f"bluesky: login as {self.handle} refused ({error})")
-        return self._take_session(parse_json(response, PLATFORM))
-
-    async def _refresh(self) -> bool:
-        """Renew the session with the refresh JWT; False when that is refused."""
-        if self._session is None:
-            return False
-        refresh = self._session.refresh
-        response = await request(
-            self.http,
-            "POST",
-            self._url("com.atproto.server.refreshSession"),
-            platform=PLATFORM,
-            secrets=self._secrets(),
-            check=False,
-            headers={"Authorization": f"Bearer {refresh}"},
-        )
-        error = error_for_response(response, PLATFORM, self._secrets())
-        if isinstance(error, RateLimited | TransientError):
-            raise error
-        if error is not None:
-            return False
-        try:
-            self._take_session(parse_json(response, PLATFORM))
-        except MalformedResponse:
-            return False
-        return True
-
-    async def _renew(self, *, expired: bool) -> _Session:
-        """A working session after the server refused ours: refreshed if it can be, else new."""
-        if expired and await self._refresh() and self._session is not None:
-            return self._session
-        return await self._login()
-
-    async def _xrpc(
-        self,
-        method: str,
-        nsid: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        body: Any = None,
-        proxy: str | None = None,
-    ) -> Any:
-        """Call one XRPC method with the session, renewing it once if it has expired."""
-        session = self._session or await self._login()
-        for attempt in (1, 2):
-            headers = {"Authorization": f"Bearer {session.access}"}
-            if proxy:
-                headers["atproto-proxy"] = proxy
-            response = await request(
-                self.http,
-                method,
-                self._url(nsid),
-                platform=PLATFORM,
-                secrets=self._secrets(),
-                check=False,
-                params=params,
-                json=body,
-                headers=headers,
-            )
-            if (
-                attempt == 1
-                and response.status_code in (400, 401)
-                and _error_name(response) in _SESSION_ERRORS
-            ):
-                session = await self._renew(expired=_error_name(response) == "ExpiredToken")
-                continue
-            error = error_for_response(response, PLATFORM, self._secrets())
-            if error is not None:
-                raise error
-            return parse_json(response, PLATFORM)
-        raise AuthFailed(f"bluesky: {nsid} refused a fresh session")  # pragma: no cover
-
     # -- fetch ---------------------------------------------------------------------------------
     async def fetch(self, cursor: str | None) -> FetchResult:
         """Mentions, replies and quotes not handed over before, oldest first."""
@@ -244,7 +104,9 @@ class BlueskyConnector(Connector):
             params: dict[str, Any] = {"limit": PAGE_SIZE, "reasons": list(REASONS)}
             if server_cursor:
                 params["cursor"] = server_cursor
-            page = await self._xrpc("GET", "app.bsky.notification.listNotifications", params=params)
+            page = await self.session.call(
+                "GET", "app.bsky.notification.listNotifications", params=params
+            )
             expect(isinstance(page, dict), PLATFORM, "listNotifications is not an object")
             items = page.get("notifications")
             expect(isinstance(items, list), PLATFORM, "notifications is not a list")
@@ -305,7 +167,7 @@ class BlueskyConnector(Connector):
         if did:
             return did
         handle = reply.customer.lstrip("@")
-        answer = await self._xrpc(
+        answer = await self.session.call(
             "GET", "com.atproto.identity.resolveHandle", params={"handle": handle}
         )
         expect(isinstance(answer, dict) and isinstance(answer.get("did"), str), PLATFORM, "did")
@@ -323,7 +185,7 @@ class BlueskyConnector(Connector):
             if not parent_uri.startswith("at://") or len(parts) != 3:
                 raise RequestRejected(f"bluesky: cannot reply to {parent_uri!r}: not a post URI")
             repo, collection, rkey = parts
-            record = await self._xrpc(
+            record = await self.session.call(
                 "GET",
                 "com.atproto.repo.getRecord",
                 params={"repo": repo, "collection": collection, "rkey": rkey},
@@ -347,7 +209,7 @@ class BlueskyConnector(Connector):
         The post's record key comes from the idempotency key, so a retry after a timeout meets
         the first attempt's record ("already exists") and returns that instead of posting again.
         """
-        session = self._session or await self._login()
+        session = await self.session.ensure()
         handle = reply.customer.lstrip("@")
         did: str | None = None
         if reply.private or f"@{handle.lower()}" in reply.text.lower():
@@ -372,7 +234,7 @@ class BlueskyConnector(Connector):
             "record": record,
         }
         try:
-            created = await self._xrpc("POST", "com.atproto.repo.createRecord", body=body)
+            created = await self.session.call("POST", "com.atproto.repo.createRecord", body=body)
         except (TransientError, RequestRejected):
             # The PDS answers a taken rkey with an error (a 500 today, a named error later),
             # and a timeout may hide a post that went through: look for our record first.
@@ -385,9 +247,9 @@ class BlueskyConnector(Connector):
         return SentReply(uri, post_url(session.handle, uri), datetime.now(UTC))
 
     async def _existing_post(self, rkey: str) -> SentReply | None:
-        session = self._session or await self._login()
+        session = await self.session.ensure()
         try:
-            found = await self._xrpc(
+            found = await self.session.call(
                 "GET",
                 "com.atproto.repo.getRecord",
                 params={"repo": session.did, "collection": "app.bsky.feed.post", "rkey": rkey},
@@ -409,7 +271,7 @@ class BlueskyConnector(Connector):
     ) -> SentReply:
         """Send a chat message. Chat has no idempotency key: a retry first looks whether the
         same text from us already arrived in this conversation a moment ago."""
-        found = await self._xrpc(
+        found = await self.session.call(
             "GET",
             "chat.bsky.convo.getConvoForMembers",
             params={"members": [did]},
@@ -418,13 +280,13 @@ class BlueskyConnector(Connector):
         convo = found.get("convo") if isinstance(found, dict) else None
         expect(isinstance(convo, dict) and isinstance(convo.get("id"), str), PLATFORM, "convo")
         convo_id = str(convo["id"])  # type: ignore[index]
-        recent = await self._xrpc(
+        recent = await self.session.call(
             "GET",
             "chat.bsky.convo.getMessages",
             params={"convoId": convo_id, "limit": 20},
             proxy=CHAT_PROXY,
         )
-        me = self._session.did if self._session else ""
+        me = (await self.session.ensure()).did
         for message in recent.get("messages", []) if isinstance(recent, dict) else []:
             if not isinstance(message, dict) or message.get("text") != reply.text:
                 continue
@@ -440,7 +302,7 @@ class BlueskyConnector(Connector):
         payload: dict[str, Any] = {"text": reply.text}
         if facets:
             payload["facets"] = facets
-        sent = await self._xrpc(
+        sent = await self.session.call(
             "POST",
             "chat.bsky.convo.sendMessage",
             body={"convoId": convo_id, "message": payload},
