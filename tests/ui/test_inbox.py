@@ -66,15 +66,13 @@ async def test_wide_terminal_shows_thread_beside_feed(build_app) -> None:  # typ
     app = build_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("j")
+        await pilot.press("j", "enter")
         await settle(pilot)
+        assert not isinstance(app.screen, ThreadScreen)
         side = app.screen.query_one("#side", ThreadView)
         assert side.display
         assert side.detail is not None
         assert side.detail.thread.id == app.screen.query_one(ThreadFeed).highlighted.id
-        await pilot.press("enter")
-        await settle(pilot)
-        assert not isinstance(app.screen, ThreadScreen)
 
 
 async def test_end_jumps_to_last_thread(build_app) -> None:  # type: ignore[no-untyped-def]

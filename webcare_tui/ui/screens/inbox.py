@@ -6,6 +6,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from webcare_tui.store.store import FeedFilter
@@ -15,6 +16,7 @@ from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 from webcare_tui.ui.widgets.thread_view import ThreadView
 
 WIDE = 120
+SIDE_PANE_DELAY = 0.12
 
 
 class InboxScreen(ThreadActions):
@@ -27,8 +29,10 @@ class InboxScreen(ThreadActions):
     InboxScreen #filter { display: none; height: 3; }
     InboxScreen.filtering #filter { display: block; }
     InboxScreen #side { display: none; }
-    InboxScreen.wide #side { display: block; width: 55%; border-left: vkey $panel; }
+    InboxScreen.wide #side { display: block; width: 45%; border-left: vkey $panel; }
     """
+
+    _side_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         app = self.webcare
@@ -63,8 +67,16 @@ class InboxScreen(ThreadActions):
         return thread.id if thread else None
 
     def on_thread_feed_highlighted(self, message: ThreadFeed.Highlighted) -> None:
-        if self.is_wide:
-            self.side.show_thread(message.thread.id if message.thread else None)
+        if not self.is_wide:
+            return
+        # Holding j down should not rebuild the conversation for every thread it passes:
+        # the side pane follows once the cursor rests.
+        if self._side_timer is not None:
+            self._side_timer.stop()
+        thread_id = message.thread.id if message.thread else None
+        self._side_timer = self.set_timer(
+            SIDE_PANE_DELAY, lambda: self.side.show_thread(thread_id), name="side-pane"
+        )
 
     def on_thread_feed_opened(self, message: ThreadFeed.Opened) -> None:
         if self.is_wide:

@@ -28,6 +28,7 @@ from webcare_tui.store.store import FeedFilter
 from webcare_tui.ui.feed_rows import PAGE, FeedRows, fetch_page, fetch_window
 
 COUNTDOWN_WIDTH = 15
+_LEVELS = ("calm", "warning", "overdue", "paused")
 _STATE_LABELS = {
     "open": "open",
     "replied": "replied",
@@ -62,6 +63,7 @@ class ThreadFeed(ScrollView, can_focus=True):
     ]
     COMPONENT_CLASSES = {
         "thread-feed--cursor",
+        "thread-feed--cursor-focus",
         "thread-feed--calm",
         "thread-feed--warning",
         "thread-feed--overdue",
@@ -110,6 +112,7 @@ class ThreadFeed(ScrollView, can_focus=True):
         self.feed = FeedFilter()
         self._loading: set[int] = set()
         self._highlighted_id: int | None = None
+        self._styles: dict[str, Style] = {}
 
     # -- data --------------------------------------------------------------------------------
 
@@ -180,8 +183,14 @@ class ThreadFeed(ScrollView, can_focus=True):
         self.cursor = max(0, min(index, self.rows.total - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = round(self.scroll_y)
         self._scroll_to_cursor()
-        self.refresh()
+        if round(self.scroll_y) == top:
+            # Only the old and the new cursor line change.
+            width = self.size.width
+            self.refresh(Region(0, old - top, width, 1), Region(0, new - top, width, 1))
+        else:
+            self.refresh()
         self._announce()
 
     def _scroll_to_cursor(self) -> None:
@@ -239,26 +248,28 @@ class ThreadFeed(ScrollView, can_focus=True):
         selected = index == self.cursor
         return self._row(thread, width, base, selected)
 
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        super().notify_style_update()
+
+    def _style(self, name: str) -> Style:
+        # Looking a component style up costs more than drawing the row: keep them until the
+        # CSS or the theme changes.
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(
+                f"thread-feed--{name}", partial=True
+            )
+        return style
+
     def _row(self, thread: Thread, width: int, base: Style, selected: bool) -> Strip:
         now: datetime = self.app.now  # type: ignore[attr-defined]
         text, level = countdown_cell(thread, self.clock, now)
-        styles = {
-            "calm": "thread-feed--calm",
-            "warning": "thread-feed--warning",
-            "overdue": "thread-feed--overdue",
-            "paused": "thread-feed--paused",
-        }
-        dim = self.get_component_rich_style("thread-feed--dim", partial=True)
-        level_style = (
-            self.get_component_rich_style(styles[level], partial=True) if level in styles else dim
-        )
-        author_style = self.get_component_rich_style("thread-feed--author", partial=True)
+        dim = self._style("dim")
+        level_style = self._style(level) if level in _LEVELS else dim
+        author_style = self._style("author")
         assignee = thread.assignee or ""
-        assignee_style = (
-            self.get_component_rich_style("thread-feed--mine", partial=True)
-            if assignee == self.agent
-            else dim
-        )
+        assignee_style = self._style("mine") if assignee == self.agent else dim
         author = thread.author_name or thread.author
         channel_width = 9 if width >= 100 else 5
         author_width = 22 if width >= 100 else 14
@@ -269,6 +280,8 @@ class ThreadFeed(ScrollView, can_focus=True):
             (_STATE_LABELS.get(thread.state.value, thread.state.value), 10, dim),
             (assignee, 5, assignee_style),
         ]
+        if selected:
+            base = base + self._style("cursor-focus" if self.has_focus else "cursor")
         segments: list[Segment] = []
         used = 0
         for value, cell_width, style in cells:
@@ -279,11 +292,7 @@ class ThreadFeed(ScrollView, can_focus=True):
         rest = width - used
         if rest > 0:
             segments.append(Segment(set_cell_size(thread.last_text, rest), base))
-        strip = Strip(segments, width)
-        if selected:
-            cursor_style = self.get_component_rich_style("thread-feed--cursor", partial=True)
-            strip = strip.apply_style(cursor_style)
-        return strip
+        return Strip(segments, width)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.rows.total)
