@@ -1,0 +1,201 @@
+"""Figures for the shift inbox at scale: run `python benchmarks/bench_inbox.py [--mentions N]`.
+
+Prints, for a database of N mentions (100k by default):
+- import rate through the Store, against raw sqlite3 inserts of the same rows;
+- cold start to the first feed rows on screen, against a bare Textual app;
+- key-to-repaint latency in the feed (j pressed, feed repainted);
+- peak memory of the TUI process.
+Nothing here is asserted: these are measurements, not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from webcare_tui.config import demo_config
+from webcare_tui.core.model import IncomingMessage
+from webcare_tui.store import Store
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+WORDS = ["krant", "bezorgd", "abonnement", "factuur", "app", "inloggen", "cadeau", "puzzel", "weekend", "sorry", "help"]
+
+
+def mentions(count: int, seed: int = 7) -> list[IncomingMessage]:
+    rng = random.Random(seed)
+    result: list[IncomingMessage] = []
+    for i in range(count):
+        reply_to = f"m{rng.randrange(i)}" if i > 10 and rng.random() < 0.3 else None
+        result.append(
+            IncomingMessage(
+                remote_id=f"m{i}",
+                author=f"user{rng.randrange(count // 3 + 1)}@example.social",
+                text=" ".join(rng.choices(WORDS, k=rng.randrange(5, 40))),
+                created_at=NOW - timedelta(minutes=rng.randrange(60 * 24 * 14)),
+                in_reply_to=reply_to,
+                author_name=f"User {i}",
+                followers=rng.randrange(5000),
+            )
+        )
+    return result
+
+
+def bench_import(db: Path, messages: list[IncomingMessage]) -> tuple[float, float]:
+    store = Store(db)
+    clock = demo_config().clock()
+    start = time.perf_counter()
+    for offset in range(0, len(messages), 5000):
+        batch = messages[offset : offset + 5000]
+        store.ingest("bench", "mastodon", batch, clock=clock, seen_at=NOW)
+    ours = len(messages) / (time.perf_counter() - start)
+    store.close()
+
+    raw_path = db.with_name("raw.db")
+    conn = sqlite3.connect(raw_path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(
+        "CREATE TABLE messages (id INTEGER PRIMARY KEY, connector TEXT, remote_id TEXT, "
+        "author TEXT, text TEXT, created_at TEXT, in_reply_to TEXT, UNIQUE (connector, remote_id))"
+    )
+    rows = [
+        ("bench", m.remote_id, m.author, m.text, m.created_at.isoformat(), m.in_reply_to)
+        for m in messages
+    ]
+    start = time.perf_counter()
+    for offset in range(0, len(rows), 5000):
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO messages (connector, remote_id, author, text, created_at, in_reply_to) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows[offset : offset + 5000],
+        )
+        conn.execute("COMMIT")
+    raw = len(rows) / (time.perf_counter() - start)
+    conn.close()
+    return ours, raw
+
+
+CHILD_WEBCARE = """
+import resource, sys, time
+from datetime import UTC, datetime
+from webcare_tui.config import demo_config
+from webcare_tui.ui.app import make_app
+from webcare_tui.ui.widgets.thread_feed import ThreadFeed
+
+config = demo_config()
+app = make_app(config, sys.argv[1], now=lambda: datetime(2026, 11, 23, 9, tzinfo=UTC),
+               poll=False, watch_db=False)
+
+def loaded(message):
+    app.call_after_refresh(app.exit)
+
+app.screen_stack  # noqa
+original = ThreadFeed._apply
+def patched(self, rows, cursor):
+    original(self, rows, cursor)
+    self.call_after_refresh(self.app.exit)
+ThreadFeed._apply = patched
+app.run(headless=True)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+CHILD_BARE = """
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("hello")
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+
+Bare().run(headless=True)
+"""
+
+
+def cold_start(code: str, *args: str, runs: int = 5) -> tuple[float, str]:
+    times = []
+    output = ""
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+        )
+        times.append(time.perf_counter() - start)
+        output = done.stdout.strip()
+    return statistics.median(times), output
+
+
+async def key_latency(db: Path, presses: int = 200) -> tuple[float, float, float]:
+    from webcare_tui.ui.app import make_app
+    from webcare_tui.ui.widgets.thread_feed import ThreadFeed
+
+    app = make_app(demo_config(), db, now=lambda: NOW, tick=False, poll=False, watch_db=False)
+    round_trips: list[float] = []
+    repaints: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        feed = app.screen.query_one(ThreadFeed)
+        region = feed.scrollable_content_region.reset_offset
+        for _ in range(presses):
+            start = time.perf_counter()
+            await pilot.press("j")
+            round_trips.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            feed.render_lines(region)
+            repaints.append(time.perf_counter() - start)
+        await app.workers.wait_for_complete()
+    return (
+        statistics.median(round_trips) * 1000,
+        sorted(round_trips)[int(presses * 0.95)] * 1000,
+        statistics.median(repaints) * 1000,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mentions", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        messages = mentions(args.mentions)
+        ours, raw = bench_import(db, messages)
+        print(f"mentions: {args.mentions:,}")
+        print(
+            f"import: {ours:,.0f} mentions/s through the Store; raw sqlite3 {raw:,.0f}/s; "
+            f"ratio {ours / raw:.2f} (target >= 0.20)"
+        )
+        webcare_s, rss_kb = cold_start(CHILD_WEBCARE, str(db))
+        bare_s, _ = cold_start(CHILD_BARE)
+        print(
+            f"cold start to first feed rows: {webcare_s * 1000:.0f} ms; bare Textual app "
+            f"{bare_s * 1000:.0f} ms; ratio {webcare_s / bare_s:.2f} (target <= 1.5)"
+        )
+        print(
+            f"peak memory of the TUI with the feed shown: {int(rss_kb) / 1024:.0f} MB "
+            "(target < 150 MB)"
+        )
+        median, p95, repaint = asyncio.run(key_latency(db))
+        print(
+            f"key j to repaint: median {median:.1f} ms, p95 {p95:.1f} ms (pilot round trip); "
+            f"feed repaint alone {repaint:.2f} ms (target <= 16 ms)"
+        )
+        print(
+            f"benchmark process peak memory: "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+        )
+
+
+if __name__ == "__main__":
+    main()
