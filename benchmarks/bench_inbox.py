@@ -28,7 +28,19 @@ from webcare_tui.core.model import IncomingMessage
 from webcare_tui.store import Store
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-WORDS = ["krant", "bezorgd", "abonnement", "factuur", "app", "inloggen", "cadeau", "puzzel", "weekend", "sorry", "help"]
+WORDS = [
+    "krant",
+    "bezorgd",
+    "abonnement",
+    "factuur",
+    "app",
+    "inloggen",
+    "cadeau",
+    "puzzel",
+    "weekend",
+    "sorry",
+    "help",
+]
 
 
 def mentions(count: int, seed: int = 7) -> list[IncomingMessage]:

@@ -40,7 +40,7 @@ def load_demo(store: Store, config: Config, now: datetime = FROZEN_NOW) -> int:
     total = 0
     for settings in config.connectors:
         start = now - timedelta(seconds=90)
-        connector = DemoConnector(settings, now=lambda: start)
+        connector = DemoConnector(settings, now=lambda start=start: start)
         first = asyncio.run(connector.fetch(None))
         connector.now = lambda: now
         second = asyncio.run(connector.fetch(first.cursor))

@@ -91,7 +91,7 @@ def test_cursor_is_stored_with_the_batch(store: Store) -> None:
 def test_cursor_does_not_move_when_the_batch_fails(store: Store) -> None:
     ingest(store, msg("1"), cursor="good")
     broken = IncomingMessage("2", "anna", "x", created_at="not a time")  # type: ignore[arg-type]
-    with pytest.raises(Exception):
+    with pytest.raises(AttributeError):
         ingest(store, broken, cursor="bad")
     assert store.cursor("c1") == "good"
     assert store.feed_count() == 1
