@@ -7,7 +7,7 @@ facts into the next state and the running clock, so the rules live in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from webcare_tui.core.clock import ClockKind, ResponseClock
@@ -45,7 +45,16 @@ def after_message(facts: ThreadFacts, direction: Direction, created_at: datetime
         state = facts.state
         if state in (ThreadState.REPLIED, ThreadState.RESOLVED, ThreadState.SNOOZED):
             state = ThreadState.OPEN
-        return replace(facts, pending_since=pending, state=state)
+        if pending == facts.pending_since and state is facts.state:
+            return facts
+        return ThreadFacts(
+            facts.channel,
+            state,
+            pending,
+            facts.first_reply_at,
+            facts.last_out_at,
+            facts.escalated_at,
+        )
 
     last_out = created_at if facts.last_out_at is None else max(facts.last_out_at, created_at)
     first_reply = facts.first_reply_at
@@ -57,9 +66,8 @@ def after_message(facts: ThreadFacts, direction: Direction, created_at: datetime
         pending = None
         if state is ThreadState.OPEN:
             state = ThreadState.REPLIED
-    return replace(
-        facts, pending_since=pending, first_reply_at=first_reply, last_out_at=last_out, state=state
-    )
+    # Built directly rather than with dataclasses.replace: this runs once per stored message.
+    return ThreadFacts(facts.channel, state, pending, first_reply, last_out, facts.escalated_at)
 
 
 def running_clock(facts: ThreadFacts, clock: ResponseClock) -> RunningClock | None:

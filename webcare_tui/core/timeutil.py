@@ -16,7 +16,12 @@ def utc(moment: datetime) -> datetime:
 
 def to_db(moment: datetime) -> str:
     """A sortable, fixed-width UTC text form, to the second: `2026-11-23T09:05:00+00:00`."""
-    return utc(moment).replace(microsecond=0).isoformat()
+    # Called for every stored time: skip the conversions that most values do not need.
+    if moment.tzinfo is not UTC:
+        moment = utc(moment)
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0)
+    return moment.isoformat()
 
 
 def from_db(text: str) -> datetime:

@@ -214,7 +214,7 @@ def ingest_batch(
                 clean_line(incoming.url) or None,
                 clean_line(incoming.extra.get("agent")) or None,
                 int(incoming.is_private),
-                json.dumps(dict(incoming.extra), ensure_ascii=False),
+                json.dumps(dict(incoming.extra), ensure_ascii=False) if incoming.extra else "{}",
             )
         )
         result.new_messages += 1
