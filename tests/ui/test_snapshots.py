@@ -39,6 +39,7 @@ SCREENS = {
     "escalate": ("e",),
     "reply": ("j", "r"),
     "filter": ("slash", "f", "o", "r", "u", "m"),
+    "why": ("slash", "f", "o", "r", "u", "m", "enter", "w"),
 }
 
 

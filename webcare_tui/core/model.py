@@ -88,6 +88,7 @@ class Thread:
     last_text: str
     message_count: int
     followers: int | None = None
+    clock_start: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 
 from webcare_tui.core.model import Direction, Event, Message, Note, Thread, ThreadState
 from webcare_tui.core.timeutil import from_db
 
 THREAD_COLUMNS = (
     "id, connector, channel, author, author_name, state, assignee, created_at, updated_at, "
-    "due_at, clock_kind, last_text, message_count, "
+    "due_at, clock_kind, clock_start, last_text, message_count, "
     "(SELECT followers FROM customers c WHERE c.connector = threads.connector "
     "AND c.handle = threads.author) AS followers"
 )
 
 
-def _maybe_time(value: str | None):  # type: ignore[no-untyped-def]
+def _maybe_time(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
@@ -35,6 +36,7 @@ def thread_from_row(row: sqlite3.Row) -> Thread:
         last_text=row["last_text"],
         message_count=row["message_count"],
         followers=row["followers"],
+        clock_start=_maybe_time(row["clock_start"]),
     )
 
 

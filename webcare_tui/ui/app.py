@@ -16,8 +16,10 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from webcare_tui.config import Config
-from webcare_tui.core.clock import ResponseClock
+from webcare_tui.core.alerts import crossings
+from webcare_tui.core.clock import ClockKind, ResponseClock
 from webcare_tui.core.timeutil import now_utc
+from webcare_tui.core.window_text import window_text
 from webcare_tui.paths import themes_dir
 from webcare_tui.services.poller import Poller, PollOutcome
 from webcare_tui.services.registry import build_all
@@ -30,6 +32,8 @@ from webcare_tui.ui.themes import SLA_DEFAULTS, load_themes
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
 DEFAULT_THEME = "webcare-dark"
+ALERT_EVERY = 5.0
+ALERT_WATCH = 500
 
 
 class WebcareApp(App[None]):
@@ -64,6 +68,8 @@ class WebcareApp(App[None]):
         self._watch_db = watch_db
         self._stop_polling = asyncio.Event()
         self._theme_problems: list[str] = []
+        self._alert_levels: dict[int, str] | None = None
+        self._alert_authors: dict[int, str] = {}
 
     # -- set-up ------------------------------------------------------------------------------
 
@@ -89,6 +95,7 @@ class WebcareApp(App[None]):
         self.push_screen(InboxScreen())
         if self._tick:
             self.set_interval(1.0, self._advance_clock)
+            self.set_interval(ALERT_EVERY, self.check_alerts)
         if self._poll and self.config.connectors:
             self._run_poller()
         if self._watch_db:
@@ -142,6 +149,35 @@ class WebcareApp(App[None]):
                 version = current
                 self.call_from_thread(self.data_changed)
 
+    @work(thread=True, exclusive=True, group="alerts", exit_on_error=False)
+    def check_alerts(self) -> None:
+        """Notify once when a thread's countdown crosses into warning or overdue."""
+        now = self.now
+        levels: dict[int, str] = {}
+        for thread in self.store.feed_page(limit=ALERT_WATCH):
+            if thread.due_at is None or thread.clock_kind is None:
+                continue
+            kind = ClockKind(thread.clock_kind)
+            levels[thread.id] = self.clock.countdown(thread.channel, kind, now, thread.due_at).level
+            self._alert_authors[thread.id] = thread.author_name or thread.author
+        risen = crossings(self._alert_levels, levels) if self._alert_levels is not None else []
+        self._alert_levels = {**(self._alert_levels or {}), **levels}
+        if risen:
+            self.call_from_thread(self._announce_crossings, risen)
+
+    def _announce_crossings(self, risen: list[tuple[int, str]]) -> None:
+        for thread_id, level in risen:
+            who = self._alert_authors.get(thread_id, "")
+            text = "is overdue" if level == "overdue" else "is running out of time"
+            self.notify(
+                f"Thread #{thread_id} ({who}) {text}",
+                title=level,
+                severity="error" if level == "overdue" else "warning",
+                markup=False,
+            )
+        if self.config.bell:
+            self.bell()
+
     def data_changed(self) -> None:
         """Something in the store changed: every screen that shows data refreshes."""
         for screen in self.screen_stack:
@@ -177,7 +213,8 @@ class WebcareApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(key_rows(self.key_groups(), self.config.keys)))
+        promise = "\n".join(window_text(self.clock, lang) for lang in ("en", "nl"))
+        self.push_screen(HelpScreen(key_rows(self.key_groups(), self.config.keys), promise))
 
     def get_system_commands(self, screen: Screen):  # type: ignore[no-untyped-def]
         yield from super().get_system_commands(screen)

@@ -41,9 +41,10 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+    def __init__(self, rows: list[tuple[str, str, str]], promise: str = "") -> None:
         super().__init__()
         self.rows = rows
+        self.promise = promise
 
     def compose(self) -> ComposeResult:
         text = Text(end="")
@@ -55,6 +56,9 @@ class HelpScreen(ModalScreen[None]):
                 text.append(f"\n{group}\n", style="bold")
             text.append(f"  {keys:<22}", style="bold")
             text.append(f"{description}\n")
+        if self.promise:
+            text.append("\nOur promise (webcare window-text)\n", style="bold")
+            text.append(self.promise + "\n")
         text.append("\nescape closes this help", style="italic")
         with VerticalScroll():
             yield Static(text)

@@ -11,10 +11,12 @@ from textual import work
 from textual.binding import Binding
 from textual.screen import Screen
 
+from webcare_tui.core.clock import ClockKind
 from webcare_tui.core.model import ThreadState
 from webcare_tui.store.store import StoreError
 from webcare_tui.ui.dialogs.escalate import EscalateDialog, Escalation
 from webcare_tui.ui.dialogs.ignore import IgnoreDialog
+from webcare_tui.ui.screens.explain import ExplainScreen
 
 if TYPE_CHECKING:
     from webcare_tui.ui.app import WebcareApp
@@ -24,6 +26,7 @@ THREAD_BINDINGS = [
     Binding("e", "escalate", "Escalate", id="thread.escalate"),
     Binding("a", "assign", "Assign to me", id="thread.assign"),
     Binding("i", "ignore", "Ignore", id="thread.ignore"),
+    Binding("w", "why", "Why this due time", id="thread.why"),
 ]
 
 
@@ -119,6 +122,27 @@ class ThreadActions(Screen[None]):
             app.notify, f"Thread #{thread_id} escalated to {escalation.to}.", markup=False
         )
         app.call_from_thread(app.data_changed)
+
+    def action_why(self) -> None:
+        thread_id = self._thread_or_hint()
+        if thread_id is not None:
+            self._explain(thread_id)
+
+    @work(thread=True, exit_on_error=False, group="thread-action")
+    def _explain(self, thread_id: int) -> None:
+        app = self.webcare
+        thread = app.store.thread(thread_id)
+        title = f"Thread #{thread.id} · {thread.author} · {thread.channel}"
+        if thread.due_at is None or thread.clock_kind is None or thread.clock_start is None:
+            state = thread.state.value
+            lines = [f"No clock runs: the thread is {state}, nothing is owed to the customer now."]
+        else:
+            kind = ClockKind(thread.clock_kind)
+            explanation = app.clock.explain(
+                thread.channel, kind, thread.clock_start, app.now, thread.due_at
+            )
+            lines = list(explanation.lines)
+        app.call_from_thread(app.push_screen, ExplainScreen(title, lines))
 
     def action_reply(self) -> None:
         thread_id = self._thread_or_hint()

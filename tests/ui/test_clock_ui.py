@@ -1,0 +1,77 @@
+"""The response clock as an agent sees it: why a due time, alerts when time runs out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.conftest import FROZEN_NOW
+from webcare_tui.ui.screens.explain import ExplainScreen
+from webcare_tui.ui.screens.help import HelpScreen
+from webcare_tui.ui.widgets.thread_feed import ThreadFeed
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_w_explains_the_due_time(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"forum", "enter")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, ExplainScreen)
+        text = "\n".join(app.screen.lines)
+        assert "due" in text and "open time" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ExplainScreen)
+
+
+async def test_w_on_a_thread_without_clock_says_so(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("end", "w")
+        await settle(pilot)
+        assert isinstance(app.screen, ExplainScreen)
+        assert "No clock runs" in app.screen.lines[0]
+
+
+async def test_crossing_into_overdue_notifies_once(build_app) -> None:  # type: ignore[no-untyped-def]
+    clock = {"now": FROZEN_NOW}
+    app = build_app(now=lambda: clock["now"])
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.check_alerts()
+        await settle(pilot)
+        assert app._notifications == [] or all(
+            "overdue" not in n.message for n in app._notifications
+        )
+        feed = app.screen.query_one(ThreadFeed)
+        calm = [feed.rows.get(i) for i in range(feed.rows.total)]
+        calm = [t for t in calm if t and t.due_at and t.due_at > FROZEN_NOW + timedelta(minutes=20)]
+        clock["now"] = FROZEN_NOW + timedelta(hours=6)
+        app.now = clock["now"]
+        app.check_alerts()
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(f"Thread #{calm[0].id} " in m and "overdue" in m for m in messages)
+        count = len(messages)
+        app.check_alerts()
+        await settle(pilot)
+        assert len(app._notifications) == count
+
+
+async def test_help_shows_the_advertised_promise(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert "We answer within 60 minutes" in app.screen.promise
+        assert "We reageren binnen 60 minuten" in app.screen.promise
+        assert any(keys == "w" for _, keys, _ in app.screen.rows)
