@@ -25,10 +25,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays as holiday_calendars
+if TYPE_CHECKING:
+    from holidays import HolidayBase
+
 
 from webcare_tui.core.countdown import (
     classify_gap,
@@ -179,9 +181,12 @@ def _zone(name: str) -> ZoneInfo:
         ) from error
 
 
-def _country_calendar(code: str | None) -> holiday_calendars.HolidayBase | None:
+def _country_calendar(code: str | None) -> HolidayBase | None:
     if code is None:
         return None
+    # Imported only when a country is configured: the package costs ~50 ms at start-up.
+    import holidays as holiday_calendars
+
     try:
         calendar = holiday_calendars.country_holidays(code.upper())
     except (NotImplementedError, AttributeError) as error:

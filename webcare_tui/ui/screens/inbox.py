@@ -33,6 +33,7 @@ class InboxScreen(ThreadActions):
     """
 
     _side_timer: Timer | None = None
+    _counted = False
 
     def compose(self) -> ComposeResult:
         app = self.webcare
@@ -53,7 +54,12 @@ class InboxScreen(ThreadActions):
 
     def on_mount(self) -> None:
         self.feed.focus()
-        self.refresh_counts()
+
+    def on_thread_feed_loaded(self, message: ThreadFeed.Loaded) -> None:
+        # Counting every thread is slower than showing the first page: it comes second.
+        if not self._counted:
+            self._counted = True
+            self.refresh_counts()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "wide")
