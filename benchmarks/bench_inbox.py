@@ -149,29 +149,53 @@ def cold_start(code: str, *args: str, runs: int = 5) -> tuple[float, str]:
 
 
 async def key_latency(db: Path, presses: int = 200) -> tuple[float, float, float]:
+    """From a `j` key event entering the app to the feed painting the new cursor row.
+
+    The key is posted the way the terminal driver posts it; a hook in the feed notes when the
+    selected row for the new position is drawn. Also reported: the pilot's full round trip,
+    which adds Textual's own test-harness waits (about 40 ms for a bare app here).
+    """
+    from textual import events
+
     from webcare_tui.ui.app import make_app
     from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
     app = make_app(demo_config(), db, now=lambda: NOW, tick=False, poll=False, watch_db=False)
+    latencies: list[float] = []
     round_trips: list[float] = []
-    repaints: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
         feed = app.screen.query_one(ThreadFeed)
-        region = feed.scrollable_content_region.reset_offset
+        painted = asyncio.Event()
+        original = feed._row
+
+        def hooked(thread, width, base, selected):  # type: ignore[no-untyped-def]
+            if selected and feed.cursor == target["cursor"]:
+                target["at"] = time.perf_counter()
+                painted.set()
+            return original(thread, width, base, selected)
+
+        target: dict[str, float] = {"cursor": -1.0, "at": 0.0}
+        feed._row = hooked  # type: ignore[method-assign]
         for _ in range(presses):
+            painted.clear()
+            target["cursor"] = feed.cursor + 1
+            start = time.perf_counter()
+            app.post_message(events.Key("j", "j"))
+            await asyncio.wait_for(painted.wait(), timeout=5)
+            latencies.append(target["at"] - start)
+            await pilot.pause()
+        for _ in range(20):
             start = time.perf_counter()
             await pilot.press("j")
             round_trips.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            feed.render_lines(region)
-            repaints.append(time.perf_counter() - start)
         await app.workers.wait_for_complete()
+    latencies.sort()
     return (
+        statistics.median(latencies) * 1000,
+        latencies[int(len(latencies) * 0.95)] * 1000,
         statistics.median(round_trips) * 1000,
-        sorted(round_trips)[int(presses * 0.95)] * 1000,
-        statistics.median(repaints) * 1000,
     )
 
 
@@ -198,10 +222,10 @@ def main() -> None:
             f"peak memory of the TUI with the feed shown: {int(rss_kb) / 1024:.0f} MB "
             "(target < 150 MB)"
         )
-        median, p95, repaint = asyncio.run(key_latency(db))
+        median, p95, pilot_trip = asyncio.run(key_latency(db))
         print(
-            f"key j to repaint: median {median:.1f} ms, p95 {p95:.1f} ms (pilot round trip); "
-            f"feed repaint alone {repaint:.2f} ms (target <= 16 ms)"
+            f"key j to the new cursor row painted: median {median:.1f} ms, p95 {p95:.1f} ms "
+            f"(target <= 16 ms); pilot round trip {pilot_trip:.0f} ms"
         )
         print(
             f"benchmark process peak memory: "
