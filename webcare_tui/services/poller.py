@@ -1,7 +1,12 @@
 """The poller: every connector on its interval, a lease so one process polls a database.
 
-It runs inside the TUI (as a worker) and headless (`webcare poll`). A connector's failure is
-recorded as its health and backed off with jitter; it never stops the others.
+It runs inside the TUI (as a worker) and headless (`webcare poll`). A connector's failure, of
+whatever kind, is recorded as its health and backed off with jitter; it never stops the others,
+and nothing a connector raises escapes `Poller.poll` or `Poller.run`.
+
+Why a cursor can never skip a mention: the cursor a fetch returns is stored by `Store.ingest`
+in the same transaction as the batch it covers. A crash before that commit leaves the old
+cursor, so the next round fetches the same mentions again, and the store drops the doubles.
 """
 
 from __future__ import annotations
@@ -12,23 +17,55 @@ import logging
 import os
 import random
 import socket
+import traceback
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from webcare_tui.connectors.base import AuthFailed, Connector, ConnectorError, RateLimited
+from webcare_tui.connectors.base import (
+    AuthFailed,
+    Connector,
+    ConnectorError,
+    FetchResult,
+    RateLimited,
+)
 from webcare_tui.core.clock import ResponseClock
-from webcare_tui.core.timeutil import now_utc
-from webcare_tui.store import Store
+from webcare_tui.core.timeutil import from_db, now_utc, to_db
+from webcare_tui.store import IngestResult, Store
 
 log = logging.getLogger(__name__)
+
 LEASE = "poller"
+# Doubling back-off never waits longer than this between tries of a failing connector.
 MAX_BACKOFF = timedelta(minutes=15)
+# Refused credentials stay refused until someone fixes them (and restarts: the secret is read
+# from the environment), so hammering the platform only risks a lock-out.
+AUTH_BACKOFF = timedelta(hours=1)
+# A server's "come back at" is trusted this far and no further: a garbage reset header must not
+# silence a connector for a day.
+MAX_RETRY_WAIT = timedelta(hours=1)
+# The shortest lease; with `poll_every` of 5 s (the config's minimum) renewal is every ~1.3 s.
+MIN_LEASE_TTL = 4.0
+MAX_ERROR_CHARS = 300
+
+# Health statuses as stored by `Store.record_health` and read by `health.health_summary`.
+OK = "ok"
+WARNING = "warning"
+BACKING_OFF = "backing off"
+RATE_LIMITED = "rate limited"
+AUTH_FAILED = "auth failed"
 
 
 @dataclass(frozen=True, slots=True)
 class PollOutcome:
-    """How one poll of one connector went."""
+    """How one poll of one connector went.
+
+    `new_threads` are conversations that did not exist before; `reopened_threads` existing ones
+    that a customer wrote to again after we replied (or resolved or snoozed them). Both need an
+    agent: `needs_attention` is their sum, for a notification. `retry_at` is when a failed
+    connector is tried again; `status` is the health recorded for it.
+    """
 
     connector: str
     ok: bool
@@ -36,13 +73,67 @@ class PollOutcome:
     new_threads: int = 0
     error: str | None = None
     retry_at: datetime | None = None
+    reopened_threads: int = 0
+    status: str = OK
+
+    @property
+    def needs_attention(self) -> int:
+        return self.new_threads + self.reopened_threads
 
 
 def holder_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Who holds the lease, as `webcare status` shows it: host, process and a short tag, so
+    that two pollers in one process (a restarted worker) are still told apart."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def backoff_delay(failures: int, interval: timedelta, rng: random.Random) -> timedelta:
+    """How long to wait after the `failures`-th failure in a row.
+
+    Doubling from the connector's own interval up to `MAX_BACKOFF`, with "equal jitter": a
+    random point in the upper half, so connectors that failed together (one network outage)
+    do not come back in lockstep. Never sooner than the connector's normal interval.
+    """
+    ceiling = min(interval * 2 ** min(max(failures, 1), 20), MAX_BACKOFF)
+    jittered = ceiling / 2 + (ceiling / 2) * rng.random()
+    return max(interval, jittered)
+
+
+def _whole_second(moment: datetime) -> datetime:
+    """`moment` rounded up to the second: the store keeps whole seconds, and the time shown as
+    "backing off until" must be the time of the retry, never a moment after it."""
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
+    return moment
+
+
+def _secrets_of(connector: Connector) -> list[str]:
+    """The values of the environment variables the connector's config names (`token_env`,
+    `password_env`, ...): connectors redact their own errors, but a bug's message might not."""
+    found = []
+    for key, value in connector.settings.options.items():
+        if key.endswith("_env") and isinstance(value, str) and value:
+            secret = connector.environ.get(value)
+            if secret:
+                found.append(secret)
+    return found
+
+
+def _redact(text: str, secrets: list[str]) -> str:
+    if not secrets:
+        return text
+    from webcare_tui.connectors.http_errors import redact  # httpx: only load it when needed
+
+    return redact(text, secrets)
 
 
 class Poller:
+    """Polls every connector on its own `poll_every`, while this process holds the lease.
+
+    `now` is the one clock (tests pass a controllable one); `rng` drives the back-off jitter.
+    `on_outcome` is called on the event loop after every poll, successful or not.
+    """
+
     def __init__(
         self,
         store: Store,
@@ -52,6 +143,7 @@ class Poller:
         now: Callable[[], datetime] = now_utc,
         holder: str | None = None,
         on_outcome: Callable[[PollOutcome], None] | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self.store = store
         self.connectors = dict(connectors)
@@ -59,104 +151,278 @@ class Poller:
         self.now = now
         self.holder = holder or holder_id()
         self.on_outcome = on_outcome
+        self.rng = rng or random.Random()
+        self.holding = False
         self._failures: dict[str, int] = {}
         self._next_at: dict[str, datetime] = {}
+        self._renewed_at: datetime | None = None
+        self._restored = False
+        self._inflight: dict[str, asyncio.Task[PollOutcome]] = {}
+
+    # -- one connector -----------------------------------------------------------------------
 
     async def poll(self, name: str) -> PollOutcome:
-        """One round of one connector: fetch after the stored cursor, store, record health."""
+        """One round of one connector: fetch after the stored cursor, store the batch and the
+        new cursor together, record health. Never raises (cancellation aside)."""
         connector = self.connectors[name]
-        settings = connector.settings
         try:
             cursor = await asyncio.to_thread(self.store.cursor, name)
             fetched = await connector.fetch(cursor)
+            seen_at = self.now()
             result = await asyncio.to_thread(
                 self.store.ingest,
                 name,
-                settings.channel,
+                connector.settings.channel,
                 fetched.messages,
                 clock=self.clock,
-                seen_at=self.now(),
+                seen_at=seen_at,
                 cursor=fetched.cursor if fetched.cursor is not None else cursor,
             )
-        except ConnectorError as error:
-            outcome = await self._failed(name, error, str(error), error.retry_at)
-        except Exception as error:  # a bug in one connector must not stop the others
-            log.exception("connector %s failed", name)
-            outcome = await self._failed(name, error, f"{type(error).__name__}: {error}", None)
+        except Exception as error:  # anything at all: one connector must not stop the others
+            outcome = await self._failed(name, error)
         else:
-            self._failures.pop(name, None)
-            status = "warning" if fetched.warnings else "ok"
+            outcome = await self._succeeded(name, fetched, result, seen_at)
+        self._report(outcome)
+        return outcome
+
+    async def _succeeded(
+        self, name: str, fetched: FetchResult, result: IngestResult, seen_at: datetime
+    ) -> PollOutcome:
+        connector = self.connectors[name]
+        self._failures.pop(name, None)
+        now = self.now()
+        self._next_at[name] = now + connector.settings.poll_every
+        warning = None
+        if fetched.warnings:
+            warning = _redact("; ".join(fetched.warnings), _secrets_of(connector))
+            warning = warning[:MAX_ERROR_CHARS]
+            log.warning("%s: %s", name, warning)
+        status = WARNING if warning else OK
+        await self._record_health(name, status=status, now=now, error=warning)
+        reopened = await self._reopened(result, seen_at)
+        return PollOutcome(
+            name,
+            True,
+            result.new_messages,
+            len(result.new_threads),
+            reopened_threads=reopened,
+            status=status,
+        )
+
+    async def _reopened(self, result: IngestResult, seen_at: datetime) -> int:
+        """Existing threads this batch reopened: the store marks each with a "reopened" event
+        stamped with the batch's `seen_at`. (Store.ingest does not report them itself.)"""
+        old = [t for t in result.touched_threads if t not in set(result.new_threads)]
+        if not old:
+            return 0
+        stamp = to_db(seen_at)
+
+        def count() -> int:
+            return sum(
+                any(e.kind == "reopened" and to_db(e.at) == stamp for e in self.store.events(t))
+                for t in old
+            )
+
+        try:
+            return await asyncio.to_thread(count)
+        except Exception:  # the batch is stored; a failed count only costs a notification
+            log.exception("could not count reopened threads")
+            return 0
+
+    async def _failed(self, name: str, error: Exception) -> PollOutcome:
+        connector = self.connectors[name]
+        secrets = _secrets_of(connector)
+        expected = isinstance(error, ConnectorError)
+        text = str(error) or type(error).__name__
+        if not expected:
+            text = f"unexpected {type(error).__name__}: {text}"
+        message = _redact(text, secrets)[:MAX_ERROR_CHARS]
+
+        failures = self._failures.get(name, 0) + 1
+        self._failures[name] = failures
+        now = self.now()
+        if isinstance(error, AuthFailed):
+            status, until = AUTH_FAILED, now + AUTH_BACKOFF
+        else:
+            status = RATE_LIMITED if isinstance(error, RateLimited) else BACKING_OFF
+            until = now + backoff_delay(failures, connector.settings.poll_every, self.rng)
+        retry_at = error.retry_at if isinstance(error, ConnectorError) else None
+        if retry_at is not None:
+            # Retry-After, or the platform's reset header: never earlier than the server said.
+            until = max(until, min(retry_at, now + MAX_RETRY_WAIT))
+        until = _whole_second(until)
+        self._next_at[name] = until
+
+        if expected:
+            log.warning("%s: %s (%s until %s)", name, message, status, until.isoformat())
+        else:
+            # A bug: the traceback is what a developer needs, but redacted like the message.
+            trace = "".join(traceback.format_exception(error))
+            log.error("%s failed (%s until %s)\n%s", name, status, until, _redact(trace, secrets))
+        await self._record_health(name, status=status, now=now, error=message, backoff_until=until)
+        return PollOutcome(name, False, error=message, retry_at=until, status=status)
+
+    async def _record_health(
+        self,
+        name: str,
+        *,
+        status: str,
+        now: datetime,
+        error: str | None = None,
+        backoff_until: datetime | None = None,
+    ) -> None:
+        try:
             await asyncio.to_thread(
                 self.store.record_health,
                 name,
                 status=status,
-                now=self.now(),
-                error="; ".join(fetched.warnings) if status == "warning" else None,
+                now=now,
+                error=error,
+                backoff_until=backoff_until,
             )
-            outcome = PollOutcome(
-                name, True, result.new_messages, len(result.new_threads), None, None
-            )
-            self._next_at[name] = self.now() + settings.poll_every
-        if self.on_outcome:
-            self.on_outcome(outcome)
-        return outcome
+        except Exception:  # a busy database: the status bar is one round behind, no more
+            log.exception("could not record the health of %s", name)
 
-    async def _failed(
-        self, name: str, error: BaseException, message: str, retry_at: datetime | None
-    ) -> PollOutcome:
-        failures = self._failures.get(name, 0) + 1
-        self._failures[name] = failures
-        interval = self.connectors[name].settings.poll_every
-        backoff = min(interval * (2 ** min(failures - 1, 10)), MAX_BACKOFF)
-        wait = backoff * random.uniform(0.5, 1.5)
-        until = self.now() + wait
-        if retry_at is not None and retry_at > until:
-            until = retry_at
-        status = "auth failed" if isinstance(error, AuthFailed) else "backing off"
-        if isinstance(error, RateLimited):
-            status = "rate limited"
-        self._next_at[name] = until
-        self.store.record_health(
-            name, status=status, now=self.now(), error=message, backoff_until=until
-        )
-        return PollOutcome(name, False, error=message, retry_at=until)
+    def _report(self, outcome: PollOutcome) -> None:
+        if self.on_outcome is None:
+            return
+        try:
+            self.on_outcome(outcome)
+        except Exception:  # a listener's bug must not end the polling
+            log.exception("on_outcome failed for %s", outcome.connector)
+
+    # -- every connector -----------------------------------------------------------------------
 
     async def run_once(self) -> list[PollOutcome]:
-        """Every enabled connector once, side by side."""
+        """Every connector once, side by side, back-offs and lease aside (`poll --once`)."""
         return list(await asyncio.gather(*(self.poll(name) for name in self.connectors)))
 
     def lease_ttl(self) -> float:
+        """Seconds a lease lasts: shorter than the shortest interval, so that when its holder
+        dies another process takes over (retrying every tick) within one interval."""
         shortest = min(
             (c.settings.poll_every.total_seconds() for c in self.connectors.values()), default=60
         )
-        return max(10.0, shortest)
+        return max(MIN_LEASE_TTL, shortest * 0.75)
+
+    def next_poll_at(self, name: str) -> datetime | None:
+        """When connector `name` is due again (None: at once)."""
+        return self._next_at.get(name)
+
+    async def step(self) -> bool:
+        """One turn of the loop: keep (or try to take) the lease and start every connector that
+        is due, each as its own task, so that a slow one delays neither the others nor the
+        lease's renewal. Returns whether this process holds the lease."""
+        now = self.now()
+        await self._keep_lease(now)
+        if not self.holding:
+            return False
+        if not self._restored:
+            await self._restore(now)
+        for name in self.connectors:
+            due = self._next_at.get(name, now) <= now
+            if due and name not in self._inflight:
+                self._inflight[name] = asyncio.create_task(self._poll_task(name))
+        return True
+
+    async def _poll_task(self, name: str) -> PollOutcome:
+        try:
+            return await self.poll(name)
+        finally:
+            # Here rather than in a done-callback: by the time anyone hears the outcome, the
+            # connector can be started again.
+            self._inflight.pop(name, None)
+
+    def busy(self) -> frozenset[str]:
+        """The connectors being polled right now."""
+        return frozenset(self._inflight)
+
+    async def settle(self) -> None:
+        """Wait for the polls that `step` started."""
+        await asyncio.gather(*list(self._inflight.values()), return_exceptions=True)
 
     async def run(self, stop: asyncio.Event, tick: float = 1.0) -> None:
         """Poll every connector on its interval until `stop` is set, while holding the lease.
 
         Without the lease this process only waits: another one polls for everybody, and if it
-        dies its lease runs out and this one takes over within one interval.
+        dies its lease runs out and this one takes over within one interval. On the way out the
+        polls under way are cancelled (safe: a batch and its cursor commit together) and the
+        lease is released, so a successor need not wait for it to expire.
         """
-        ttl = self.lease_ttl()
-        renewed: datetime | None = None
         try:
             while not stop.is_set():
-                now = self.now()
-                if renewed is None or (now - renewed).total_seconds() > ttl / 3:
-                    have = await asyncio.to_thread(
-                        self.store.take_lease, LEASE, self.holder, now=now, ttl_seconds=ttl
-                    )
-                    renewed = now if have else None
-                if renewed is not None:
-                    due = [n for n in self.connectors if self._next_at.get(n, now) <= now]
-                    if due:
-                        await asyncio.gather(*(self.poll(n) for n in due))
+                await self.step()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=tick)
         finally:
-            if renewed is not None:
-                await asyncio.to_thread(self.store.release_lease, LEASE, self.holder)
+            for task in list(self._inflight.values()):
+                task.cancel()
+            await self.settle()
+            self._inflight.clear()  # a task cancelled before it began never removed itself
+            await self.release()
+
+    async def release(self) -> None:
+        """Give the lease up, if this process holds it."""
+        if not self.holding:
+            return
+        self.holding = False
+        self._renewed_at = None
+        try:
+            await asyncio.to_thread(self.store.release_lease, LEASE, self.holder)
+        except Exception:  # it expires by itself; the successor only waits a little longer
+            log.exception("could not release the poller lease")
+
+    async def _keep_lease(self, now: datetime) -> None:
+        ttl = self.lease_ttl()
+        if self._renewed_at is not None and (now - self._renewed_at).total_seconds() < ttl / 3:
+            return
+        try:
+            have = await asyncio.to_thread(
+                self.store.take_lease, LEASE, self.holder, now=now, ttl_seconds=ttl
+            )
+        except Exception:  # a locked database: do not poll on a lease we cannot vouch for
+            log.exception("could not renew the poller lease")
+            have = False
+        if self.holding and not have:
+            log.warning("%s: lost the poller lease; another process polls now", self.holder)
+            self._restored = False  # read its back-offs again if it comes back to us
+        elif have and not self.holding:
+            log.info("%s: took the poller lease", self.holder)
+        self.holding = have
+        self._renewed_at = now if have else None
+
+    async def _restore(self, now: datetime) -> None:
+        """Carry on where the previous holder stopped: no poll before its connector's interval
+        is up, no retry before its back-off ends. An "auth failed" back-off is not carried
+        over: a new process may well have been started with the fixed credentials."""
+        try:
+            rows = await asyncio.to_thread(self.store.health)
+        except Exception:
+            log.exception("could not read connector health; polling everything now")
+            rows = []
+        for row in rows:
+            name = str(row.get("name"))
+            if name not in self.connectors or name in self._next_at:
+                continue
+            interval = self.connectors[name].settings.poll_every
+            candidates = []
+            success = row.get("last_success_at")
+            if isinstance(success, str) and success:
+                candidates.append(from_db(success) + interval)
+            until = row.get("backoff_until")
+            if isinstance(until, str) and until and row.get("status") != AUTH_FAILED:
+                candidates.append(min(from_db(until), now + MAX_RETRY_WAIT))
+                failures = row.get("failures")
+                self._failures[name] = failures if isinstance(failures, int) else 0
+            later = max(candidates, default=now)
+            if later > now:
+                self._next_at[name] = later
+        self._restored = True
 
     async def aclose(self) -> None:
+        """Close every connector's HTTP client; one failing close does not skip the rest."""
         for connector in self.connectors.values():
-            await connector.aclose()
+            try:
+                await connector.aclose()
+            except Exception:
+                log.exception("closing %s failed", connector.name)

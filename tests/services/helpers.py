@@ -1,0 +1,86 @@
+"""Test doubles for the poller: a clock that only moves when told, and scripted connectors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+from webcare_tui.connectors.base import Connector, ConnectorSettings, FetchResult
+from webcare_tui.core.model import Direction, IncomingMessage
+
+Step = FetchResult | Exception | asyncio.Event
+
+
+class FakeClock:
+    """`now` for the poller; time passes only through `advance`."""
+
+    def __init__(self, start: datetime) -> None:
+        self.at = start
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> datetime:
+        self.at += timedelta(**delta)
+        return self.at
+
+
+class ScriptedConnector(Connector):
+    """Answers each `fetch` with the next step of its script: a result, an exception to
+    raise, or an `asyncio.Event` to wait for (a fetch that hangs until the test lets it go).
+    With the script used up it returns nothing new and keeps the cursor."""
+
+    type: ClassVar[str] = "scripted"
+
+    def __init__(
+        self,
+        name: str,
+        *script: Step,
+        every: float = 30,
+        options: Mapping[str, str] | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        settings = ConnectorSettings(
+            name, "scripted", "mastodon", timedelta(seconds=every), options=dict(options or {})
+        )
+        super().__init__(settings, environ=environ or {})
+        self.script = list(script)
+        self.cursors: list[str | None] = []  # the cursor of every fetch, in order
+
+    @property
+    def fetches(self) -> int:
+        return len(self.cursors)
+
+    async def fetch(self, cursor: str | None) -> FetchResult:
+        self.cursors.append(cursor)
+        step = self.script.pop(0) if self.script else FetchResult([], None)
+        if isinstance(step, asyncio.Event):
+            await step.wait()
+            return FetchResult([], None)
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+
+def mention(
+    remote_id: str,
+    at: datetime,
+    *,
+    author: str = "klant@other.example",
+    in_reply_to: str | None = None,
+    direction: Direction = Direction.IN,
+) -> IncomingMessage:
+    return IncomingMessage(
+        remote_id=remote_id,
+        author=author,
+        text=f"message {remote_id}",
+        created_at=at,
+        direction=direction,
+        in_reply_to=in_reply_to,
+    )
+
+
+def batch(*messages: IncomingMessage, cursor: str | None = None) -> FetchResult:
+    return FetchResult(list(messages), cursor)
