@@ -11,6 +11,7 @@ from pathlib import Path
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import get_current_worker
@@ -34,6 +35,13 @@ from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 DEFAULT_THEME = "webcare-dark"
 ALERT_EVERY = 5.0
 ALERT_WATCH = 500
+
+
+class DataChanged(Message):
+    """The store changed; screens showing data should refresh."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, DataChanged)
 
 
 class WebcareApp(App[None]):
@@ -70,6 +78,7 @@ class WebcareApp(App[None]):
         self._theme_problems: list[str] = []
         self._alert_levels: dict[int, str] | None = None
         self._alert_authors: dict[int, str] = {}
+        self._connector_ok: dict[str, bool] = {}
 
     # -- set-up ------------------------------------------------------------------------------
 
@@ -127,14 +136,17 @@ class WebcareApp(App[None]):
             self.notify(
                 f"{outcome.new_threads} new thread{plural} from {outcome.connector}", markup=False
             )
-        elif not outcome.ok:
+        elif not outcome.ok and self._connector_ok.get(outcome.connector, True):
+            # Once when a connector starts failing; its back-off shows in the header after.
             self.notify(
                 f"{outcome.connector}: {outcome.error}",
                 title="connector failed",
                 severity="warning",
                 markup=False,
             )
-        self.data_changed()
+        self._connector_ok[outcome.connector] = outcome.ok
+        if outcome.new_messages:
+            self.data_changed()
 
     @work(thread=True, exclusive=True, group="db-watch", exit_on_error=False)
     def _watch_database(self) -> None:
@@ -179,7 +191,14 @@ class WebcareApp(App[None]):
             self.bell()
 
     def data_changed(self) -> None:
-        """Something in the store changed: every screen that shows data refreshes."""
+        """Something in the store changed: every screen that shows data refreshes.
+
+        Bursts (three connectors finishing a poll at once, the watcher seeing our own write)
+        coalesce into one refresh: a pending DataChanged is replaced, not queued behind.
+        """
+        self.post_message(DataChanged())
+
+    def on_data_changed(self, _message: DataChanged) -> None:
         for screen in self.screen_stack:
             refresh = getattr(screen, "data_changed", None)
             if callable(refresh):
