@@ -68,6 +68,7 @@ class _Fault:
     path: str
     reply: Reply
     after: bool  # let the platform handle the request first (it "happened"), then misbehave
+    skip: int = 0  # let this many matching requests through untouched first
 
 
 class FakeServer:
@@ -133,11 +134,22 @@ class FakeServer:
         return f"http://{host}:{port}"
 
     def fail(
-        self, path: str, *replies: Reply, method: str | None = None, after: bool = False
+        self,
+        path: str,
+        *replies: Reply,
+        method: str | None = None,
+        after: bool = False,
+        skip: int = 0,
     ) -> None:
-        """Answer the next requests to `path` (prefix match) with `replies`, one each."""
+        """Answer the next requests to `path` (prefix match) with `replies`, one each.
+
+        With `skip`, that many matching requests are served normally first: a fault in the
+        middle of a paged fetch.
+        """
         with self._lock:
-            self._faults.extend(_Fault(method, path, r, after) for r in replies)
+            self._faults.extend(
+                _Fault(method, path, r, after, skip if i == 0 else 0) for i, r in enumerate(replies)
+            )
 
     def calls(self, path: str, method: str | None = None) -> list[Request]:
         with self._lock:
@@ -159,7 +171,10 @@ class FakeServer:
                 ),
                 None,
             )
-            if fault is not None:
+            if fault is not None and fault.skip:
+                fault.skip -= 1
+                fault = None
+            elif fault is not None:
                 self._faults.remove(fault)
         if fault is not None and not fault.after:
             return fault.reply

@@ -308,7 +308,9 @@ async def test_a_crash_between_fetch_and_store_refetches_from_the_old_cursor(
 
     real_ingest = store.ingest
 
-    def crash_once(*args: Any, **kwargs: Any) -> Any:
+    def crash_once(connector: str, channel: str, messages: list[Any], **kwargs: Any) -> Any:
+        if not messages:
+            return real_ingest(connector, channel, messages, **kwargs)
         monkeypatch.setattr(store, "ingest", real_ingest)
         raise sqlite3.OperationalError("disk I/O error")  # the process "dies" here
 
