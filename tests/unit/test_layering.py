@@ -17,6 +17,8 @@ PURE = [
     "webcare_tui.services.poller",
     "webcare_tui.services.importer",
     "webcare_tui.services.registry",
+    "webcare_tui.services.outbox",
+    "webcare_tui.core.outbox",
     "webcare_tui.config",
     "webcare_tui.cli",
 ]

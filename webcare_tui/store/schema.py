@@ -122,6 +122,33 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # 2: the outbox. One row per reply on its way out; see core/outbox.py for its states.
+    # `idempotency_key` is the platform's dedupe key, the same on every retry of one item.
+    # `override` is JSON of the blocking findings the agent sent past, or NULL.
+    """
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        thread_id INTEGER NOT NULL REFERENCES threads (id),
+        agent TEXT NOT NULL,
+        text TEXT NOT NULL,
+        private INTEGER NOT NULL DEFAULT 0,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL DEFAULT 'queued'
+            CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled')),
+        created_at TEXT NOT NULL,
+        send_after TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        remote_id TEXT,
+        sent_at TEXT,
+        override TEXT,
+        retry_at TEXT,
+        claimed_by TEXT,
+        claimed_at TEXT
+    );
+    CREATE INDEX outbox_due ON outbox (state, send_after);
+    CREATE INDEX outbox_thread ON outbox (thread_id, created_at);
+    """,
 ]
 
 

@@ -1,0 +1,113 @@
+"""The outbox's plain values: an item, its states, and how long to wait before a retry.
+
+An outbox item is one reply on its way to a platform. Its life, each step one SQLite transaction:
+
+    queued ──(undo window passed, claimed)──> sending ──> sent
+      │  ^                                       │
+      │  └──────────(agent retries)── failed <───┘ (retry_at set: claimed again when due)
+      └──(undo)──> cancelled <──(undo)── failed
+
+A process that dies while an item is `sending` leaves it there; another claim takes it over
+once its holder is known to be dead (same host, no such process) or its claim is stale. The
+item keeps its `idempotency_key` for life, so the platform recognises every retry as the same
+post: the reply goes out exactly once however often it is tried.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+MAX_AUTO_ATTEMPTS = 8
+"""After this many attempts a retryable failure waits for an agent instead of retrying."""
+
+FIRST_RETRY = timedelta(seconds=10)
+LONGEST_RETRY = timedelta(minutes=15)
+
+
+class OutboxState(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+TRANSITIONS: dict[OutboxState, frozenset[OutboxState]] = {
+    OutboxState.QUEUED: frozenset({OutboxState.SENDING, OutboxState.CANCELLED}),
+    OutboxState.SENDING: frozenset({OutboxState.SENT, OutboxState.FAILED, OutboxState.SENDING}),
+    OutboxState.FAILED: frozenset({OutboxState.SENDING, OutboxState.QUEUED, OutboxState.CANCELLED}),
+    OutboxState.SENT: frozenset(),
+    OutboxState.CANCELLED: frozenset(),
+}
+"""Every move the store makes. `sending -> sending` is a dead process's claim taken over."""
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """A blocking finding an agent chose to send past; kept with the reply for the record."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One reply in the outbox, as stored.
+
+    `send_after` ends the undo window. `retry_at` is set on a failure worth retrying by itself;
+    a failure without it waits for an agent. `claimed_by` names the process (`host:pid`) that
+    is or was sending it.
+    """
+
+    id: int
+    thread_id: int
+    agent: str
+    text: str
+    private: bool
+    idempotency_key: str
+    state: OutboxState
+    created_at: datetime
+    send_after: datetime
+    attempts: int = 0
+    last_error: str | None = None
+    remote_id: str | None = None
+    sent_at: datetime | None = None
+    override: tuple[Override, ...] = ()
+    retry_at: datetime | None = None
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None
+
+    @property
+    def is_pending(self) -> bool:
+        """Not yet sent and not given up: the reply may still go out."""
+        return self.state in (OutboxState.QUEUED, OutboxState.SENDING, OutboxState.FAILED)
+
+    @property
+    def can_undo(self) -> bool:
+        """Undo is possible until some process starts sending it."""
+        return self.state in (OutboxState.QUEUED, OutboxState.FAILED)
+
+    @property
+    def retries_by_itself(self) -> bool:
+        return self.state is OutboxState.FAILED and self.retry_at is not None
+
+    def seconds_left(self, now: datetime) -> int:
+        """Whole seconds of the undo window left (rounded up, never negative)."""
+        return max(0, math.ceil((self.send_after - now).total_seconds()))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed try: 10 s, 20 s, 40 s, ... at most 15 min."""
+    factor = 2 ** min(max(attempts - 1, 0), 16)
+    return min(FIRST_RETRY * factor, LONGEST_RETRY)
+
+
+def whole_second_after(moment: datetime) -> datetime:
+    """`moment` rounded up to a whole second: the store keeps seconds, and rounding down would
+    shorten an undo window."""
+    if moment.microsecond:
+        return moment.replace(microsecond=0) + timedelta(seconds=1)
+    return moment

@@ -1,0 +1,426 @@
+"""The outbox: everything between an agent pressing send and the platform, without any UI.
+
+`queue_reply` checks the draft (`core.checks`), claims the thread and queues the reply with an
+undo window; `cancel` is the undo; `send_due` sends what is due through the thread's connector.
+The TUI runs `send_due` every second; `webcare reply` queues with no window and sends at once.
+
+Exactly once: an item keeps one idempotency key for life and every retry sends it again under
+that key, which the platforms use to recognise a repeat (Mastodon's `Idempotency-Key`, a record
+key derived from it on Bluesky). A process that dies mid-send leaves the item `sending`; the
+next claim takes it over (at once when that process is gone from this host, else after
+`STALE_SENDING`) and the platform answers with the post it already has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import regex
+
+from webcare_tui.connectors.base import (
+    Connector,
+    ConnectorError,
+    MalformedResponse,
+    OutgoingReply,
+    RateLimited,
+    TransientError,
+)
+from webcare_tui.core.checks import DraftContext, Finding, ToneRules, blocking, check_draft
+from webcare_tui.core.outbox import (
+    MAX_AUTO_ATTEMPTS,
+    OutboxItem,
+    OutboxState,
+    Override,
+    retry_delay,
+    whole_second_after,
+)
+from webcare_tui.core.sanitize import clean_text
+from webcare_tui.core.timeutil import now_utc
+from webcare_tui.store.store import ClaimedByOther, Store
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from webcare_tui.config import Config
+    from webcare_tui.core.model import Thread
+    from webcare_tui.store.outbox import ReplyTarget
+
+__all__ = [
+    "ChannelCannotSend",
+    "ClaimedByOther",
+    "DraftRefused",
+    "NothingToSend",
+    "Outbox",
+    "Review",
+    "SendOutcome",
+    "channel_kind",
+]
+
+log = logging.getLogger(__name__)
+
+STALE_SENDING = timedelta(minutes=2)
+"""A claim this old is taken over even if its process may live: far beyond any HTTP timeout,
+far within the hour Mastodon remembers an idempotency key."""
+
+PLATFORM_LIMITS = {"bluesky": 300}
+"""Limits the platform itself sets, whatever a connector (the demo replaying Bluesky) says."""
+
+MAX_PER_ROUND = 50
+
+
+class OutboxError(Exception):
+    """A reply the outbox will not take. `title` is a short line for the UI."""
+
+    title = "not sent"
+
+
+class DraftRefused(OutboxError):
+    """Blocking findings stop the reply; sending anyway needs `force`."""
+
+    title = "the checks stop this reply"
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        self.blocking = blocking(findings)
+        count = len(self.blocking)
+        super().__init__(f"{count} check{'s' if count != 1 else ''} stop this reply")
+
+
+class NothingToSend(OutboxError):
+    title = "nothing to send"
+
+
+class ChannelCannotSend(OutboxError):
+    title = "this channel cannot send"
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """The checks' verdict on a draft, and what they were run against."""
+
+    findings: list[Finding]
+    channel_kind: str
+    length_limit: int
+    length: int
+    private: bool
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return blocking(self.findings)
+
+
+@dataclass(frozen=True, slots=True)
+class SendOutcome:
+    """How one attempt to send an item went. `item` is its state afterwards."""
+
+    item: OutboxItem
+    customer: str = ""
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.item.state is OutboxState.SENT
+
+
+def holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def process_is_dead(holder: str) -> bool:
+    """True only when `holder` (`host:pid`) was a process on this host that no longer runs."""
+    host, _, pid_text = holder.rpartition(":")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False  # another machine's process: only the stale timeout can tell
+    pid = int(pid_text)
+    if pid == os.getpid() or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # exists but is not ours to signal
+    return False
+
+
+def channel_kind(channel: str, connector_type: str | None) -> str:
+    """How a thread's channel counts length: a real connector's platform, else the channel
+    (the demo connector replays `mastodon` and `bluesky` channels)."""
+    if connector_type in ("mastodon", "bluesky"):
+        return connector_type
+    return channel
+
+
+_MENTION_OR_SIGNATURE = regex.compile(r"@[\w.@-]+|\^[\p{L}\p{N}]{1,8}")
+
+
+def says_something(text: str) -> bool:
+    """Whether a draft holds more than a mention and a signature."""
+    return bool(regex.search(r"[\p{L}\p{N}]", _MENTION_OR_SIGNATURE.sub("", text)))
+
+
+@dataclass
+class Outbox:
+    """The outbox of one agent (`config.agent`) on one store."""
+
+    store: Store
+    config: Config
+    now: Callable[[], datetime] = now_utc
+    holder: str = field(default_factory=holder_id)
+    connectors: dict[str, Connector] = field(default_factory=dict)
+    rules: ToneRules | None = None
+    _lock: asyncio.Lock | None = field(default=None, init=False, repr=False)
+
+    # -- what the checks need ----------------------------------------------------------------
+
+    @property
+    def agent(self) -> str:
+        return self.config.agent
+
+    def tone_rules(self) -> ToneRules:
+        """The tone lists, loaded once. Raises DataFileError (a ValueError) for a broken file."""
+        if self.rules is None:
+            from webcare_tui.core.checks import load_tone_rules
+            from webcare_tui.paths import data_dir
+
+            self.rules = load_tone_rules(data_dir() / "tone")
+        return self.rules
+
+    def connector(self, name: str) -> Connector | None:
+        """The connector named `name`, built on first use; None if not configured or disabled."""
+        if name not in self.connectors:
+            settings = self.config.connector(name)
+            if settings is None or not settings.enabled:
+                return None
+            from webcare_tui.services.registry import build_connector
+
+            self.connectors[name] = build_connector(settings, now=self.now)
+        return self.connectors[name]
+
+    def kind_of(self, thread: Thread) -> str:
+        settings = self.config.connector(thread.connector)
+        return channel_kind(thread.channel, settings.type if settings else None)
+
+    async def length_limit(self, thread: Thread) -> int:
+        """The most characters a reply in `thread` may have; 0 when nothing can be sent there."""
+        connector = self.connector(thread.connector)
+        if connector is None or not connector.can_send:
+            return 0
+        limit = await connector.length_limit()
+        platform = PLATFORM_LIMITS.get(self.kind_of(thread))
+        return min(limit, platform) if platform else limit
+
+    def _is_me(self, name: str | None) -> bool:
+        return bool(name) and str(name).strip().casefold() == self.agent.strip().casefold()
+
+    def review(
+        self,
+        thread_id: int,
+        text: str,
+        *,
+        length_limit: int,
+        opened_at: datetime | None = None,
+    ) -> Review:
+        """The findings for `text` as a reply in the thread, as it stands in the store now.
+
+        "Someone else answered meanwhile" counts replies after `opened_at` (when the agent
+        opened the draft) or, without it, after the customer's latest message.
+        """
+        thread = self.store.thread(thread_id)
+        target = self.store.reply_target(thread_id)
+        since = opened_at or target.answered_at
+        others = [
+            who for who in self.store.answered_since(thread_id, since) if not self._is_me(who)
+        ]
+        kind = self.kind_of(thread)
+        text = clean_text(text)
+        context = DraftContext(
+            text=text,
+            channel_kind=kind,
+            length_limit=length_limit,
+            rules=self.tone_rules(),
+            agent=self.agent,
+            agent_initials=self.agent,
+            signature=self.config.signature_text,
+            is_public=not target.is_private,
+            customer_handle=thread.author,
+            thread_assignee=thread.assignee,
+            replied_since_opened_by=others[0] if others else None,
+            lang=target.extra.get("lang") or None,
+        )
+        from webcare_tui.core.length import length_for
+
+        return Review(
+            findings=check_draft(context),
+            channel_kind=kind,
+            length_limit=length_limit,
+            length=length_for(kind, text),
+            private=target.is_private,
+        )
+
+    # -- the agent's moves -------------------------------------------------------------------
+
+    def queue_reply(
+        self,
+        thread_id: int,
+        text: str,
+        *,
+        length_limit: int,
+        force: bool = False,
+        opened_at: datetime | None = None,
+        undo_seconds: float | None = None,
+    ) -> OutboxItem:
+        """Check, claim and queue a reply; it is sent once `undo_seconds` (config) have passed.
+
+        Raises ClaimedByOther when another agent holds the thread and DraftRefused when a check
+        blocks, both unless `force`, which claims the thread anyway and records the blocking
+        findings with the reply. NothingToSend and ChannelCannotSend are never forced.
+        """
+        thread = self.store.thread(thread_id)
+        connector = self.connector(thread.connector)
+        if connector is None:
+            raise ChannelCannotSend(
+                f"the connector {thread.connector!r} of thread {thread_id} is not configured "
+                "or not enabled"
+            )
+        if not connector.can_send:
+            raise ChannelCannotSend(
+                f"{thread.connector} is {connector.settings.type} channel: it cannot send "
+                "replies; answer the customer where they wrote"
+            )
+        if not says_something(text):
+            raise NothingToSend("the reply says nothing yet")
+        if thread.assignee and not self._is_me(thread.assignee) and not force:
+            raise ClaimedByOther(thread_id, thread.assignee)
+        review = self.review(thread_id, text, length_limit=length_limit, opened_at=opened_at)
+        stopping = review.blocking
+        if stopping and not force:
+            raise DraftRefused(review.findings)
+        now = self.now()
+        seconds = self.config.undo_seconds if undo_seconds is None else undo_seconds
+        return self.store.queue_reply(
+            thread_id,
+            self.agent,
+            text,
+            now=now,
+            send_after=whole_second_after(now + timedelta(seconds=max(0.0, seconds))),
+            idempotency_key=f"webcare-{uuid.uuid4().hex}",
+            private=review.private,
+            override=tuple(Override(f.code, f.message) for f in stopping),
+            force_claim=force,
+        )
+
+    def cancel(self, item_id: int) -> OutboxItem:
+        """Undo: the reply goes back into the draft. Raises OutboxTooLate once sending began."""
+        return self.store.cancel_reply(item_id, now=self.now())
+
+    def retry(self, item_id: int) -> OutboxItem:
+        """Send a failed reply again (same idempotency key, so never twice)."""
+        return self.store.retry_reply(item_id, now=self.now())
+
+    def pending(self, thread_id: int) -> OutboxItem | None:
+        """This agent's reply in the thread that has not gone out yet, if any."""
+        mine = [
+            item
+            for item in self.store.outbox_items(thread_id)
+            if item.agent == self.agent and item.is_pending
+        ]
+        return mine[-1] if mine else None
+
+    # -- sending -----------------------------------------------------------------------------
+
+    async def send_due(
+        self, *, item_id: int | None = None, auto_retry: bool = True
+    ) -> list[SendOutcome]:
+        """Send every item that is due (or only `item_id`, if due), one after the other.
+
+        With `auto_retry` a temporary failure is tried again later by itself; without (the CLI,
+        whose caller sees the failure), it waits for an agent to retry it.
+        """
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        outcomes: list[SendOutcome] = []
+        async with self._lock:  # one round at a time in this process; claims guard the rest
+            for _ in range(MAX_PER_ROUND):
+                now = self.now()
+                item = await asyncio.to_thread(
+                    self.store.claim_reply,
+                    now=now,
+                    holder=self.holder,
+                    stale_before=now - STALE_SENDING,
+                    is_dead=process_is_dead,
+                    item_id=item_id,
+                )
+                if item is None:
+                    break
+                outcomes.append(await self._send(item, auto_retry=auto_retry))
+        return outcomes
+
+    async def _send(self, item: OutboxItem, *, auto_retry: bool) -> SendOutcome:
+        thread = await asyncio.to_thread(self.store.thread, item.thread_id)
+        target = await asyncio.to_thread(self.store.reply_target, item.thread_id)
+        connector = self.connector(thread.connector)
+        if connector is None:
+            message = f"the connector {thread.connector!r} is not configured or not enabled"
+            return await self._failed(item, target, message, None)
+        reply = OutgoingReply(
+            text=item.text,
+            in_reply_to=target.in_reply_to,
+            root=target.root,
+            customer=target.customer,
+            idempotency_key=item.idempotency_key,
+            private=item.private,
+            reply_to_extra=target.extra,
+        )
+        try:
+            sent = await connector.send(reply)
+        except (TransientError, RateLimited, MalformedResponse) as error:
+            # Maybe it went out and only the answer was lost: the retry, under the same key,
+            # gets the platform's existing post back instead of a second one.
+            retry_at: datetime | None = None
+            if auto_retry and item.attempts < MAX_AUTO_ATTEMPTS:
+                retry_at = self.now() + retry_delay(item.attempts)
+                if error.retry_at is not None and error.retry_at > retry_at:
+                    retry_at = error.retry_at
+            return await self._failed(item, target, f"{error.title}: {error}", retry_at)
+        except ConnectorError as error:  # refused, credentials, cannot send: an agent decides
+            return await self._failed(item, target, f"{error.title}: {error}", None)
+        except Exception as error:  # a connector bug must not leave the item claimed for ever
+            log.exception("sending outbox item %s failed", item.id)
+            return await self._failed(item, target, f"{type(error).__name__}: {error}", None)
+        now = self.now()
+        done = await asyncio.to_thread(
+            self.store.mark_reply_sent,
+            item.id,
+            remote_id=sent.remote_id,
+            url=sent.url,
+            sent_at=sent.created_at or now,
+            clock=self.config.clock(),
+            now=now,
+        )
+        return SendOutcome(done, customer=target.customer)
+
+    async def _failed(
+        self, item: OutboxItem, target: ReplyTarget, error: str, retry_at: datetime | None
+    ) -> SendOutcome:
+        done = await asyncio.to_thread(
+            self.store.mark_reply_failed,
+            item.id,
+            holder=self.holder,
+            error=error,
+            retry_at=retry_at,
+            now=self.now(),
+        )
+        return SendOutcome(done, customer=target.customer, error=error)
+
+    async def aclose(self) -> None:
+        for connector in self.connectors.values():
+            await connector.aclose()
+        self.connectors.clear()

@@ -1,0 +1,216 @@
+"""The outbox's SQL, run by the Store inside its own short transactions.
+
+Every function here takes an open connection and is called by a `Store` method that holds a
+`BEGIN IMMEDIATE` transaction, so each state change is atomic against every other process: a
+claim and an undo can never both win, and two processes never claim one item.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from webcare_tui.core.model import Direction, IncomingMessage
+from webcare_tui.core.outbox import OutboxItem, OutboxState, Override
+from webcare_tui.core.timeutil import from_db, to_db
+
+__all__ = [
+    "ReplyTarget",
+    "answered_since",
+    "claim_due",
+    "item_from_row",
+    "override_json",
+    "reply_target",
+    "sent_message",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyTarget:
+    """What a reply answers: the thread's first message, the customer's latest message and
+    what the connector stored with it (URIs, CIDs, visibility), and who the customer is."""
+
+    thread_id: int
+    connector: str
+    channel: str
+    customer: str
+    root: str
+    in_reply_to: str
+    answered_at: datetime
+    is_private: bool
+    extra: dict[str, str]
+
+
+def _maybe(value: str | None) -> datetime | None:
+    return from_db(value) if value else None
+
+
+def override_json(override: tuple[Override, ...]) -> str | None:
+    if not override:
+        return None
+    return json.dumps([{"code": o.code, "message": o.message} for o in override])
+
+
+def _override(value: str | None) -> tuple[Override, ...]:
+    if not value:
+        return ()
+    try:
+        raw = json.loads(value)
+    except ValueError:
+        return ()
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        Override(str(entry.get("code", "")), str(entry.get("message", "")))
+        for entry in raw
+        if isinstance(entry, dict)
+    )
+
+
+def item_from_row(row: sqlite3.Row) -> OutboxItem:
+    return OutboxItem(
+        id=row["id"],
+        thread_id=row["thread_id"],
+        agent=row["agent"],
+        text=row["text"],
+        private=bool(row["private"]),
+        idempotency_key=row["idempotency_key"],
+        state=OutboxState(row["state"]),
+        created_at=from_db(row["created_at"]),
+        send_after=from_db(row["send_after"]),
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        remote_id=row["remote_id"],
+        sent_at=_maybe(row["sent_at"]),
+        override=_override(row["override"]),
+        retry_at=_maybe(row["retry_at"]),
+        claimed_by=row["claimed_by"],
+        claimed_at=_maybe(row["claimed_at"]),
+    )
+
+
+def claim_due(
+    conn: sqlite3.Connection,
+    *,
+    now: datetime,
+    holder: str,
+    stale_before: datetime,
+    is_dead: Callable[[str], bool],
+    item_id: int | None = None,
+) -> OutboxItem | None:
+    """Move the next due item to `sending` for `holder` and return it, or None.
+
+    Due: queued with its undo window over; failed with its `retry_at` passed; or sending for a
+    holder that died (`is_dead`) or whose claim is older than `stale_before`. The last case is
+    the crash recovery: the item is sent again under the same idempotency key.
+    """
+    only = "AND id = ?" if item_id is not None else ""
+    extra: tuple[object, ...] = (item_id,) if item_id is not None else ()
+    stamp = to_db(now)
+    row = conn.execute(
+        "SELECT * FROM outbox WHERE ((state = 'queued' AND send_after <= ?) OR "
+        f"(state = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?)) {only} "
+        "ORDER BY send_after, id LIMIT 1",
+        (stamp, stamp, *extra),
+    ).fetchone()
+    if row is None:
+        for candidate in conn.execute(
+            f"SELECT * FROM outbox WHERE state = 'sending' {only} ORDER BY claimed_at, id", extra
+        ):
+            claimed_at = candidate["claimed_at"] or ""
+            if claimed_at <= to_db(stale_before) or is_dead(candidate["claimed_by"] or ""):
+                row = candidate
+                break
+    if row is None:
+        return None
+    conn.execute(
+        "UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?, "
+        "attempts = attempts + 1, retry_at = NULL WHERE id = ?",
+        (holder, stamp, row["id"]),
+    )
+    return item_from_row(conn.execute("SELECT * FROM outbox WHERE id = ?", (row["id"],)).fetchone())
+
+
+def reply_target(conn: sqlite3.Connection, thread_id: int) -> ReplyTarget | None:
+    """What a reply to thread `thread_id` answers; None when there is no such thread."""
+    thread = conn.execute(
+        "SELECT id, connector, channel, author, root_remote_id, created_at FROM threads "
+        "WHERE id = ?",
+        (thread_id,),
+    ).fetchone()
+    if thread is None:
+        return None
+    # The customer's latest message; a thread that somehow has none answers its first message.
+    message = conn.execute(
+        "SELECT remote_id, created_at, is_private, extra FROM messages "
+        "WHERE thread_id = ? ORDER BY direction = 'in' DESC, created_at DESC, id DESC LIMIT 1",
+        (thread_id,),
+    ).fetchone()
+    try:
+        extra = json.loads(message["extra"]) if message else {}
+    except ValueError:
+        extra = {}
+    return ReplyTarget(
+        thread_id=thread["id"],
+        connector=thread["connector"],
+        channel=thread["channel"],
+        customer=thread["author"],
+        root=thread["root_remote_id"],
+        in_reply_to=message["remote_id"] if message else thread["root_remote_id"],
+        answered_at=from_db(message["created_at"] if message else thread["created_at"]),
+        is_private=bool(message["is_private"]) if message else False,
+        extra={str(k): str(v) for k, v in extra.items()} if isinstance(extra, dict) else {},
+    )
+
+
+def answered_since(conn: sqlite3.Connection, thread_id: int, since: datetime) -> list[str]:
+    """Who answered the thread after `since`: senders of our replies, and of replies still in
+    the outbox (another agent's reply in its undo window counts: it is about to go out)."""
+    stamp = to_db(since)
+    rows = conn.execute(
+        "SELECT COALESCE(agent, author) AS who, created_at FROM messages "
+        "WHERE thread_id = ? AND direction = 'out' AND created_at > ? "
+        "UNION ALL SELECT agent AS who, created_at FROM outbox "
+        "WHERE thread_id = ? AND state IN ('queued', 'sending', 'sent') AND created_at > ? "
+        "ORDER BY created_at",
+        (thread_id, stamp, thread_id, stamp),
+    ).fetchall()
+    return list(dict.fromkeys(str(row["who"]) for row in rows))
+
+
+def sent_message(
+    conn: sqlite3.Connection,
+    item: OutboxItem,
+    target: ReplyTarget,
+    *,
+    remote_id: str,
+    url: str | None,
+    created_at: datetime,
+) -> IncomingMessage:
+    """The sent reply as a message of its thread, to store through the ingest path."""
+    # Our own account's handle, as the connector wrote it on earlier replies; else its name.
+    brand = conn.execute(
+        "SELECT author, author_name FROM messages WHERE connector = ? AND direction = 'out' "
+        "ORDER BY id DESC LIMIT 1",
+        (target.connector,),
+    ).fetchone()
+    extra = {"agent": item.agent, "outbox_id": str(item.id)}
+    if item.override:
+        extra["override"] = override_json(item.override) or ""
+    return IncomingMessage(
+        remote_id=remote_id,
+        author=brand["author"] if brand else target.connector,
+        author_name=brand["author_name"] if brand else None,
+        text=item.text,
+        # Never before the message it answers: the platform's clock and ours may disagree, and
+        # a reply dated before the question would not stop the response clock.
+        created_at=max(created_at, target.answered_at),
+        direction=Direction.OUT,
+        in_reply_to=target.in_reply_to,
+        url=url,
+        is_private=item.private,
+        extra=extra,
+    )
