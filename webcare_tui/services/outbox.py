@@ -310,7 +310,9 @@ class Outbox:
             self.agent,
             text,
             now=now,
-            send_after=whole_second_after(now + timedelta(seconds=max(0.0, seconds))),
+            send_after=now
+            if seconds <= 0
+            else whole_second_after(now + timedelta(seconds=seconds)),
             idempotency_key=f"webcare-{uuid.uuid4().hex}",
             private=review.private,
             override=tuple(Override(f.code, f.message) for f in stopping),
@@ -339,7 +341,7 @@ class Outbox:
     async def send_due(
         self, *, item_id: int | None = None, auto_retry: bool = True
     ) -> list[SendOutcome]:
-        """Send every item that is due (or only `item_id`, if due), one after the other.
+        """Send every item that is due, one after the other; or only `item_id`, at once.
 
         With `auto_retry` a temporary failure is tried again later by itself; without (the CLI,
         whose caller sees the failure), it waits for an agent to retry it.

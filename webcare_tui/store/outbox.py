@@ -106,15 +106,19 @@ def claim_due(
     Due: queued with its undo window over; failed with its `retry_at` passed; or sending for a
     holder that died (`is_dead`) or whose claim is older than `stale_before`. The last case is
     the crash recovery: the item is sent again under the same idempotency key.
+
+    With `item_id`, only that item, and a queued one at once, its window notwithstanding: the
+    CLI sends its reply now, and the window only covers its process dying before it could.
     """
     only = "AND id = ?" if item_id is not None else ""
     extra: tuple[object, ...] = (item_id,) if item_id is not None else ()
     stamp = to_db(now)
+    window = "" if item_id is not None else "AND send_after <= ?"
     row = conn.execute(
-        "SELECT * FROM outbox WHERE ((state = 'queued' AND send_after <= ?) OR "
+        f"SELECT * FROM outbox WHERE ((state = 'queued' {window}) OR "
         f"(state = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?)) {only} "
         "ORDER BY send_after, id LIMIT 1",
-        (stamp, stamp, *extra),
+        (*((stamp,) if item_id is None else ()), stamp, *extra),
     ).fetchone()
     if row is None:
         for candidate in conn.execute(
