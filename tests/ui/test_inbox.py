@@ -182,3 +182,20 @@ async def test_quit(build_app) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_header_names_a_connector_in_trouble(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        header = app.screen.query_one(InboxHeader)
+        assert header.health == ""
+        for settings in app.config.connectors:
+            app.store.record_health(settings.name, status="ok", now=app.now)
+        app.store.record_health(
+            "demo-bluesky", status="auth failed", now=app.now, error="401 from the PDS"
+        )
+        app.data_changed()
+        await settle(pilot)
+        assert header.health == "demo-bluesky auth failed"
+        assert "demo-bluesky auth failed" in str(header.render())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,6 +11,8 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
+from webcare_tui.services.health import health_summary
+from webcare_tui.services.poller import OK, WARNING
 from webcare_tui.store.store import FeedFilter
 from webcare_tui.ui.screens.thread_actions import THREAD_BINDINGS, ThreadActions
 from webcare_tui.ui.widgets.inbox_header import InboxHeader
@@ -16,6 +20,17 @@ from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 from webcare_tui.ui.widgets.thread_view import ThreadView
 
 WIDE = 120
+
+
+def connectors_line(rows: list[dict[str, object]], now: datetime, tz: tzinfo) -> str:
+    """The header's connector part: the ones in trouble by name, or how many are fine."""
+    troubled = [r for r in rows if r.get("status") not in (OK, WARNING, "new")]
+    if troubled:
+        return health_summary(troubled, now, tz)
+    fine = sum(1 for r in rows if r.get("status") in (OK, WARNING))
+    return f"{fine} connectors ok" if fine else ""
+
+
 SIDE_PANE_DELAY = 0.12
 
 
@@ -100,7 +115,10 @@ class InboxScreen(ThreadActions):
     def refresh_counts(self) -> None:
         app = self.webcare
         counts = app.store.counts(app.config.agent, app.now)
-        app.call_from_thread(setattr, self.query_one(InboxHeader), "counts", counts)
+        health = connectors_line(app.store.health(), app.now, app.clock.timezone)
+        header = self.query_one(InboxHeader)
+        app.call_from_thread(setattr, header, "counts", counts)
+        app.call_from_thread(setattr, header, "health", health)
 
     def action_filter(self) -> None:
         self.add_class("filtering")
