@@ -281,6 +281,23 @@ async def test_a_hanging_connector_holds_up_neither_the_others_nor_the_lease(
     await poller.settle()
 
 
+async def test_a_fetch_that_never_ends_is_given_up_and_retried(
+    store: Store, clock: FakeClock, response_clock: ResponseClock
+) -> None:
+    # A server dripping one byte at a time never trips a read timeout; the poller's own
+    # deadline does. (A short one here, like the connector tests' short client timeouts.)
+    never = asyncio.Event()
+    drip = ScriptedConnector("drip", never, batch(mention("d1", clock()), cursor="d1"))
+    deadline = timedelta(seconds=0.05)
+    poller = make_poller(store, clock, response_clock, drip, fetch_deadline=deadline)
+    [outcome] = await poller.run_once()
+    assert not outcome.ok and outcome.status == "backing off"
+    assert outcome.error == "drip: fetching took longer than 0.05 s; gave up for now"
+    poller.fetch_deadline = timedelta(minutes=10)
+    [outcome] = await poller.run_once()
+    assert outcome.ok and remote_ids(store, "drip") == ["d1"]
+
+
 async def test_an_unreadable_answer_is_backed_off_like_an_outage(
     store: Store, clock: FakeClock, response_clock: ResponseClock
 ) -> None:

@@ -29,6 +29,7 @@ from webcare_tui.connectors.base import (
     ConnectorError,
     FetchResult,
     RateLimited,
+    TransientError,
 )
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.timeutil import from_db, now_utc, to_db
@@ -48,6 +49,9 @@ MAX_RETRY_WAIT = timedelta(hours=1)
 # The shortest lease; with `poll_every` of 5 s (the config's minimum) renewal is every ~1.3 s.
 MIN_LEASE_TTL = 4.0
 MAX_ERROR_CHARS = 300
+# httpx's timeouts are per read, so a server that drips a byte every few seconds never trips
+# them; this bounds a whole fetch (a Bluesky catch-up of many pages stays well inside it).
+FETCH_DEADLINE = timedelta(minutes=10)
 
 # Health statuses as stored by `Store.record_health` and read by `health.health_summary`.
 OK = "ok"
@@ -144,6 +148,7 @@ class Poller:
         holder: str | None = None,
         on_outcome: Callable[[PollOutcome], None] | None = None,
         rng: random.Random | None = None,
+        fetch_deadline: timedelta = FETCH_DEADLINE,
     ) -> None:
         self.store = store
         self.connectors = dict(connectors)
@@ -152,6 +157,7 @@ class Poller:
         self.holder = holder or holder_id()
         self.on_outcome = on_outcome
         self.rng = rng or random.Random()
+        self.fetch_deadline = fetch_deadline
         self.holding = False
         self._failures: dict[str, int] = {}
         self._next_at: dict[str, datetime] = {}
@@ -167,7 +173,7 @@ class Poller:
         connector = self.connectors[name]
         try:
             cursor = await asyncio.to_thread(self.store.cursor, name)
-            fetched = await connector.fetch(cursor)
+            fetched = await self._fetch(connector, cursor)
             seen_at = self.now()
             result = await asyncio.to_thread(
                 self.store.ingest,
@@ -184,6 +190,17 @@ class Poller:
             outcome = await self._succeeded(name, fetched, result, seen_at)
         self._report(outcome)
         return outcome
+
+    async def _fetch(self, connector: Connector, cursor: str | None) -> FetchResult:
+        try:
+            return await asyncio.wait_for(
+                connector.fetch(cursor), self.fetch_deadline.total_seconds()
+            )
+        except TimeoutError:
+            seconds = self.fetch_deadline.total_seconds()
+            raise TransientError(
+                f"{connector.name}: fetching took longer than {seconds:g} s; gave up for now"
+            ) from None
 
     async def _succeeded(
         self, name: str, fetched: FetchResult, result: IngestResult, seen_at: datetime
@@ -385,7 +402,11 @@ class Poller:
             have = False
         if self.holding and not have:
             log.warning("%s: lost the poller lease; another process polls now", self.holder)
-            self._restored = False  # read its back-offs again if it comes back to us
+            # The other process keeps its own schedule; should the lease come back, start from
+            # what it recorded rather than from ours, which is stale by then.
+            self._next_at.clear()
+            self._failures.clear()
+            self._restored = False
         elif have and not self.holding:
             log.info("%s: took the poller lease", self.holder)
         self.holding = have
