@@ -127,7 +127,8 @@ class _Locator:
                 if current == table and (index is None or seen[current] == index):
                     header_line = number
                 continue
-            in_place = current == table and (index is None or seen.get(current) == index)
+            in_place = current is not None and current == table
+            in_place = in_place and (index is None or seen.get(current or "") == index)
             if in_place and key and re.match(rf"^\s*\"?{re.escape(key)}\"?\s*=", text):
                 return number
         return header_line

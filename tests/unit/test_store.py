@@ -235,3 +235,17 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(RuntimeError, match="newer"):
         Store(path)
+
+
+def test_demo_replay_survives_a_damaged_cursor(store: Store) -> None:
+    import asyncio
+
+    from webcare_tui.config import demo_config
+    from webcare_tui.connectors.demo import DemoConnector
+
+    settings = demo_config().connectors[0]
+    connector = DemoConnector(settings, now=lambda: T0)
+    fresh = asyncio.run(connector.fetch(None))
+    damaged = asyncio.run(connector.fetch("{not json"))
+    assert [m.remote_id for m in damaged.messages] == [m.remote_id for m in fresh.messages]
+    assert fresh.messages

@@ -76,16 +76,26 @@ class DemoConnector(Connector):
 
     async def fetch(self, cursor: str | None) -> FetchResult:
         now = self.now()
-        state = json.loads(cursor) if cursor else {"start": now.isoformat(), "upto": -1.0}
-        start = parse_time(state["start"])
+        start, upto = self._resume(cursor, now)
         elapsed = (now - start).total_seconds()
         messages = []
         for line in self.lines():
             arrive = float(line.get("arrive", 0))
-            if state["upto"] < arrive <= elapsed or (state["upto"] < 0 and arrive <= 0):
+            if upto < arrive <= elapsed or (upto < 0 and arrive <= 0):
                 messages.append(self._message(line, start))
-        state["upto"] = max(elapsed, 0.0)
+        state = {"start": start.isoformat(), "upto": max(elapsed, 0.0)}
         return FetchResult(messages=messages, cursor=json.dumps(state))
+
+    @staticmethod
+    def _resume(cursor: str | None, now: datetime) -> tuple[datetime, float]:
+        """Where the replay stands: when it started and how far it has been delivered."""
+        try:
+            state = json.loads(cursor) if cursor else None
+            if isinstance(state, dict):
+                return parse_time(str(state["start"])), float(state["upto"])
+        except (ValueError, KeyError, TypeError):
+            pass  # a damaged cursor replays from the start; the store drops what it has
+        return now, -1.0
 
     @staticmethod
     def _message(line: Mapping[str, Any], start: datetime) -> IncomingMessage:

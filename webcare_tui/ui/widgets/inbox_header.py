@@ -32,7 +32,10 @@ class InboxHeader(Widget):
         self.clock = clock
 
     def on_mount(self) -> None:
-        self.watch(self.app, "now", lambda _now: self.refresh(), init=False)
+        self.watch(self.app, "now", self._tick, init=False)
+
+    def _tick(self, _now: datetime) -> None:
+        self.refresh()
 
     def render(self) -> Text:
         now: datetime = self.app.now  # type: ignore[attr-defined]
