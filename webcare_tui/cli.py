@@ -348,6 +348,8 @@ def cmd_check_config(context: Context) -> int:
 
 def cmd_poll(context: Context) -> int:
     import asyncio
+    import logging
+    import signal
 
     from webcare_tui.services.poller import Poller
     from webcare_tui.services.registry import build_all
@@ -357,6 +359,12 @@ def cmd_poll(context: Context) -> int:
     if not connectors:
         fail("no enabled connectors in the config")
     poller = Poller(store, connectors, context.config.clock(), now=context.now)
+    # --once reports each connector itself; the long-running poller logs as a service would.
+    logging.basicConfig(
+        level=logging.ERROR if context.args.once else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
 
     async def once() -> int:
         try:
@@ -375,6 +383,10 @@ def cmd_poll(context: Context) -> int:
 
     async def forever() -> int:
         stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            # A service manager's stop must release the lease so another process takes over.
+            loop.add_signal_handler(sig, stop.set)
         try:
             await poller.run(stop)
         finally:
@@ -388,22 +400,28 @@ def cmd_poll(context: Context) -> int:
 
 
 def cmd_status(context: Context) -> int:
+    from webcare_tui.core.timeutil import from_db
+    from webcare_tui.services.health import connector_health
+
     store = context.store()
+    now, tz = context.now(), context.config.clock().timezone
     health = {str(h["name"]): h for h in store.health()}
     for settings in context.config.connectors:
-        h = health.get(settings.name, {})
-        status = h.get("status", "never polled")
-        parts = [f"{settings.name} ({settings.type}): {status}"]
+        h = health.get(settings.name)
+        if h is None:
+            print(f"{settings.name} ({settings.type}): never polled")
+            continue
+        parts = [f"{settings.name} ({settings.type}): {connector_health(h, now, tz)}"]
         if h.get("last_success_at"):
-            parts.append(f"last success {h['last_success_at']}")
-        if h.get("backoff_until"):
-            parts.append(f"next try {h['backoff_until']}")
-        if h.get("last_error") and status != "ok":
+            success = from_db(str(h["last_success_at"])).astimezone(tz)
+            parts.append(f"last success {success:%Y-%m-%d %H:%M}")
+        if h.get("last_error") and h.get("status") != "ok":
             parts.append(f"last error: {h['last_error']}")
         print(" · ".join(parts))
     lease = store.lease("poller")
-    if lease and lease["expires_at"] > context.now().isoformat():
-        print(f"Poller: held by {lease['holder']} until {lease['expires_at']}")
+    if lease and from_db(lease["expires_at"]) > now:
+        until = from_db(lease["expires_at"]).astimezone(tz)
+        print(f"Poller: held by {lease['holder']} until {until:%H:%M:%S}")
     else:
         print("Poller: nobody is polling")
     return 0

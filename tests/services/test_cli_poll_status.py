@@ -127,7 +127,7 @@ def test_status_shows_each_connectors_health_and_the_lease_holder(
     assert webcare(config, "status") == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("acme-social (mastodon): ok · last success ")
-    assert lines[1].startswith("acme-bsky (bluesky): backing off · next try ")
+    assert lines[1].startswith("acme-bsky (bluesky): backing off until ")
     assert (
         "last error: bluesky: GET /xrpc/app.bsky.notification.listNotifications answered 503"
         in (lines[1])

@@ -123,7 +123,11 @@ def error_for_response(
     if status == 429:
         return RateLimited(message, retry_at=retry_at_from_headers(response.headers))
     if status >= 500 or status == 408:
-        return TransientError(message, retry_at=retry_at_from_headers(response.headers))
+        # Only an explicit Retry-After: a rate-limit reset header on a 500 says when the
+        # quota refills, not when the server will be back, and could stall us for an hour.
+        retry_after = response.headers.get("retry-after")
+        retry_at = _parse_reset(retry_after, datetime.now(UTC)) if retry_after else None
+        return TransientError(message, retry_at=retry_at)
     return RequestRejected(message)
 
 

@@ -32,7 +32,7 @@ from webcare_tui.connectors.base import (
     TransientError,
 )
 from webcare_tui.core.clock import ResponseClock
-from webcare_tui.core.timeutil import from_db, now_utc, to_db
+from webcare_tui.core.timeutil import from_db, now_utc
 from webcare_tui.store import IngestResult, Store
 
 log = logging.getLogger(__name__)
@@ -216,35 +216,14 @@ class Poller:
             log.warning("%s: %s", name, warning)
         status = WARNING if warning else OK
         await self._record_health(name, status=status, now=now, error=warning)
-        reopened = await self._reopened(result, seen_at)
         return PollOutcome(
             name,
             True,
             result.new_messages,
             len(result.new_threads),
-            reopened_threads=reopened,
+            reopened_threads=len(result.reopened_threads),
             status=status,
         )
-
-    async def _reopened(self, result: IngestResult, seen_at: datetime) -> int:
-        """Existing threads this batch reopened: the store marks each with a "reopened" event
-        stamped with the batch's `seen_at`. (Store.ingest does not report them itself.)"""
-        old = [t for t in result.touched_threads if t not in set(result.new_threads)]
-        if not old:
-            return 0
-        stamp = to_db(seen_at)
-
-        def count() -> int:
-            return sum(
-                any(e.kind == "reopened" and to_db(e.at) == stamp for e in self.store.events(t))
-                for t in old
-            )
-
-        try:
-            return await asyncio.to_thread(count)
-        except Exception:  # the batch is stored; a failed count only costs a notification
-            log.exception("could not count reopened threads")
-            return 0
 
     async def _failed(self, name: str, error: Exception) -> PollOutcome:
         connector = self.connectors[name]

@@ -52,6 +52,7 @@ class IngestResult:
     new_messages: int = 0
     new_threads: list[int] = field(default_factory=list)
     touched_threads: list[int] = field(default_factory=list)
+    reopened_threads: list[int] = field(default_factory=list)
     skipped: int = 0
 
 
@@ -238,6 +239,7 @@ def ingest_batch(
         ],
     )
     result.touched_threads = [t.id for t in touched]
+    result.reopened_threads = [t.id for t in touched if t.reopened]
     return result
 
 
