@@ -338,6 +338,11 @@ class Outbox:
 
     # -- sending -----------------------------------------------------------------------------
 
+    @property
+    def busy(self) -> bool:
+        """A round of `send_due` is under way in this process."""
+        return self._lock is not None and self._lock.locked()
+
     async def send_due(
         self, *, item_id: int | None = None, auto_retry: bool = True
     ) -> list[SendOutcome]:

@@ -20,6 +20,7 @@ from webcare_tui.core.timeutil import from_db, to_db
 __all__ = [
     "ReplyTarget",
     "answered_since",
+    "anything_due",
     "claim_due",
     "item_from_row",
     "override_json",
@@ -90,6 +91,19 @@ def item_from_row(row: sqlite3.Row) -> OutboxItem:
         claimed_by=row["claimed_by"],
         claimed_at=_maybe(row["claimed_at"]),
     )
+
+
+def anything_due(conn: sqlite3.Connection, now: datetime) -> bool:
+    """A cheap read before `claim_due`: the TUI asks every second, and a write transaction
+    each time would make every agent's TUI queue for the database lock for nothing."""
+    stamp = to_db(now)
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'sending' "
+        "OR (state = 'queued' AND send_after <= ?) "
+        "OR (state = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?))",
+        (stamp, stamp),
+    ).fetchone()
+    return bool(row[0])
 
 
 def claim_due(

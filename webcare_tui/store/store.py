@@ -707,7 +707,9 @@ class Store:
         is_dead: Callable[[str], bool] = lambda holder: False,
         item_id: int | None = None,
     ) -> OutboxItem | None:
-        """Atomically take the next due reply (or reply `item_id`, if due) into `sending`."""
+        """Atomically take the next due reply (or reply `item_id`, at once) into `sending`."""
+        if item_id is None and not outbox_sql.anything_due(self.conn, now):
+            return None
         with self._write() as conn:
             return outbox_sql.claim_due(
                 conn,
@@ -759,6 +761,11 @@ class Store:
                 overridden = "; ".join(f"{o.code}: {o.message}" for o in item.override)
                 detail += f"\n\nsent despite: {overridden}"
             self._event(conn, item.thread_id, now, item.agent, "replied", detail)
+            # A keystroke's save may have landed after queueing: the sent text is no draft.
+            conn.execute(
+                "DELETE FROM drafts WHERE thread_id = ? AND agent = ? AND text = ?",
+                (item.thread_id, item.agent, item.text),
+            )
             return self._outbox_row(conn, item_id)
 
     def mark_reply_failed(
