@@ -101,6 +101,7 @@ class WebcareApp(App[None]):
             )
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
+        self._start_outbox()
         self.push_screen(InboxScreen())
         if self._tick:
             self.set_interval(1.0, self._advance_clock)
@@ -226,6 +227,7 @@ class WebcareApp(App[None]):
             ("Feed", list(ThreadFeed.BINDINGS)),  # type: ignore[arg-type]
             ("Thread", [*THREAD_BINDINGS, *ThreadScreen.BINDINGS[len(THREAD_BINDINGS) :]]),  # type: ignore[list-item]
             ("Inbox", list(InboxScreen.BINDINGS[len(THREAD_BINDINGS) :])),  # type: ignore[arg-type]
+            *self._reply_key_groups(),
             ("Help", list(_Help.BINDINGS)),  # type: ignore[arg-type]
         ]
 
@@ -246,6 +248,51 @@ class WebcareApp(App[None]):
                 )
         if isinstance(screen, InboxScreen):
             yield SystemCommand("Filter", "Filter the feed", screen.action_filter)
+
+    # -- the outbox: replies on their way out ------------------------------------------------
+
+    def _start_outbox(self) -> None:
+        """This agent's outbox; with a ticking clock, due replies are sent every second."""
+        from webcare_tui.services.outbox import Outbox
+
+        self.outbox = Outbox(self.store, self.config, now=self.now_source)
+        if self._tick:
+            self.set_interval(1.0, self.send_outbox)
+
+    def send_outbox(self) -> None:
+        """Send every reply whose undo window has passed, in a worker; one round at a time."""
+        if not self.outbox.busy:
+            self._send_outbox()
+
+    @work(group="outbox", exit_on_error=False)
+    async def _send_outbox(self) -> None:
+        outcomes = await self.outbox.send_due()
+        for outcome in outcomes:
+            who = outcome.customer or "the customer"
+            if outcome.ok:
+                self.notify(f"Reply to {who} sent.", markup=False)
+                continue
+            later = outcome.item.retries_by_itself
+            self.notify(
+                f"Reply to {who} not sent: {outcome.error}"
+                + ("; trying again by itself" if later else "; open the reply to retry or undo"),
+                title="reply failed",
+                severity="warning" if later else "error",
+                markup=False,
+            )
+        if outcomes:
+            self.data_changed()
+
+    def _reply_key_groups(self) -> list[tuple[str, list[Binding]]]:
+        from webcare_tui.ui.dialogs.canned_picker import CANNED_BINDINGS
+        from webcare_tui.ui.dialogs.confirm_send import CONFIRM_BINDINGS
+        from webcare_tui.ui.screens.reply import REPLY_BINDINGS
+
+        return [
+            ("Reply", REPLY_BINDINGS),
+            ("Send anyway?", CONFIRM_BINDINGS),
+            ("Canned replies", CANNED_BINDINGS),
+        ]
 
 
 def make_app(
