@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from tests.conftest import FROZEN_NOW
 from webcare_tui.connectors.base import (
@@ -46,16 +47,18 @@ class MutableClock:
         return self.moment
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+async def settle(pilot: Pilot[None]) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 
-async def advance(pilot, clock: MutableClock, seconds: float) -> None:  # type: ignore[no-untyped-def]
+async def advance(pilot: Pilot[None], clock: MutableClock, seconds: float) -> None:
     """What the app's tick does: the clock moves, `app.now` follows, the screens react."""
     clock.moment += timedelta(seconds=seconds)
-    pilot.app.now = clock()
+    app = pilot.app
+    assert isinstance(app, WebcareApp)
+    app.now = clock()
     await settle(pilot)
 
 
@@ -76,7 +79,7 @@ def notes(app: WebcareApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def open_reply(pilot) -> int:  # type: ignore[no-untyped-def]
+async def open_reply(pilot: Pilot[None]) -> int:
     """The first thread of the feed: enter opens it, r opens the draft pane below it."""
     await settle(pilot)
     thread = pilot.app.screen.query_one(ThreadFeed).highlighted
@@ -86,10 +89,11 @@ async def open_reply(pilot) -> int:  # type: ignore[no-untyped-def]
     await pilot.press("r")
     await settle(pilot)
     assert isinstance(pilot.app.screen, ReplyScreen)
-    return int(thread.id)
+    assert thread is not None
+    return thread.id
 
 
-async def delete(pilot, count: int) -> None:  # type: ignore[no-untyped-def]
+async def delete(pilot: Pilot[None], count: int) -> None:
     for _ in range(count):
         await pilot.press("backspace")
 

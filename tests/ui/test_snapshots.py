@@ -38,10 +38,6 @@ SCREENS = {
     "ignore": ("i",),
     "escalate": ("e",),
     "reply": ("j", "r"),
-    "reply-findings": ("j", "r", *"Wat wil je nou?"),
-    "reply-confirm": ("j", "r", *"Wat wil je nou?", "ctrl+s"),
-    "reply-sending": ("j", "r", *"Sorry, ik zoek het uit.", "ctrl+s"),
-    "reply-canned": ("j", "r", "ctrl+t"),
     "filter": ("slash", "f", "o", "r", "u", "m"),
     "why": ("slash", "f", "o", "r", "u", "m", "enter", "w"),
 }

@@ -18,6 +18,7 @@ PURE = [
     "webcare_tui.services.importer",
     "webcare_tui.services.registry",
     "webcare_tui.services.outbox",
+    "webcare_tui.services.drafting",
     "webcare_tui.core.outbox",
     "webcare_tui.config",
     "webcare_tui.cli",

@@ -20,7 +20,6 @@ from textual.widgets import Footer, Label, TextArea
 
 from webcare_tui.core.canned import CannedReply, render_canned
 from webcare_tui.core.checks import Finding
-from webcare_tui.core.length import length_for
 from webcare_tui.core.model import Thread
 from webcare_tui.core.outbox import OutboxItem, OutboxState
 from webcare_tui.services.drafting import DEFAULT_LIMITS, draft_template, placeholder_values
@@ -195,7 +194,8 @@ class ReplyScreen(ThreadActions):
 
     def _show_review(self, text: str, review: Review) -> None:
         counter = self.query_one("#draft-counter", Label)
-        length = review.length if text == self.area.text else length_for(self.kind, text)
+        # At most one keystroke behind: the check of the newest text follows right after.
+        length = review.length
         over = review.length_limit > 0 and length > review.length_limit
         counter.update(f"{length}/{review.length_limit}" if review.length_limit else f"{length}")
         counter.set_class(over, "-over")

@@ -1,0 +1,58 @@
+"""Snapshots of the reply pane's states: findings, the send-anyway dialog, the undo window,
+the canned replies. The draft is put in at once (typing it key by key is what test_reply does,
+and costs seconds per snapshot here); the rest is keys, on the demo workspace, clock frozen.
+
+Update with `pytest tests/ui/test_reply_snapshots.py --snapshot-update`, then look at them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from textual.pilot import Pilot
+
+from webcare_tui.ui.app import WebcareApp
+from webcare_tui.ui.screens.reply import ReplyScreen
+
+RUDE = "Wat wil je nou?"
+KIND = "Sorry, ik zoek het uit."
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def draft_then(text: str, *keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("j", "r")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ReplyScreen)
+        screen.area.insert(text)
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+STATES = {
+    "findings": (draft_then(RUDE), [(80, 24), (120, 40)]),
+    "sending": (draft_then(KIND, "ctrl+s"), [(80, 24), (120, 40)]),
+    "confirm": (draft_then(RUDE, "ctrl+s"), [(80, 24)]),
+    "canned": (draft_then("", "ctrl+t"), [(80, 24)]),
+}
+CASES = [(name, size) for name, (_, sizes) in STATES.items() for size in sizes]
+
+
+@pytest.mark.parametrize(("state", "size"), CASES, ids=[f"{n}-{w}x{h}" for n, (w, h) in CASES])
+def test_reply_state(
+    snap_compare, build_app: Callable[..., WebcareApp], state: str, size: tuple[int, int]
+) -> None:
+    run_before, _ = STATES[state]
+    assert snap_compare(build_app(), terminal_size=size, run_before=run_before)
