@@ -17,6 +17,12 @@ from webcare_tui.store import Store
 FROZEN_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def agent_is_ab(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs as agent AB, whoever runs the suite: snapshots show `^AB`, not a login."""
+    monkeypatch.setenv("WEBCARE_AGENT", "AB")
+
+
 @pytest.fixture
 def now() -> datetime:
     return FROZEN_NOW

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -132,10 +132,15 @@ class WebcareApp(App[None]):
             await poller.aclose()
 
     def _poll_outcome(self, outcome: PollOutcome) -> None:
-        if outcome.ok and outcome.new_threads:
-            plural = "s" if outcome.new_threads != 1 else ""
+        if outcome.ok and outcome.needs_attention:
+            parts = []
+            if outcome.new_threads:
+                parts.append(f"{outcome.new_threads} new")
+            if outcome.reopened_threads:
+                parts.append(f"{outcome.reopened_threads} reopened by the customer")
+            plural = "s" if outcome.needs_attention != 1 else ""
             self.notify(
-                f"{outcome.new_threads} new thread{plural} from {outcome.connector}", markup=False
+                f"{' and '.join(parts)} thread{plural} from {outcome.connector}", markup=False
             )
         elif not outcome.ok and self._connector_ok.get(outcome.connector, True):
             # Once when a connector starts failing; its back-off shows in the header after.
@@ -237,7 +242,7 @@ class WebcareApp(App[None]):
         promise = "\n".join(window_text(self.clock, lang) for lang in ("en", "nl"))
         self.push_screen(HelpScreen(key_rows(self.key_groups(), self.config.keys), promise))
 
-    def get_system_commands(self, screen: Screen):  # type: ignore[no-untyped-def]
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Every key of webcare", self.action_help)
         if isinstance(screen, InboxScreen | ThreadScreen):
