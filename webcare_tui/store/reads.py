@@ -1,0 +1,156 @@
+"""Reading the feed and one thread: the queries the screens and the CLI ask."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from webcare_tui.core.model import (
+    Customer,
+    Event,
+    Message,
+    Note,
+    Thread,
+)
+from webcare_tui.core.timeutil import to_db
+from webcare_tui.store.base import ALL_ACTIVE, FeedFilter, FeedKey, StoreBase, ThreadNotFound
+from webcare_tui.store.rows import (
+    THREAD_COLUMNS,
+    event_from_row,
+    message_from_row,
+    note_from_row,
+    thread_from_row,
+)
+
+
+class FeedReads(StoreBase):
+    # -- the feed ----------------------------------------------------------------------------
+
+    def feed_count(self, feed: FeedFilter = ALL_ACTIVE) -> int:
+        where, params = feed.where()
+        return int(
+            self.conn.execute(f"SELECT COUNT(*) FROM threads WHERE {where}", params).fetchone()[0]
+        )
+
+    def feed_page(
+        self,
+        feed: FeedFilter = ALL_ACTIVE,
+        *,
+        after: FeedKey | None = None,
+        before: FeedKey | None = None,
+        limit: int = 100,
+    ) -> list[Thread]:
+        """Threads most urgent first, keyset-paged: the page after `after`, or the one that
+        ends just before `before` (returned in feed order)."""
+        where, params = feed.where()
+        order = "ASC"
+        if after is not None:
+            where += " AND (sort_key, id) > (?, ?)"
+            params += [after.sort_key, after.id]
+        elif before is not None:
+            where += " AND (sort_key, id) < (?, ?)"
+            params += [before.sort_key, before.id]
+            order = "DESC"
+        rows = self.conn.execute(
+            f"SELECT {THREAD_COLUMNS}, sort_key FROM threads WHERE {where} "
+            f"ORDER BY sort_key {order}, id {order} LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+        threads = [thread_from_row(row) for row in rows]
+        return threads[::-1] if order == "DESC" else threads
+
+    def feed_slice(self, feed: FeedFilter, offset: int, limit: int) -> list[Thread]:
+        """Threads at positions `offset`..`offset+limit` of the feed, for a jump (End, PgDn)."""
+        where, params = feed.where()
+        rows = self.conn.execute(
+            f"SELECT {THREAD_COLUMNS} FROM threads WHERE {where} "
+            "ORDER BY sort_key, id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        return [thread_from_row(row) for row in rows]
+
+    def feed_position(self, feed: FeedFilter, thread_id: int) -> int | None:
+        """Where thread `thread_id` stands in the feed (0 is first), or None if not in it."""
+        where, params = feed.where()
+        row = self.conn.execute(
+            f"SELECT sort_key, id FROM threads WHERE id = ? AND {where}", [thread_id, *params]
+        ).fetchone()
+        if row is None:
+            return None
+        count = self.conn.execute(
+            f"SELECT COUNT(*) FROM threads WHERE {where} AND (sort_key, id) < (?, ?)",
+            [*params, row["sort_key"], row["id"]],
+        ).fetchone()[0]
+        return int(count)
+
+    def feed_key(self, thread_id: int) -> FeedKey | None:
+        row = self.conn.execute(
+            "SELECT sort_key, id FROM threads WHERE id = ?", (thread_id,)
+        ).fetchone()
+        return FeedKey(row["sort_key"], row["id"]) if row else None
+
+    def counts(self, agent: str, now: datetime) -> dict[str, int]:
+        """The header's figures: threads waiting for us, overdue ones, and mine."""
+        row = self.conn.execute(
+            "SELECT "
+            "COALESCE(SUM(state = 'open'), 0) AS open, "
+            "COALESCE(SUM(due_at IS NOT NULL AND due_at < ?), 0) AS overdue, "
+            "COALESCE(SUM(assignee = ?), 0) AS mine "
+            "FROM threads WHERE active = 1",
+            (to_db(now), agent),
+        ).fetchone()
+        return {"open": row["open"], "overdue": row["overdue"], "mine": row["mine"]}
+
+    # -- one thread --------------------------------------------------------------------------
+
+    def thread(self, thread_id: int) -> Thread:
+        row = self.conn.execute(
+            f"SELECT {THREAD_COLUMNS} FROM threads WHERE id = ?", (thread_id,)
+        ).fetchone()
+        if row is None:
+            raise ThreadNotFound(f"there is no thread {thread_id}")
+        return thread_from_row(row)
+
+    def messages(self, thread_id: int) -> list[Message]:
+        rows = self.conn.execute(
+            "SELECT * FROM messages WHERE thread_id = ? ORDER BY created_at, id", (thread_id,)
+        ).fetchall()
+        return [message_from_row(row) for row in rows]
+
+    def message_extra(self, message_id: int) -> dict[str, str]:
+        row = self.conn.execute("SELECT extra FROM messages WHERE id = ?", (message_id,)).fetchone()
+        return dict(json.loads(row["extra"])) if row else {}
+
+    def events(self, thread_id: int) -> list[Event]:
+        rows = self.conn.execute(
+            "SELECT * FROM events WHERE thread_id = ? ORDER BY at, id", (thread_id,)
+        ).fetchall()
+        return [event_from_row(row) for row in rows]
+
+    def notes(self, thread_id: int) -> list[Note]:
+        rows = self.conn.execute(
+            "SELECT * FROM notes WHERE thread_id = ? ORDER BY at, id", (thread_id,)
+        ).fetchall()
+        return [note_from_row(row) for row in rows]
+
+    def customer(self, connector: str, handle: str) -> Customer:
+        """Who the customer is, with every thread they started on this connector."""
+        row = self.conn.execute(
+            "SELECT name, followers FROM customers WHERE connector = ? AND handle = ?",
+            (connector, handle),
+        ).fetchone()
+        ids = tuple(
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM threads WHERE connector = ? AND author = ? "
+                "ORDER BY created_at DESC",
+                (connector, handle),
+            )
+        )
+        return Customer(
+            connector=connector,
+            handle=handle,
+            name=row["name"] if row else None,
+            followers=row["followers"] if row else None,
+            thread_ids=ids,
+        )
