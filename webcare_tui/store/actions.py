@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from webcare_tui.core.clock import ResponseClock
@@ -9,10 +10,11 @@ from webcare_tui.core.model import (
     ThreadState,
 )
 from webcare_tui.core.sanitize import clean_text
-from webcare_tui.core.threads import ThreadFacts, running_clock
+from webcare_tui.core.threads import running_clock
 from webcare_tui.core.timeutil import to_db
-from webcare_tui.store.base import ClaimedByOther, StoreBase, _maybe
+from webcare_tui.store.base import ClaimedByOther, StoreBase
 from webcare_tui.store.ingest import sort_key
+from webcare_tui.store.rows import facts_from_row
 
 
 class AgentActions(StoreBase):
@@ -63,14 +65,7 @@ class AgentActions(StoreBase):
         """Take the thread offline (`phone`, `dm`) or to a team; the follow-up clock starts."""
         with self._write() as conn:
             row = self._require(conn, thread_id)
-            facts = ThreadFacts(
-                channel=row["channel"],
-                state=ThreadState.ESCALATED,
-                pending_since=_maybe(row["pending_since"]),
-                first_reply_at=_maybe(row["first_reply_at"]),
-                last_out_at=_maybe(row["last_out_at"]),
-                escalated_at=now,
-            )
+            facts = replace(facts_from_row(row), state=ThreadState.ESCALATED, escalated_at=now)
             running = running_clock(facts, clock)
             due = to_db(running.due_at) if running else None
             conn.execute(

@@ -21,7 +21,7 @@ from webcare_tui.core.model import (
 )
 from webcare_tui.core.outbox import OutboxItem, OutboxState
 from webcare_tui.core.sanitize import clean_text
-from webcare_tui.core.timeutil import from_db, to_db
+from webcare_tui.core.timeutil import to_db
 from webcare_tui.store.schema import migrate
 
 if TYPE_CHECKING:
@@ -209,7 +209,3 @@ class StoreBase:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-
-
-def _maybe(value: str | None) -> datetime | None:
-    return from_db(value) if value else None

@@ -16,7 +16,8 @@ from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.core.sanitize import clean_line, clean_text, first_line
 from webcare_tui.core.threads import ThreadFacts, after_message, running_clock
-from webcare_tui.core.timeutil import from_db, to_db, utc
+from webcare_tui.core.timeutil import to_db, utc
+from webcare_tui.store.rows import facts_from_row
 
 _CHUNK = 500
 
@@ -96,20 +97,9 @@ def _load_threads(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _Th
                 escalated_to=row["escalated_to"],
                 last_text=row["last_text"],
                 message_count=row["message_count"],
-                facts=ThreadFacts(
-                    channel=row["channel"],
-                    state=ThreadState(row["state"]),
-                    pending_since=_time(row["pending_since"]),
-                    first_reply_at=_time(row["first_reply_at"]),
-                    last_out_at=_time(row["last_out_at"]),
-                    escalated_at=_time(row["escalated_at"]),
-                ),
+                facts=facts_from_row(row),
             )
     return loaded
-
-
-def _time(value: str | None) -> datetime | None:
-    return from_db(value) if value else None
 
 
 def _parents_first(messages: list[IncomingMessage]) -> list[IncomingMessage]:

@@ -16,6 +16,7 @@ from datetime import datetime
 from webcare_tui.core.model import Direction, IncomingMessage
 from webcare_tui.core.outbox import OutboxItem, OutboxState, Override
 from webcare_tui.core.timeutil import from_db, to_db
+from webcare_tui.store.rows import maybe_time
 
 __all__ = [
     "ReplyTarget",
@@ -43,10 +44,6 @@ class ReplyTarget:
     answered_at: datetime
     is_private: bool
     extra: dict[str, str]
-
-
-def _maybe(value: str | None) -> datetime | None:
-    return from_db(value) if value else None
 
 
 def override_json(override: tuple[Override, ...]) -> str | None:
@@ -85,11 +82,11 @@ def item_from_row(row: sqlite3.Row) -> OutboxItem:
         attempts=row["attempts"],
         last_error=row["last_error"],
         remote_id=row["remote_id"],
-        sent_at=_maybe(row["sent_at"]),
+        sent_at=maybe_time(row["sent_at"]),
         override=_override(row["override"]),
-        retry_at=_maybe(row["retry_at"]),
+        retry_at=maybe_time(row["retry_at"]),
         claimed_by=row["claimed_by"],
-        claimed_at=_maybe(row["claimed_at"]),
+        claimed_at=maybe_time(row["claimed_at"]),
     )
 
 

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import datetime
 
 from webcare_tui.core.model import Direction, Event, Message, Note, Thread, ThreadState
+from webcare_tui.core.threads import ThreadFacts
 from webcare_tui.core.timeutil import from_db
 
 THREAD_COLUMNS = (
@@ -16,8 +17,20 @@ THREAD_COLUMNS = (
 )
 
 
-def _maybe_time(value: str | None) -> datetime | None:
+def maybe_time(value: str | None) -> datetime | None:
     return from_db(value) if value else None
+
+
+def facts_from_row(row: sqlite3.Row) -> ThreadFacts:
+    """What the clock needs to know of a stored thread."""
+    return ThreadFacts(
+        channel=row["channel"],
+        state=ThreadState(row["state"]),
+        pending_since=maybe_time(row["pending_since"]),
+        first_reply_at=maybe_time(row["first_reply_at"]),
+        last_out_at=maybe_time(row["last_out_at"]),
+        escalated_at=maybe_time(row["escalated_at"]),
+    )
 
 
 def thread_from_row(row: sqlite3.Row) -> Thread:
@@ -31,12 +44,12 @@ def thread_from_row(row: sqlite3.Row) -> Thread:
         assignee=row["assignee"],
         created_at=from_db(row["created_at"]),
         updated_at=from_db(row["updated_at"]),
-        due_at=_maybe_time(row["due_at"]),
+        due_at=maybe_time(row["due_at"]),
         clock_kind=row["clock_kind"],
         last_text=row["last_text"],
         message_count=row["message_count"],
         followers=row["followers"],
-        clock_start=_maybe_time(row["clock_start"]),
+        clock_start=maybe_time(row["clock_start"]),
     )
 
 

@@ -12,10 +12,9 @@ from datetime import datetime
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import (
     IncomingMessage,
-    ThreadState,
 )
 from webcare_tui.core.sanitize import clean_line
-from webcare_tui.core.threads import ThreadFacts, running_clock
+from webcare_tui.core.threads import running_clock
 from webcare_tui.core.timeutil import to_db
 from webcare_tui.store.actions import AgentActions
 from webcare_tui.store.base import (
@@ -28,11 +27,11 @@ from webcare_tui.store.base import (
     StoreBase,
     StoreError,
     ThreadNotFound,
-    _maybe,
 )
 from webcare_tui.store.ingest import IngestResult, ingest_batch, sort_key
 from webcare_tui.store.outbox_records import OutboxRecords
 from webcare_tui.store.reads import FeedReads
+from webcare_tui.store.rows import facts_from_row
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -105,15 +104,7 @@ class Store(FeedReads, AgentActions, OutboxRecords):
             ).fetchall()
             updates = []
             for row in rows:
-                facts = ThreadFacts(
-                    channel=row["channel"],
-                    state=ThreadState(row["state"]),
-                    pending_since=_maybe(row["pending_since"]),
-                    first_reply_at=_maybe(row["first_reply_at"]),
-                    last_out_at=_maybe(row["last_out_at"]),
-                    escalated_at=_maybe(row["escalated_at"]),
-                )
-                running = running_clock(facts, clock)
+                running = running_clock(facts_from_row(row), clock)
                 due = to_db(running.due_at) if running else None
                 updates.append(
                     (
