@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -31,6 +32,9 @@ from webcare_tui.ui.screens.thread import ThreadScreen
 from webcare_tui.ui.screens.thread_actions import THREAD_BINDINGS
 from webcare_tui.ui.themes import SLA_DEFAULTS, load_themes
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
+
+if TYPE_CHECKING:
+    from webcare_tui.services.outbox import Outbox
 
 DEFAULT_THEME = "webcare-dark"
 ALERT_EVERY = 5.0
@@ -79,6 +83,7 @@ class WebcareApp(App[None]):
         self._alert_levels: dict[int, str] | None = None
         self._alert_authors: dict[int, str] = {}
         self._connector_ok: dict[str, bool] = {}
+        self._outbox: Outbox | None = None
 
     # -- set-up ------------------------------------------------------------------------------
 
@@ -101,10 +106,10 @@ class WebcareApp(App[None]):
             )
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
-        self._start_outbox()
         self.push_screen(InboxScreen())
         if self._tick:
             self.set_interval(1.0, self._advance_clock)
+            self.set_interval(1.0, self.send_outbox)
             self.set_interval(ALERT_EVERY, self.check_alerts)
         if self._poll and self.config.connectors:
             self._run_poller()
@@ -256,13 +261,16 @@ class WebcareApp(App[None]):
 
     # -- the outbox: replies on their way out ------------------------------------------------
 
-    def _start_outbox(self) -> None:
-        """This agent's outbox; with a ticking clock, due replies are sent every second."""
-        from webcare_tui.services.outbox import Outbox
+    @property
+    def outbox(self) -> Outbox:
+        """This agent's outbox, made when first needed: loading the draft checks costs ~100 ms,
+        which the first feed rows should not wait for. With a ticking clock, due replies are
+        sent every second."""
+        if self._outbox is None:
+            from webcare_tui.services.outbox import Outbox
 
-        self.outbox = Outbox(self.store, self.config, now=self.now_source)
-        if self._tick:
-            self.set_interval(1.0, self.send_outbox)
+            self._outbox = Outbox(self.store, self.config, now=self.now_source)
+        return self._outbox
 
     def send_outbox(self) -> None:
         """Send every reply whose undo window has passed, in a worker; one round at a time."""
