@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.pilot import Pilot
 
+from tests.ui.conftest import settle_screens
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.reply import ReplyScreen
 
@@ -20,9 +21,7 @@ KIND = "Sorry, ik zoek het uit."
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await settle_screens(pilot)
 
 
 def draft_then(text: str, *keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:

@@ -10,15 +10,14 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.ui.conftest import settle_screens
 from webcare_tui.ui.app import WebcareApp
 
 SIZES = [(80, 24), (120, 40)]
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await settle_screens(pilot)
 
 
 def keys_then_settle(*keys: str):  # type: ignore[no-untyped-def]

@@ -57,7 +57,6 @@ class InboxScreen(ThreadActions):
         with Horizontal():
             yield ThreadFeed(app.store, app.clock, app.config.agent, id="feed")
             yield ThreadView(app.store, app.clock, id="side")
-        yield Footer()
 
     @property
     def feed(self) -> ThreadFeed:
@@ -74,6 +73,11 @@ class InboxScreen(ThreadActions):
         # Counting every thread is slower than showing the first page: it comes second.
         if not self._counted:
             self._counted = True
+            # The footer recomposes on every focus and binding change while the app starts
+            # (~180 ms here); mounted after the first rows, it costs the agent nothing.
+            if self.is_attached:
+                self.mount(Footer())
+                self.call_after_refresh(self.refresh_bindings)  # a late footer starts empty
             self.refresh_counts()
 
     def on_resize(self) -> None:
