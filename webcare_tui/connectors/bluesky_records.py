@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from webcare_tui.connectors.base import MalformedResponse
-from webcare_tui.connectors.http_errors import expect
+from webcare_tui.connectors.http_errors import expect, platform_time
 from webcare_tui.core.model import IncomingMessage
 
 __all__ = [
@@ -38,14 +38,7 @@ _TRAILING = ".,;:!?)]}'\""
 
 def parse_time(value: Any) -> datetime:
     """An AT Protocol datetime (RFC 3339) as an aware UTC datetime."""
-    expect(isinstance(value, str), PLATFORM, "time is not a string")
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise MalformedResponse(f"{PLATFORM}: unreadable time {str(value)[:40]!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    return platform_time(value, PLATFORM)
 
 
 def rkey_of(uri: str) -> str:

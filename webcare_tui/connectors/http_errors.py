@@ -181,3 +181,18 @@ def expect(condition: bool, platform: str, what: str) -> None:
     """Raise `MalformedResponse` unless the answer has the shape we rely on."""
     if not condition:
         raise MalformedResponse(f"{platform}: unexpected answer ({what})")
+
+
+def platform_time(value: Any, platform: str) -> datetime:
+    """A platform's ISO 8601 / RFC 3339 time (`Z` or an offset) as an aware UTC datetime.
+
+    Anything else is a `MalformedResponse` naming the platform; a naive time is taken as UTC.
+    """
+    expect(isinstance(value, str), platform, "a time is not a string")
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise MalformedResponse(f"{platform}: unreadable time {str(value)[:40]!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

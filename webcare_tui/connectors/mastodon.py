@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 import httpx
@@ -25,7 +25,7 @@ from webcare_tui.connectors.base import (
     SentReply,
 )
 from webcare_tui.connectors.html_text import html_to_text
-from webcare_tui.connectors.http_errors import expect, parse_json, request
+from webcare_tui.connectors.http_errors import expect, parse_json, platform_time, request
 from webcare_tui.core.model import IncomingMessage
 
 __all__ = ["MastodonConnector", "ensure_mention", "parse_mention"]
@@ -42,14 +42,7 @@ def _text(value: Any) -> str | None:
 
 
 def _parse_time(value: Any) -> datetime:
-    expect(isinstance(value, str), PLATFORM, "created_at is not a string")
-    try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise MalformedResponse(f"{PLATFORM}: unreadable time {str(value)[:40]!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    return platform_time(value, PLATFORM)
 
 
 def _status_text(status: Mapping[str, Any]) -> str:
