@@ -5,10 +5,12 @@ Each action asks the store from a worker, then tells the app the data changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from webcare_tui.core.clock import ClockKind
@@ -46,82 +48,75 @@ class ThreadActions(Screen[None]):
             self.notify("No thread chosen.", severity="warning", markup=False)
         return thread_id
 
-    def action_assign(self) -> None:
-        thread_id = self._thread_or_hint()
-        if thread_id is not None:
-            self._assign(thread_id)
-
     @work(thread=True, exit_on_error=False, group="thread-action")
-    def _assign(self, thread_id: int) -> None:
+    def _store_action(
+        self, change: Callable[[], object], done: str, severity: SeverityLevel = "error"
+    ) -> None:
+        """Run one store change off the UI thread; say how it went and refresh the screens."""
         app = self.webcare
         try:
-            app.store.assign(thread_id, app.config.agent, now=app.now)
+            change()
         except StoreError as error:
             app.call_from_thread(
-                app.notify, str(error), title=error.title, severity="warning", markup=False
+                app.notify, str(error), title=error.title, severity=severity, markup=False
             )
             return
-        app.call_from_thread(app.notify, f"Thread #{thread_id} is yours.", markup=False)
+        app.call_from_thread(app.notify, done, markup=False)
         app.call_from_thread(app.data_changed)
+
+    def action_assign(self) -> None:
+        thread_id = self._thread_or_hint()
+        if thread_id is None:
+            return
+        app = self.webcare
+        self._store_action(
+            lambda: app.store.assign(thread_id, app.config.agent, now=app.now),
+            f"Thread #{thread_id} is yours.",
+            severity="warning",
+        )
 
     def action_ignore(self) -> None:
         thread_id = self._thread_or_hint()
         if thread_id is None:
             return
+        app = self.webcare
 
         def done(reason: str | None) -> None:
             if reason:
-                self._set_state(thread_id, ThreadState.IGNORED, reason)
+                self._store_action(
+                    lambda: app.store.set_state(
+                        thread_id,
+                        ThreadState.IGNORED,
+                        actor=app.config.agent,
+                        now=app.now,
+                        reason=reason,
+                    ),
+                    f"Thread #{thread_id} {ThreadState.IGNORED.value}.",
+                )
 
         self.app.push_screen(IgnoreDialog(str(thread_id)), done)
-
-    @work(thread=True, exit_on_error=False, group="thread-action")
-    def _set_state(self, thread_id: int, state: ThreadState, reason: str) -> None:
-        app = self.webcare
-        try:
-            app.store.set_state(
-                thread_id, state, actor=app.config.agent, now=app.now, reason=reason
-            )
-        except StoreError as error:
-            app.call_from_thread(
-                app.notify, str(error), title=error.title, severity="error", markup=False
-            )
-            return
-        app.call_from_thread(app.notify, f"Thread #{thread_id} {state.value}.", markup=False)
-        app.call_from_thread(app.data_changed)
 
     def action_escalate(self) -> None:
         thread_id = self._thread_or_hint()
         if thread_id is None:
             return
+        app = self.webcare
 
         def done(escalation: Escalation | None) -> None:
             if escalation:
-                self._escalate(thread_id, escalation)
+                self._store_action(
+                    lambda: app.store.escalate(
+                        thread_id,
+                        escalation.to,
+                        actor=app.config.agent,
+                        now=app.now,
+                        clock=app.clock,
+                        note=escalation.note,
+                    ),
+                    f"Thread #{thread_id} escalated to {escalation.to}.",
+                )
 
         self.app.push_screen(EscalateDialog(), done)
-
-    @work(thread=True, exit_on_error=False, group="thread-action")
-    def _escalate(self, thread_id: int, escalation: Escalation) -> None:
-        app = self.webcare
-        try:
-            app.store.escalate(
-                thread_id,
-                escalation.to,
-                actor=app.config.agent,
-                now=app.now,
-                clock=app.clock,
-                note=escalation.note,
-            )
-        except StoreError as error:
-            app.call_from_thread(
-                app.notify, str(error), title=error.title, severity="error", markup=False
-            )
-            return
-        app.call_from_thread(
-            app.notify, f"Thread #{thread_id} escalated to {escalation.to}.", markup=False
-        )
-        app.call_from_thread(app.data_changed)
 
     def action_why(self) -> None:
         thread_id = self._thread_or_hint()
