@@ -120,6 +120,14 @@ def _parents_first(messages: list[IncomingMessage]) -> list[IncomingMessage]:
     return ordered
 
 
+class _Stamps(dict[datetime, str]):
+    """Stored text of each time, made once: a thread's facts reuse its messages' times."""
+
+    def __missing__(self, moment: datetime) -> str:
+        text = self[moment] = to_db(moment)
+        return text
+
+
 def ingest_batch(
     conn: sqlite3.Connection,
     *,
@@ -131,7 +139,8 @@ def ingest_batch(
 ) -> IngestResult:
     """Store `messages` inside the caller's open transaction. Already stored ones are skipped."""
     result = IngestResult()
-    ordered = _parents_first(sorted(messages, key=lambda m: (utc(m.created_at), m.remote_id)))
+    created_of = {id(m): utc(m.created_at) for m in messages}
+    ordered = _parents_first(sorted(messages, key=lambda m: (created_of[id(m)], m.remote_id)))
     known = _known_remote_ids(conn, connector, [m.remote_id for m in ordered])
     parents_wanted = [
         m.in_reply_to for m in ordered if m.in_reply_to and m.in_reply_to not in known
@@ -141,30 +150,36 @@ def ingest_batch(
     threads = _load_threads(conn, known.values())
     next_id = (conn.execute("SELECT COALESCE(MAX(id), 0) FROM threads").fetchone()[0]) + 1
     seen = to_db(seen_at)
+    stamps = _Stamps()
     message_rows: list[tuple[object, ...]] = []
     customers: dict[str, tuple[str | None, int | None]] = {}
     touched_ids: dict[int, None] = {}
+    incoming_direction = Direction.IN
+    paused = (ThreadState.REPLIED, ThreadState.RESOLVED, ThreadState.SNOOZED)
 
     for incoming in ordered:
-        if incoming.remote_id in stored_ids:
+        remote_id = incoming.remote_id
+        if remote_id in stored_ids:
             result.skipped += 1
             continue
-        stored_ids.add(incoming.remote_id)
-        created = utc(incoming.created_at)
-        created_db = to_db(created)
+        stored_ids.add(remote_id)
+        created = created_of[id(incoming)]
+        created_db = stamps[created]
         author = clean_line(incoming.author) or "unknown"
-        author_name = clean_line(incoming.author_name) or None
+        author_name = clean_line(incoming.author_name) or None if incoming.author_name else None
         text = clean_text(incoming.text)
-        thread_id = known.get(incoming.in_reply_to) if incoming.in_reply_to else None
+        direction = incoming.direction
+        parent = incoming.in_reply_to
+        thread_id = known.get(parent) if parent else None
         if thread_id is None:
             thread_id = next_id
             next_id += 1
-            threads[thread_id] = _ThreadDraft(
+            draft = threads[thread_id] = _ThreadDraft(
                 id=thread_id,
                 is_new=True,
                 connector=connector,
                 channel=channel,
-                root_remote_id=incoming.remote_id,
+                root_remote_id=remote_id,
                 author=author,
                 author_name=author_name,
                 assignee=None,
@@ -173,45 +188,46 @@ def ingest_batch(
                 facts=ThreadFacts(channel=channel, state=ThreadState.OPEN),
             )
             result.new_threads.append(thread_id)
-        known[incoming.remote_id] = thread_id
+        else:
+            draft = threads[thread_id]
+        known[remote_id] = thread_id
         touched_ids[thread_id] = None
-        draft = threads[thread_id]
         before = draft.facts.state
-        draft.facts = after_message(draft.facts, incoming.direction, created)
-        if before in (ThreadState.REPLIED, ThreadState.RESOLVED, ThreadState.SNOOZED) and (
-            draft.facts.state is ThreadState.OPEN
-        ):
+        draft.facts = after_message(draft.facts, direction, created)
+        if before in paused and draft.facts.state is ThreadState.OPEN:
             draft.reopened = True
         draft.message_count += 1
-        draft.updated_at = max(draft.updated_at, created_db)
-        if incoming.direction is Direction.IN:
+        if created_db > draft.updated_at:
+            draft.updated_at = created_db
+        if direction is incoming_direction:
             if created_db >= draft.updated_at or not draft.last_text:
                 draft.last_text = first_line(text)
-            if author == draft.author and author_name:
+            if author_name and author == draft.author:
                 draft.author_name = author_name
             customers[author] = (author_name, incoming.followers)
+        extra = incoming.extra
         message_rows.append(
             (
                 thread_id,
                 connector,
-                incoming.remote_id,
-                incoming.direction.value,
+                remote_id,
+                direction,
                 author,
                 author_name,
                 text,
                 created_db,
                 seen,
-                incoming.in_reply_to,
-                clean_line(incoming.url) or None,
-                clean_line(incoming.extra.get("agent")) or None,
+                parent,
+                clean_line(incoming.url) or None if incoming.url else None,
+                clean_line(extra.get("agent")) or None if extra else None,
                 int(incoming.is_private),
-                json.dumps(dict(incoming.extra), ensure_ascii=False) if incoming.extra else "{}",
+                json.dumps(dict(extra), ensure_ascii=False) if extra else "{}",
             )
         )
-        result.new_messages += 1
+    result.new_messages = len(message_rows)
 
     touched = [threads[tid] for tid in touched_ids]
-    _write_threads(conn, touched, clock, seen)
+    _write_threads(conn, touched, clock, seen, stamps)
     conn.executemany(
         "INSERT INTO messages (thread_id, connector, remote_id, direction, author, author_name, "
         "text, created_at, seen_at, in_reply_to, url, agent, is_private, extra) "
@@ -234,7 +250,11 @@ def ingest_batch(
 
 
 def _write_threads(
-    conn: sqlite3.Connection, drafts: Sequence[_ThreadDraft], clock: ResponseClock, seen: str
+    conn: sqlite3.Connection,
+    drafts: Sequence[_ThreadDraft],
+    clock: ResponseClock,
+    seen: str,
+    stamps: _Stamps,
 ) -> None:
     inserts: list[tuple[object, ...]] = []
     updates: list[tuple[object, ...]] = []
@@ -242,18 +262,27 @@ def _write_threads(
     for draft in drafts:
         facts = draft.facts
         running = running_clock(facts, clock)
-        due = to_db(running.due_at) if running else None
+        if running is None:
+            kind = start = due = None
+        else:
+            kind, start, due = running.kind, stamps[running.start], to_db(running.due_at)
+        state = facts.state
+        pending, first_reply, last_out = (
+            facts.pending_since,
+            facts.first_reply_at,
+            facts.last_out_at,
+        )
         values = (
-            facts.state.value,
+            state,
             draft.author_name,
             draft.updated_at,
-            _db(facts.pending_since),
-            _db(facts.first_reply_at),
-            _db(facts.last_out_at),
-            running.kind.value if running else None,
-            _db(running.start) if running else None,
+            stamps[pending] if pending else None,
+            stamps[first_reply] if first_reply else None,
+            stamps[last_out] if last_out else None,
+            kind,
+            start,
             due,
-            int(facts.state.is_active),
+            int(state.is_active),
             sort_key(due, draft.updated_at),
             draft.last_text,
             draft.message_count,
@@ -290,7 +319,3 @@ def _write_threads(
     conn.executemany(
         "INSERT INTO events (thread_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)", events
     )
-
-
-def _db(moment: datetime | None) -> str | None:
-    return to_db(moment) if moment else None
