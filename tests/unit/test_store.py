@@ -189,6 +189,32 @@ def test_counts(store: Store) -> None:
     assert counts == {"open": 3, "overdue": 2, "mine": 1}
 
 
+def test_counts_agree_with_every_row_read_plainly(store: Store) -> None:
+    """The header's counts read indexes only; they must match a plain look at every row."""
+    ids = ingest(store, *(msg(str(i), i * 7, author=f"c{i}") for i in range(12))).new_threads
+    store.assign(ids[0], "AB", now=T0)
+    store.assign(ids[1], "CD", now=T0)
+    store.set_state(ids[2], ThreadState.RESOLVED, actor="AB", now=T0)
+    store.assign(ids[3], "AB", now=T0)
+    store.set_state(ids[3], ThreadState.IGNORED, actor="AB", now=T0, reason="spam")
+    store.set_state(ids[4], ThreadState.SNOOZED, actor="AB", now=T0)
+    store.assign(ids[4], "AB", now=T0)
+    store.escalate(ids[5], "phone", actor="AB", now=T0, clock=ResponseClock(), note="")
+    ingest(store, msg("r", 30, reply_to="6", author="brand", direction=Direction.OUT))
+    for minutes in (0, 45, 61, 120, 24 * 60):
+        now = T0 + timedelta(minutes=minutes)
+        rows = store.conn.execute("SELECT state, due_at, assignee, active FROM threads").fetchall()
+        active = [r for r in rows if r["active"]]
+        expected = {
+            "open": sum(r["state"] == "open" for r in active),
+            "overdue": sum(
+                r["due_at"] is not None and r["due_at"] < now.isoformat() for r in active
+            ),
+            "mine": sum(r["assignee"] == "AB" for r in active),
+        }
+        assert store.counts("AB", now) == expected
+
+
 def test_two_processes_worth_of_connections_write_without_losing(tmp_path: Path) -> None:
     path = tmp_path / "shared.db"
     Store(path).close()

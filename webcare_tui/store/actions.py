@@ -12,8 +12,7 @@ from webcare_tui.core.model import (
 from webcare_tui.core.sanitize import clean_text
 from webcare_tui.core.threads import running_clock
 from webcare_tui.core.timeutil import to_db
-from webcare_tui.store.base import ClaimedByOther, StoreBase
-from webcare_tui.store.ingest import sort_key
+from webcare_tui.store.base import ClaimedByOther, StoreBase, sort_key
 from webcare_tui.store.rows import facts_from_row
 
 

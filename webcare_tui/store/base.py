@@ -77,6 +77,11 @@ class FeedKey:
     id: int
 
 
+def sort_key(due_at: str | None, updated_at: str) -> str:
+    """The feed's order: threads with a running clock by due time, then the rest by activity."""
+    return f"0 {due_at}" if due_at else f"1 {updated_at}"
+
+
 @dataclass(frozen=True, slots=True)
 class FeedFilter:
     """Which threads the feed shows. The default: every thread that is not resolved or ignored."""

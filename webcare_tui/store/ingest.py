@@ -17,14 +17,10 @@ from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.core.sanitize import clean_line, clean_text, first_line
 from webcare_tui.core.threads import ThreadFacts, after_message, running_clock
 from webcare_tui.core.timeutil import to_db, utc
+from webcare_tui.store.base import sort_key
 from webcare_tui.store.rows import facts_from_row
 
 _CHUNK = 500
-
-
-def sort_key(due_at: str | None, updated_at: str) -> str:
-    """The feed's order: threads with a running clock by due time, then the rest by activity."""
-    return f"0 {due_at}" if due_at else f"1 {updated_at}"
 
 
 @dataclass(slots=True)

@@ -149,6 +149,10 @@ MIGRATIONS: list[str] = [
     CREATE INDEX outbox_due ON outbox (state, send_after);
     CREATE INDEX outbox_thread ON outbox (thread_id, created_at);
     """,
+    # 3: the header counts open threads on every refresh; without this it reads every row.
+    """
+    CREATE INDEX threads_state ON threads (active, state);
+    """,
 ]
 
 

@@ -27,8 +27,9 @@ from webcare_tui.store.base import (
     StoreBase,
     StoreError,
     ThreadNotFound,
+    sort_key,
 )
-from webcare_tui.store.ingest import IngestResult, ingest_batch, sort_key
+from webcare_tui.store.ingest import IngestResult, ingest_batch
 from webcare_tui.store.outbox_records import OutboxRecords
 from webcare_tui.store.reads import FeedReads
 from webcare_tui.store.rows import facts_from_row

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from webcare_tui.core.model import Thread
 from webcare_tui.core.timeutil import to_db
 from webcare_tui.store import FeedKey, Store
-from webcare_tui.store.ingest import sort_key
+from webcare_tui.store.base import sort_key
 from webcare_tui.store.store import FeedFilter
 
 PAGE = 100
