@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dateutil import parser as dateparser
-
 
 def utc(moment: datetime) -> datetime:
     """`moment` in UTC. A naive datetime is taken to be UTC already."""
@@ -35,6 +33,8 @@ def parse_time(text: str) -> datetime:
     """
     if not isinstance(text, str) or not text.strip():
         raise ValueError("expected an ISO 8601 time")
+    from dateutil import parser as dateparser  # only strangers' times need it; keeps start-up light
+
     try:
         moment = dateparser.isoparse(text.strip())
     except (ValueError, OverflowError) as error:

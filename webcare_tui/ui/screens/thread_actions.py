@@ -16,12 +16,10 @@ from textual.screen import Screen
 from webcare_tui.core.clock import ClockKind
 from webcare_tui.core.model import ThreadState
 from webcare_tui.store.store import StoreError
-from webcare_tui.ui.dialogs.escalate import EscalateDialog, Escalation
-from webcare_tui.ui.dialogs.ignore import IgnoreDialog
-from webcare_tui.ui.screens.explain import ExplainScreen
 
 if TYPE_CHECKING:
     from webcare_tui.ui.app import WebcareApp
+    from webcare_tui.ui.dialogs.escalate import Escalation
 
 THREAD_BINDINGS = [
     Binding("r", "reply", "Reply", id="thread.reply"),
@@ -94,6 +92,8 @@ class ThreadActions(Screen[None]):
                     f"Thread #{thread_id} {ThreadState.IGNORED.value}.",
                 )
 
+        from webcare_tui.ui.dialogs.ignore import IgnoreDialog  # dialogs load when first used
+
         self.app.push_screen(IgnoreDialog(str(thread_id)), done)
 
     def action_escalate(self) -> None:
@@ -116,6 +116,8 @@ class ThreadActions(Screen[None]):
                     f"Thread #{thread_id} escalated to {escalation.to}.",
                 )
 
+        from webcare_tui.ui.dialogs.escalate import EscalateDialog
+
         self.app.push_screen(EscalateDialog(), done)
 
     def action_why(self) -> None:
@@ -137,6 +139,8 @@ class ThreadActions(Screen[None]):
                 thread.channel, kind, thread.clock_start, app.now, thread.due_at
             )
             lines = list(explanation.lines)
+        from webcare_tui.ui.screens.explain import ExplainScreen
+
         app.call_from_thread(app.push_screen, ExplainScreen(title, lines))
 
     def action_reply(self) -> None:
