@@ -7,6 +7,7 @@ is repainted then.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 from rich.cells import set_cell_size
@@ -118,7 +119,15 @@ class ThreadFeed(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         self.watch(self.app, "now", self._on_tick, init=False)
-        self.reload()
+        # The first page is read right here, on the UI thread (a few ms at 100k threads). In a
+        # worker it waited on the GIL while the app was still mounting, about 60 ms, and there
+        # is nothing to show until it is back. Later reloads go to a worker.
+        try:
+            rows, cursor = fetch_window(self.store, self.feed, selected=None, cursor=0)
+        except sqlite3.Error:
+            self.reload()  # the worker reports it like any later failure
+        else:
+            self.call_later(self._apply, rows, cursor)
 
     def set_filter(self, feed: FeedFilter) -> None:
         self.feed = feed
