@@ -23,8 +23,6 @@ from webcare_tui.core.clock import ClockKind, ResponseClock
 from webcare_tui.core.timeutil import now_utc
 from webcare_tui.core.window_text import window_text
 from webcare_tui.paths import themes_dir
-from webcare_tui.services.poller import Poller, PollOutcome
-from webcare_tui.services.registry import build_all
 from webcare_tui.store import Store
 from webcare_tui.ui.screens.help import HelpScreen, key_rows
 from webcare_tui.ui.screens.inbox import InboxScreen
@@ -35,6 +33,7 @@ from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
 if TYPE_CHECKING:
     from webcare_tui.services.outbox import Outbox
+    from webcare_tui.services.poller import PollOutcome
 
 DEFAULT_THEME = "webcare-dark"
 ALERT_EVERY = 5.0
@@ -84,13 +83,15 @@ class WebcareApp(App[None]):
         self._alert_authors: dict[int, str] = {}
         self._connector_ok: dict[str, bool] = {}
         self._outbox: Outbox | None = None
+        # Before the first stylesheet is read, so the inbox is styled once, in its own theme.
+        self._choose_theme()
 
     # -- set-up ------------------------------------------------------------------------------
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(SLA_DEFAULTS)
 
-    def on_mount(self) -> None:
+    def _choose_theme(self) -> None:
         themes, self._theme_problems = load_themes(themes_dir())
         for theme in themes:
             self.register_theme(theme)
@@ -100,6 +101,8 @@ class WebcareApp(App[None]):
         else:
             self._theme_problems.append(f"theme {wanted!r} not found; using {DEFAULT_THEME}")
             self.theme = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+
+    def on_mount(self) -> None:
         if self._theme_problems:
             self.notify(
                 "; ".join(self._theme_problems), title="themes", severity="warning", markup=False
@@ -123,6 +126,9 @@ class WebcareApp(App[None]):
 
     @work(exclusive=True, group="poller", exit_on_error=False)
     async def _run_poller(self) -> None:
+        from webcare_tui.services.poller import Poller
+        from webcare_tui.services.registry import build_all
+
         connectors = build_all(self.config.connectors, now=self.now_source)
         poller = Poller(
             self.store,

@@ -11,8 +11,6 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from webcare_tui.services.health import health_summary
-from webcare_tui.services.poller import OK, WARNING
 from webcare_tui.store.store import FeedFilter
 from webcare_tui.ui.screens.thread_actions import THREAD_BINDINGS, ThreadActions
 from webcare_tui.ui.widgets.inbox_header import InboxHeader
@@ -24,6 +22,10 @@ WIDE = 120
 
 def connectors_line(rows: list[dict[str, object]], now: datetime, tz: tzinfo) -> str:
     """The header's connector part: the ones in trouble by name, or how many are fine."""
+    # Loaded here, after the first rows are shown: nothing before that needs them.
+    from webcare_tui.services.health import health_summary
+    from webcare_tui.services.poller import OK, WARNING
+
     troubled = [r for r in rows if r.get("status") not in (OK, WARNING, "new")]
     if troubled:
         return health_summary(troubled, now, tz)
@@ -52,11 +54,11 @@ class InboxScreen(ThreadActions):
 
     def compose(self) -> ComposeResult:
         app = self.webcare
+        # The filter box and the side pane are mounted when first needed: each costs start-up
+        # time (styles, layout) and an agent at 80 columns may never use either.
         yield InboxHeader(app.config.team_name, app.config.agent, app.clock)
-        yield Input(placeholder="filter: author, text or channel · escape clears", id="filter")
-        with Horizontal():
+        with Horizontal(id="panes"):
             yield ThreadFeed(app.store, app.clock, app.config.agent, id="feed")
-            yield ThreadView(app.store, app.clock, id="side")
 
     @property
     def feed(self) -> ThreadFeed:
@@ -64,7 +66,22 @@ class InboxScreen(ThreadActions):
 
     @property
     def side(self) -> ThreadView:
-        return self.query_one("#side", ThreadView)
+        found = self.query("#side")
+        if found:
+            return found.only_one(ThreadView)
+        webcare = self.webcare
+        side = ThreadView(webcare.store, webcare.clock, id="side")
+        self.query_one("#panes", Horizontal).mount(side)
+        return side
+
+    @property
+    def filter_box(self) -> Input:
+        found = self.query("#filter")
+        if found:
+            return found.only_one(Input)
+        box = Input(placeholder="filter: author, text or channel · escape clears", id="filter")
+        self.mount(box, before="#panes")
+        return box
 
     def on_mount(self) -> None:
         self.feed.focus()
@@ -74,14 +91,20 @@ class InboxScreen(ThreadActions):
         if not self._counted:
             self._counted = True
             # The footer recomposes on every focus and binding change while the app starts
-            # (~180 ms here); mounted after the first rows, it costs the agent nothing.
-            if self.is_attached:
-                self.mount(Footer())
-                self.call_after_refresh(self.refresh_bindings)  # a late footer starts empty
+            # (~180 ms here); mounted once the first rows are painted, it costs the agent
+            # nothing.
+            self.call_after_refresh(self._mount_footer)
             self.refresh_counts()
 
+    def _mount_footer(self) -> None:
+        if self.is_attached:
+            self.mount(Footer())
+            self.call_after_refresh(self.refresh_bindings)  # a late footer starts empty
+
     def on_resize(self) -> None:
-        self.set_class(self.size.width >= WIDE, "wide")
+        self.set_class(self.is_wide, "wide")
+        if self.is_wide:
+            _ = self.side  # mounted the first time the screen is wide
 
     @property
     def is_wide(self) -> bool:
@@ -126,7 +149,7 @@ class InboxScreen(ThreadActions):
 
     def action_filter(self) -> None:
         self.add_class("filtering")
-        self.query_one("#filter", Input).focus()
+        self.filter_box.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
@@ -137,7 +160,7 @@ class InboxScreen(ThreadActions):
             self.feed.focus()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.filter_box
         if box.value:
             box.value = ""
         self.remove_class("filtering")
