@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from textual.widgets import Static
 
+from tests.conftest import FROZEN_NOW
 from webcare_tui.core.model import ThreadState
 from webcare_tui.store.store import FeedFilter
 from webcare_tui.ui.app import WebcareApp
@@ -199,3 +201,30 @@ async def test_header_names_a_connector_in_trouble(build_app) -> None:  # type: 
         await settle(pilot)
         assert header.health == "demo-bluesky auth failed"
         assert "demo-bluesky auth failed" in str(header.render())
+
+
+async def test_feed_rows_follow_the_clock_the_cursor_and_the_data(build_app) -> None:  # type: ignore[no-untyped-def]
+    """Painted rows are reused while scrolling; nothing the agent should see may go stale."""
+    clock = {"now": FROZEN_NOW}
+    app = build_app(now=lambda: clock["now"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        feed = app.screen.query_one(ThreadFeed)
+        first_row = shown_text(feed).splitlines()[0]
+        clock["now"] = FROZEN_NOW + timedelta(minutes=7)
+        app.now = clock["now"]
+        await settle(pilot)
+        assert shown_text(feed).splitlines()[0] != first_row  # the countdown moved on
+        assert first_row.split()[-1] in shown_text(feed).splitlines()[0]  # same thread
+
+        await pilot.press("a")
+        await settle(pilot)
+        assert " AB " in shown_text(feed).splitlines()[0]  # reloaded thread, new assignee
+
+        cursor_style = feed._style("cursor-focus")
+        await pilot.press("j")
+        await pilot.pause()
+        lines = feed.render_lines(feed.region.reset_offset)
+        assert cursor_style.bgcolor is not None
+        assert any(s.style and s.style.bgcolor == cursor_style.bgcolor for s in lines[1])
+        assert not any(s.style and s.style.bgcolor == cursor_style.bgcolor for s in lines[0])

@@ -29,6 +29,7 @@ from webcare_tui.store.store import FeedFilter
 from webcare_tui.ui.feed_rows import PAGE, FeedRows, fetch_page, fetch_window
 
 COUNTDOWN_WIDTH = 15
+_STRIP_CACHE = 1000
 _LEVELS = ("calm", "warning", "overdue", "paused")
 _STATE_LABELS = {
     "open": "open",
@@ -114,6 +115,10 @@ class ThreadFeed(ScrollView, can_focus=True):
         self._loading: set[int] = set()
         self._highlighted_id: int | None = None
         self._styles: dict[str, Style] = {}
+        self._base: Style | None = None
+        # Painted rows by thread id, with what they were painted from. Scrolling by one line
+        # repaints every visible row; all but one come from here.
+        self._strips: dict[int, tuple[Thread, tuple[object, ...], Strip]] = {}
 
     # -- data --------------------------------------------------------------------------------
 
@@ -247,7 +252,9 @@ class ThreadFeed(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_y) + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base
+        if base is None:
+            base = self._base = self.rich_style
         if index >= self.rows.total:
             return Strip.blank(width, base)
         thread = self.rows.get(index)
@@ -259,6 +266,8 @@ class ThreadFeed(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._styles.clear()
+        self._strips.clear()
+        self._base = None
         super().notify_style_update()
 
     def _style(self, name: str) -> Style:
@@ -274,6 +283,27 @@ class ThreadFeed(ScrollView, can_focus=True):
     def _row(self, thread: Thread, width: int, base: Style, selected: bool) -> Strip:
         now: datetime = self.app.now  # type: ignore[attr-defined]
         text, level = countdown_cell(thread, self.clock, now)
+        focused = self.has_focus
+        painted_from = (width, base, selected, focused, text, level)
+        cached = self._strips.get(thread.id)
+        if cached is not None and cached[0] is thread and cached[1] == painted_from:
+            return cached[2]
+        strip = self._paint_row(thread, width, base, selected, focused, text, level)
+        if len(self._strips) > _STRIP_CACHE:
+            self._strips.clear()
+        self._strips[thread.id] = (thread, painted_from, strip)
+        return strip
+
+    def _paint_row(
+        self,
+        thread: Thread,
+        width: int,
+        base: Style,
+        selected: bool,
+        focused: bool,
+        text: str,
+        level: str,
+    ) -> Strip:
         dim = self._style("dim")
         level_style = self._style(level) if level in _LEVELS else dim
         author_style = self._style("author")
@@ -290,7 +320,7 @@ class ThreadFeed(ScrollView, can_focus=True):
             (assignee, 5, assignee_style),
         ]
         if selected:
-            base = base + self._style("cursor-focus" if self.has_focus else "cursor")
+            base = base + self._style("cursor-focus" if focused else "cursor")
         segments: list[Segment] = []
         used = 0
         for value, cell_width, style in cells:
