@@ -190,11 +190,11 @@ async def key_latency(db: Path, presses: int = 200) -> tuple[float, float, float
         painted = asyncio.Event()
         original = feed._row
 
-        def hooked(thread, width, base, selected):  # type: ignore[no-untyped-def]
+        def hooked(thread, width, base, selected, *rest):  # type: ignore[no-untyped-def]
             if selected and feed.cursor == target["cursor"]:
                 target["at"] = time.perf_counter()
                 painted.set()
-            return original(thread, width, base, selected)
+            return original(thread, width, base, selected, *rest)
 
         target: dict[str, float] = {"cursor": -1.0, "at": 0.0}
         feed._row = hooked  # type: ignore[method-assign]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from textual import events
 from textual.widgets import Static
 
 from tests.conftest import FROZEN_NOW
@@ -72,7 +73,11 @@ async def test_wide_terminal_shows_thread_beside_feed(build_app) -> None:  # typ
         await settle(pilot)
         assert not isinstance(app.screen, ThreadScreen)
         side = app.screen.query_one("#side", ThreadView)
+        feed = app.screen.query_one(ThreadFeed)
         assert side.display
+        # Both on screen, side by side: the feed's right edge is where the pane begins.
+        assert 40 <= feed.region.width <= 80 and side.region.right <= 120
+        assert side.region.x >= feed.region.right and side.region.width >= 40
         assert side.detail is not None
         assert side.detail.thread.id == app.screen.query_one(ThreadFeed).highlighted.id
 
@@ -228,3 +233,24 @@ async def test_feed_rows_follow_the_clock_the_cursor_and_the_data(build_app) -> 
         assert cursor_style.bgcolor is not None
         assert any(s.style and s.style.bgcolor == cursor_style.bgcolor for s in lines[1])
         assert not any(s.style and s.style.bgcolor == cursor_style.bgcolor for s in lines[0])
+
+
+async def test_mouse_wheel_scrolls_the_feed_and_a_key_brings_the_cursor_back(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    async with app.run_test(size=(80, 12)) as pilot:
+        await settle(pilot)
+        feed = app.screen.query_one(ThreadFeed)
+        assert feed.rows.total > feed.view_height
+        first_shown = shown_text(feed).splitlines()[0]
+        for _ in range(2):
+            wheel = events.MouseScrollDown(feed, 5, 3, 0, 1, 0, False, False, False)
+            feed.post_message(wheel)
+        await pilot.pause()
+        assert feed.top == 6 and feed.cursor == 0  # the view moved, the cursor stayed
+        assert shown_text(feed).splitlines()[0] != first_shown
+        await pilot.press("j")
+        assert feed.cursor == 1 and feed.top == 1  # the cursor row is back in view
+        await pilot.press("end")
+        assert feed.top == feed.rows.total - feed.view_height
+        last = feed.rows.get(feed.rows.total - 1)
+        assert last is not None and (last.author_name or last.author)[:10] in shown_text(feed)

@@ -13,13 +13,13 @@ from datetime import datetime
 from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import work
+from textual import events, work
 from textual.binding import Binding
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from webcare_tui.core.clock import ClockKind, ResponseClock
 from webcare_tui.core.countdown import format_countdown, short_duration
@@ -51,8 +51,14 @@ def countdown_cell(thread: Thread, clock: ResponseClock, now: datetime) -> tuple
     return format_countdown(countdown, clock.timezone), countdown.level
 
 
-class ThreadFeed(ScrollView, can_focus=True):
-    """Every thread of the current filter, one line each."""
+class ThreadFeed(Widget, can_focus=True):
+    """Every thread of the current filter, one line each.
+
+    It scrolls itself rather than through Textual's scrolling: moving the view by one line
+    then repaints this widget alone, where a scroll offset made Textual repaint the whole
+    screen (11 ms against 3 ms for a `j` at 100k threads). Its scrollbar is drawn in the last
+    column.
+    """
 
     BINDINGS = [
         Binding("j,down", "cursor_down", "Down", show=False, id="feed.down"),
@@ -73,11 +79,16 @@ class ThreadFeed(ScrollView, can_focus=True):
         "thread-feed--dim",
         "thread-feed--author",
         "thread-feed--mine",
+        "thread-feed--track",
+        "thread-feed--thumb",
     }
     DEFAULT_CSS = """
     ThreadFeed {
+        width: 1fr;
         height: 1fr;
     }
+    ThreadFeed > .thread-feed--track { background: $scrollbar-background; }
+    ThreadFeed > .thread-feed--thumb { background: $scrollbar; }
     """
 
     cursor: reactive[int] = reactive(0, repaint=False)
@@ -116,6 +127,7 @@ class ThreadFeed(ScrollView, can_focus=True):
         self._highlighted_id: int | None = None
         self._styles: dict[str, Style] = {}
         self._base: Style | None = None
+        self._top = 0  # the index of the first row in view
         # Painted rows by thread id, with what they were painted from. Scrolling by one line
         # repaints every visible row; all but one come from here.
         self._strips: dict[int, tuple[Thread, tuple[object, ...], Strip]] = {}
@@ -152,7 +164,6 @@ class ThreadFeed(ScrollView, can_focus=True):
             return
         self.rows = rows
         self._loading.clear()
-        self.virtual_size = Size(self.size.width, rows.total)
         self.set_reactive(ThreadFeed.cursor, cursor)
         self._scroll_to_cursor()
         self.refresh()
@@ -197,9 +208,9 @@ class ThreadFeed(ScrollView, can_focus=True):
         self.cursor = max(0, min(index, self.rows.total - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
-        top = round(self.scroll_y)
+        top = self._top
         self._scroll_to_cursor()
-        if round(self.scroll_y) == top:
+        if self._top == top:
             # Only the old and the new cursor line change.
             width = self.size.width
             self.refresh(Region(0, old - top, width, 1), Region(0, new - top, width, 1))
@@ -207,13 +218,39 @@ class ThreadFeed(ScrollView, can_focus=True):
             self.refresh()
         self._announce()
 
+    @property
+    def view_height(self) -> int:
+        return max(1, self.content_size.height)
+
+    @property
+    def top(self) -> int:
+        """The index of the first row in view."""
+        return self._top
+
     def _scroll_to_cursor(self) -> None:
-        height = max(1, self.scrollable_content_region.height)
-        top = round(self.scroll_y)
+        top = self._top
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            top = self.cursor
+        elif self.cursor >= top + self.view_height:
+            top = self.cursor - self.view_height + 1
+        self._set_top(top)
+
+    def _set_top(self, top: int) -> None:
+        self._top = max(0, min(top, self.rows.total - self.view_height))
+
+    def _scroll_by(self, lines: int) -> None:
+        top = self._top
+        self._set_top(top + lines)
+        if self._top != top:
+            self.refresh()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self._scroll_by(3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self._scroll_by(-3)
 
     def action_cursor_down(self) -> None:
         self._move_to(self.cursor + 1)
@@ -222,10 +259,10 @@ class ThreadFeed(ScrollView, can_focus=True):
         self._move_to(self.cursor - 1)
 
     def action_page_down(self) -> None:
-        self._move_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
+        self._move_to(self.cursor + max(1, self.view_height - 1))
 
     def action_page_up(self) -> None:
-        self._move_to(self.cursor - max(1, self.scrollable_content_region.height - 1))
+        self._move_to(self.cursor - max(1, self.view_height - 1))
 
     def action_first(self) -> None:
         self._move_to(0)
@@ -241,7 +278,7 @@ class ThreadFeed(ScrollView, can_focus=True):
     def on_click(self, event: object) -> None:
         offset = getattr(event, "y", None)
         if isinstance(offset, int):
-            self._move_to(round(self.scroll_y) + offset)
+            self._move_to(self._top + offset)
 
     # -- painting ----------------------------------------------------------------------------
 
@@ -250,19 +287,35 @@ class ThreadFeed(ScrollView, can_focus=True):
         self.refresh(Region(0, 0, COUNTDOWN_WIDTH + 1, self.size.height))
 
     def render_line(self, y: int) -> Strip:
-        index = round(self.scroll_y) + y
-        width = self.scrollable_content_region.width
+        index = self._top + y
+        width = self.content_size.width
         base = self._base
         if base is None:
             base = self._base = self.rich_style
+        bar = self._bar_at(y)
         if index >= self.rows.total:
-            return Strip.blank(width, base)
+            return self._with_bar([Segment(" " * width, base)], width, bar)
         thread = self.rows.get(index)
         if thread is None:
             self._want_page(index // PAGE)
-            return Strip([Segment(set_cell_size(" …", width), base)], width)
+            return self._with_bar([Segment(set_cell_size(" …", width), base)], width, bar)
         selected = index == self.cursor
-        return self._row(thread, width, base, selected)
+        return self._row(thread, width, base, selected, bar)
+
+    def _bar_at(self, y: int) -> str:
+        """What the scrollbar column shows on line `y`: "" when every row fits."""
+        total, height = self.rows.total, self.view_height
+        if total <= height:
+            return ""
+        thumb = max(1, round(height * height / total))
+        start = round(self._top / (total - height) * (height - thumb))
+        return "thumb" if start <= y < start + thumb else "track"
+
+    def _with_bar(self, segments: list[Segment], width: int, bar: str) -> Strip:
+        if not bar:
+            return Strip(segments, width)
+        line = Strip(segments, width).crop(0, width - 1)
+        return Strip([*line, Segment(" ", self._style(bar))], width)
 
     def notify_style_update(self) -> None:
         self._styles.clear()
@@ -280,15 +333,15 @@ class ThreadFeed(ScrollView, can_focus=True):
             )
         return style
 
-    def _row(self, thread: Thread, width: int, base: Style, selected: bool) -> Strip:
+    def _row(self, thread: Thread, width: int, base: Style, selected: bool, bar: str) -> Strip:
         now: datetime = self.app.now  # type: ignore[attr-defined]
         text, level = countdown_cell(thread, self.clock, now)
         focused = self.has_focus
-        painted_from = (width, base, selected, focused, text, level)
+        painted_from = (width, base, selected, focused, text, level, bar)
         cached = self._strips.get(thread.id)
         if cached is not None and cached[0] is thread and cached[1] == painted_from:
             return cached[2]
-        strip = self._paint_row(thread, width, base, selected, focused, text, level)
+        strip = self._paint_row(thread, width, base, selected, focused, text, level, bar)
         if len(self._strips) > _STRIP_CACHE:
             self._strips.clear()
         self._strips[thread.id] = (thread, painted_from, strip)
@@ -303,6 +356,7 @@ class ThreadFeed(ScrollView, can_focus=True):
         focused: bool,
         text: str,
         level: str,
+        bar: str,
     ) -> Strip:
         dim = self._style("dim")
         level_style = self._style(level) if level in _LEVELS else dim
@@ -331,7 +385,9 @@ class ThreadFeed(ScrollView, can_focus=True):
         rest = width - used
         if rest > 0:
             segments.append(Segment(set_cell_size(thread.last_text, rest), base))
-        return Strip(segments, width)
+        return self._with_bar(segments, width, bar)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self.rows.total)
+        self._scroll_to_cursor()
+        self._strips.clear()
+        self.refresh()
