@@ -26,6 +26,7 @@ from pathlib import Path
 from webcare_tui.config import demo_config
 from webcare_tui.core.model import IncomingMessage
 from webcare_tui.store import Store
+from webcare_tui.store.schema import migrate
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 WORDS = [
@@ -95,6 +96,42 @@ def bench_import(db: Path, messages: list[IncomingMessage]) -> tuple[float, floa
     raw = len(rows) / (time.perf_counter() - start)
     conn.close()
     return ours, raw
+
+
+def bench_schema_floor(db: Path, count: int, batches: int) -> float:
+    """Mentions per second when raw sqlite3 inserts exactly the rows the Store wrote (threads,
+    messages, customers) into a fresh database with our schema and the Store's pragmas.
+
+    No Python work per message, no thread updates, no foreign keys: what SQLite alone costs
+    for our tables and indexes, as an upper bound for any import through them.
+    """
+    source = sqlite3.connect(db)
+    tables = {
+        name: source.execute(f"SELECT * FROM {name} ORDER BY rowid").fetchall()
+        for name in ("threads", "messages", "customers")
+    }
+    columns = {
+        name: [c[1] for c in source.execute(f"PRAGMA table_info({name})")] for name in tables
+    }
+    source.close()
+    conn = sqlite3.connect(db.with_name("floor.db"), isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    migrate(conn)
+    start = time.perf_counter()
+    for part in range(batches):
+        conn.execute("BEGIN IMMEDIATE")
+        for name, rows in tables.items():
+            size = -(-len(rows) // batches)
+            marks = ", ".join("?" * len(columns[name]))
+            conn.executemany(
+                f"INSERT INTO {name} ({', '.join(columns[name])}) VALUES ({marks})",
+                rows[part * size : (part + 1) * size],
+            )
+        conn.execute("COMMIT")
+    floor = count / (time.perf_counter() - start)
+    conn.close()
+    return floor
 
 
 # Each child prints the wall-clock moment its first screen is painted: the parent measures
@@ -231,6 +268,11 @@ def main() -> None:
         print(
             f"import: {ours:,.0f} mentions/s through the Store; raw sqlite3 {raw:,.0f}/s; "
             f"ratio {ours / raw:.2f} (target >= 0.20)"
+        )
+        floor = bench_schema_floor(db, args.mentions, batches=-(-args.mentions // 5000))
+        print(
+            f"  the same rows inserted raw into our schema: {floor:,.0f}/s; ratio to raw "
+            f"{floor / raw:.2f}; the Store reaches {ours / floor:.2f} of that"
         )
         compile_package()
         webcare_s, rss_kb = cold_start(CHILD_WEBCARE, str(db))
