@@ -16,11 +16,13 @@ from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.core.sanitize import clean_line, clean_text, first_line
 from webcare_tui.core.threads import ThreadFacts, after_message, running_clock
-from webcare_tui.core.timeutil import to_db, utc
+from webcare_tui.core.timeutil import from_db, to_db, utc
 from webcare_tui.store.base import sort_key
+from webcare_tui.store.orphans import drop_merged, find_orphans, keep_apart, move_into
 from webcare_tui.store.rows import facts_from_row
 
 _CHUNK = 500
+_PAUSED = (ThreadState.REPLIED, ThreadState.RESOLVED, ThreadState.SNOOZED)
 
 
 @dataclass(slots=True)
@@ -40,6 +42,21 @@ class _ThreadDraft:
     last_text: str = ""
     message_count: int = 0
     reopened: bool = False
+    waiting_for: str | None = None  # the parent a first message answers, not stored yet
+    last_in_at: str | None = None  # when the customer message in `last_text` was written
+
+    def add(self, direction: Direction, created: datetime, created_db: str, text: str) -> None:
+        """Fold one of the thread's messages into its facts, count and feed line."""
+        before = self.facts.state
+        self.facts = after_message(self.facts, direction, created)
+        if before in _PAUSED and self.facts.state is ThreadState.OPEN:
+            self.reopened = True
+        self.message_count += 1
+        if created_db > self.updated_at:
+            self.updated_at = created_db
+        if direction is Direction.IN and (self.last_in_at is None or created_db >= self.last_in_at):
+            self.last_in_at = created_db
+            self.last_text = first_line(text)
 
 
 @dataclass(slots=True)
@@ -50,6 +67,7 @@ class IngestResult:
     new_threads: list[int] = field(default_factory=list)
     touched_threads: list[int] = field(default_factory=list)
     reopened_threads: list[int] = field(default_factory=list)
+    merged_threads: list[int] = field(default_factory=list)
     skipped: int = 0
 
 
@@ -94,6 +112,7 @@ def _load_threads(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _Th
                 last_text=row["last_text"],
                 message_count=row["message_count"],
                 facts=facts_from_row(row),
+                last_in_at=row["last_in_at"],
             )
     return loaded
 
@@ -150,8 +169,7 @@ def ingest_batch(
     message_rows: list[tuple[object, ...]] = []
     customers: dict[str, tuple[str | None, int | None]] = {}
     touched_ids: dict[int, None] = {}
-    incoming_direction = Direction.IN
-    paused = (ThreadState.REPLIED, ThreadState.RESOLVED, ThreadState.SNOOZED)
+    arrived: list[str] = []
 
     for incoming in ordered:
         remote_id = incoming.remote_id
@@ -159,6 +177,7 @@ def ingest_batch(
             result.skipped += 1
             continue
         stored_ids.add(remote_id)
+        arrived.append(remote_id)
         created = created_of[id(incoming)]
         created_db = stamps[created]
         author = clean_line(incoming.author) or "unknown"
@@ -182,22 +201,15 @@ def ingest_batch(
                 created_at=created_db,
                 updated_at=created_db,
                 facts=ThreadFacts(channel=channel, state=ThreadState.OPEN),
+                waiting_for=parent,
             )
             result.new_threads.append(thread_id)
         else:
             draft = threads[thread_id]
         known[remote_id] = thread_id
         touched_ids[thread_id] = None
-        before = draft.facts.state
-        draft.facts = after_message(draft.facts, direction, created)
-        if before in paused and draft.facts.state is ThreadState.OPEN:
-            draft.reopened = True
-        draft.message_count += 1
-        if created_db > draft.updated_at:
-            draft.updated_at = created_db
-        if direction is incoming_direction:
-            if created_db >= draft.updated_at or not draft.last_text:
-                draft.last_text = first_line(text)
+        draft.add(direction, created, created_db, text)
+        if direction is Direction.IN:
             if author_name and author == draft.author:
                 draft.author_name = author_name
             customers[author] = (author_name, incoming.followers)
@@ -240,9 +252,43 @@ def ingest_batch(
             for handle, (name, followers) in customers.items()
         ],
     )
-    result.touched_threads = [t.id for t in touched]
+    result.merged_threads = _adopt_orphans(conn, connector, arrived, known, clock, seen, stamps)
+    result.touched_threads = [t.id for t in touched if t.id not in result.merged_threads]
     result.reopened_threads = [t.id for t in touched if t.reopened]
     return result
+
+
+def _adopt_orphans(
+    conn: sqlite3.Connection,
+    connector: str,
+    arrived: Sequence[str],
+    known: dict[str, int],
+    clock: ResponseClock,
+    seen: str,
+    stamps: _Stamps,
+) -> list[int]:
+    """Threads waiting for a message that just arrived join its thread (see `orphans`).
+
+    Runs once the batch is written, so every row it moves or folds is in the database.
+    Returns the threads merged away.
+    """
+    merged_into: dict[int, int] = {}
+    for orphan in find_orphans(conn, connector, arrived):
+        target = known.get(orphan.parent_remote_id)
+        while target in merged_into:  # the parent's thread itself joined another just now
+            target = merged_into[target]
+        if target is None or target == orphan.thread_id:
+            continue
+        if not orphan.mergeable:
+            keep_apart(conn, orphan.thread_id, target, seen)
+            continue
+        draft = _load_threads(conn, [target])[target]
+        for direction, created_db, text in move_into(conn, orphan.thread_id, target):
+            draft.add(direction, from_db(created_db), created_db, text)
+        _write_threads(conn, [draft], clock, seen, stamps)
+        drop_merged(conn, orphan.thread_id, target, seen)
+        merged_into[orphan.thread_id] = target
+    return list(merged_into)
 
 
 def _write_threads(
@@ -282,6 +328,7 @@ def _write_threads(
             sort_key(due, draft.updated_at),
             draft.last_text,
             draft.message_count,
+            draft.last_in_at,
         )
         if draft.is_new:
             inserts.append(
@@ -292,6 +339,7 @@ def _write_threads(
                     draft.root_remote_id,
                     draft.author,
                     draft.created_at,
+                    draft.waiting_for,
                     *values,
                 )
             )
@@ -300,16 +348,18 @@ def _write_threads(
         if draft.reopened:
             events.append((draft.id, seen, "customer", "reopened", "the customer wrote again"))
     conn.executemany(
-        "INSERT INTO threads (id, connector, channel, root_remote_id, author, created_at, state, "
-        "author_name, updated_at, pending_since, first_reply_at, last_out_at, clock_kind, "
-        "clock_start, due_at, active, sort_key, last_text, message_count) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO threads (id, connector, channel, root_remote_id, author, created_at, "
+        "waiting_for, state, author_name, updated_at, pending_since, first_reply_at, "
+        "last_out_at, clock_kind, clock_start, due_at, active, sort_key, last_text, "
+        "message_count, last_in_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         inserts,
     )
     conn.executemany(
         "UPDATE threads SET state = ?, author_name = ?, updated_at = ?, pending_since = ?, "
         "first_reply_at = ?, last_out_at = ?, clock_kind = ?, clock_start = ?, due_at = ?, "
-        "active = ?, sort_key = ?, last_text = ?, message_count = ? WHERE id = ?",
+        "active = ?, sort_key = ?, last_text = ?, message_count = ?, last_in_at = ? "
+        "WHERE id = ?",
         updates,
     )
     conn.executemany(

@@ -153,6 +153,35 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX threads_state ON threads (active, state);
     """,
+    # 4: a thread whose first message answers one not stored yet waits for it, and joins its
+    # thread when it arrives (orphans.py); threads already split before this version stay
+    # apart. The time of the customer message shown in the feed, so a late older message does
+    # not replace it. Events may move with their thread on such a merge; what happened, who
+    # did it and when still cannot change.
+    """
+    ALTER TABLE threads ADD COLUMN waiting_for TEXT;
+    UPDATE threads SET waiting_for = (
+        SELECT m.in_reply_to FROM messages m
+        WHERE m.connector = threads.connector AND m.remote_id = threads.root_remote_id
+    );
+    UPDATE threads SET waiting_for = NULL WHERE waiting_for IS NOT NULL AND EXISTS (
+        SELECT 1 FROM messages p
+        WHERE p.connector = threads.connector AND p.remote_id = threads.waiting_for
+    );
+    CREATE INDEX threads_waiting ON threads (connector, waiting_for)
+        WHERE waiting_for IS NOT NULL;
+
+    ALTER TABLE threads ADD COLUMN last_in_at TEXT;
+    UPDATE threads SET last_in_at = (
+        SELECT MAX(m.created_at) FROM messages m
+        WHERE m.thread_id = threads.id AND m.direction = 'in'
+    );
+
+    DROP TRIGGER events_append_only_update;
+    CREATE TRIGGER events_append_only_update
+        BEFORE UPDATE OF id, at, actor, kind, detail ON events
+        BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+    """,
 ]
 
 

@@ -1,0 +1,105 @@
+"""Threads that began with an answer to a message that was not stored yet.
+
+A reply can arrive before the message it answers: pages fetched out of order, a backfill
+imported after the live poll ran. It then starts a thread of its own that waits for its parent
+(`threads.waiting_for`). When the parent arrives, the waiting thread joins the parent's thread,
+messages and events, unless agents already worked on it (an assignee, an agent's event, notes,
+a draft or a reply on its way): then both stay, each with an event that points at the other.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from webcare_tui.core.model import Direction
+
+_CHUNK = 500
+ACTOR = "webcare"
+
+
+@dataclass(frozen=True, slots=True)
+class Orphan:
+    thread_id: int
+    parent_remote_id: str
+    mergeable: bool
+
+
+def find_orphans(conn: sqlite3.Connection, connector: str, arrived: Sequence[str]) -> list[Orphan]:
+    """The threads of `connector` waiting for one of the messages that just `arrived`."""
+    found: list[Orphan] = []
+    for start in range(0, len(arrived), _CHUNK):
+        chunk = arrived[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT id, waiting_for, assignee IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM events WHERE thread_id = t.id "
+            f"AND actor NOT IN ('customer', '{ACTOR}')) "
+            "AND NOT EXISTS (SELECT 1 FROM notes WHERE thread_id = t.id) "
+            "AND NOT EXISTS (SELECT 1 FROM drafts WHERE thread_id = t.id) "
+            "AND NOT EXISTS (SELECT 1 FROM outbox WHERE thread_id = t.id) "
+            f"FROM threads t WHERE connector = ? AND waiting_for IN ({marks}) ORDER BY id",
+            (connector, *chunk),
+        )
+        found += [Orphan(row[0], row[1], bool(row[2])) for row in rows]
+    return found
+
+
+def move_into(
+    conn: sqlite3.Connection, orphan_id: int, target_id: int
+) -> list[tuple[Direction, str, str]]:
+    """Move the orphan's messages and events into the target thread; returns what the target's
+    facts need of the messages (direction, stored time, text), oldest first."""
+    moved = [
+        (Direction(row[0]), row[1], row[2])
+        for row in conn.execute(
+            "SELECT direction, created_at, text FROM messages WHERE thread_id = ? "
+            "ORDER BY created_at, id",
+            (orphan_id,),
+        )
+    ]
+    conn.execute("UPDATE messages SET thread_id = ? WHERE thread_id = ?", (target_id, orphan_id))
+    conn.execute("UPDATE events SET thread_id = ? WHERE thread_id = ?", (target_id, orphan_id))
+    return moved
+
+
+def drop_merged(conn: sqlite3.Connection, orphan_id: int, target_id: int, at: str) -> None:
+    """Remove the emptied orphan thread and say so in the target's history."""
+    conn.execute("DELETE FROM threads WHERE id = ?", (orphan_id,))
+    conn.execute(
+        "INSERT INTO events (thread_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)",
+        (
+            target_id,
+            at,
+            ACTOR,
+            "merged",
+            f"thread #{orphan_id} joined: it began with an answer to a message here",
+        ),
+    )
+
+
+def keep_apart(conn: sqlite3.Connection, orphan_id: int, target_id: int, at: str) -> None:
+    """The orphan was already worked on: leave both threads, each pointing at the other."""
+    conn.execute("UPDATE threads SET waiting_for = NULL WHERE id = ?", (orphan_id,))
+    conn.executemany(
+        "INSERT INTO events (thread_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)",
+        [
+            (
+                orphan_id,
+                at,
+                ACTOR,
+                "related",
+                f"the message this thread answers arrived in thread #{target_id}; "
+                "kept apart because it was already worked on",
+            ),
+            (
+                target_id,
+                at,
+                ACTOR,
+                "related",
+                f"thread #{orphan_id} answers a message here; "
+                "kept apart because it was already worked on",
+            ),
+        ],
+    )
