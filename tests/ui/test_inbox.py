@@ -9,7 +9,7 @@ from textual import events
 from textual.widgets import Static
 
 from tests.conftest import FROZEN_NOW
-from webcare_tui.core.model import ThreadState
+from webcare_tui.core.model import IncomingMessage, ThreadState
 from webcare_tui.store.store import FeedFilter
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.help import HelpScreen
@@ -254,3 +254,33 @@ async def test_mouse_wheel_scrolls_the_feed_and_a_key_brings_the_cursor_back(bui
         assert feed.top == feed.rows.total - feed.view_height
         last = feed.rows.get(feed.rows.total - 1)
         assert last is not None and (last.author_name or last.author)[:10] in shown_text(feed)
+
+
+async def test_an_open_thread_that_joins_another_is_followed(build_app) -> None:  # type: ignore[no-untyped-def]
+    app = build_app()
+    clock = app.clock
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        reply = IncomingMessage(
+            remote_id="late-child", author="sam@example.social", text="ook nog dit",
+            created_at=FROZEN_NOW - timedelta(minutes=5), in_reply_to="late-parent",
+        )  # fmt: skip
+        orphan = app.store.ingest(
+            "demo-mastodon", "mastodon", [reply], clock=clock, seen_at=FROZEN_NOW
+        ).new_threads[0]
+        app.open_thread(orphan)
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+
+        parent = IncomingMessage(
+            remote_id="late-parent", author="sam@example.social", text="waar blijft mijn krant",
+            created_at=FROZEN_NOW - timedelta(minutes=30),
+        )  # fmt: skip
+        app.store.ingest("demo-mastodon", "mastodon", [parent], clock=clock, seen_at=FROZEN_NOW)
+        app.data_changed()
+        await settle(pilot)
+
+        view = app.screen.query_one(ThreadView)
+        assert view.thread_id != orphan and view.detail is not None
+        assert [m.remote_id for m in view.detail.messages] == ["late-parent", "late-child"]
+        assert app.screen.current_thread_id() == view.thread_id

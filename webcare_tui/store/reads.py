@@ -125,6 +125,14 @@ class FeedReads(StoreBase):
             raise ThreadNotFound(f"there is no thread {thread_id}")
         return thread_from_row(row)
 
+    def thread_of_message(self, connector: str, remote_id: str) -> int | None:
+        """The thread a message is in now; it moves when its thread joins another."""
+        row = self.conn.execute(
+            "SELECT thread_id FROM messages WHERE connector = ? AND remote_id = ?",
+            (connector, remote_id),
+        ).fetchone()
+        return int(row[0]) if row else None
+
     def messages(self, thread_id: int) -> list[Message]:
         rows = self.conn.execute(
             "SELECT * FROM messages WHERE thread_id = ? ORDER BY created_at, id", (thread_id,)

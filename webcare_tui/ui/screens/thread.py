@@ -31,7 +31,9 @@ class ThreadScreen(ThreadActions):
         view.focus()
 
     def current_thread_id(self) -> int | None:
-        return self.thread_id
+        # The view follows a thread that joined another; the actions follow the view.
+        shown = self.query_one(ThreadView).thread_id
+        return shown if shown is not None else self.thread_id
 
     def data_changed(self) -> None:
         self.query_one(ThreadView).reload()

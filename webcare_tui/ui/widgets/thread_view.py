@@ -14,6 +14,7 @@ from webcare_tui.core.clock import ClockKind, ResponseClock
 from webcare_tui.core.countdown import format_countdown
 from webcare_tui.core.model import Direction
 from webcare_tui.store import Store
+from webcare_tui.store.base import ThreadNotFound
 from webcare_tui.ui.safe_text import literal
 from webcare_tui.ui.thread_detail import ThreadDetail, load_detail
 
@@ -64,12 +65,24 @@ class ThreadView(VerticalScroll, can_focus=True):
 
     @work(thread=True, exclusive=True, group="thread-view", exit_on_error=False)
     def _load(self, thread_id: int) -> None:
-        detail = load_detail(self.store, thread_id)
-        self.app.call_from_thread(self._arrived, detail)
+        try:
+            detail = load_detail(self.store, thread_id)
+        except ThreadNotFound:
+            # The thread joined the one its first message answers: follow it there.
+            shown = self.detail
+            if shown is None or shown.thread.id != thread_id or not shown.messages:
+                raise
+            first = shown.messages[0]
+            moved_to = self.store.thread_of_message(first.connector, first.remote_id)
+            if moved_to is None:
+                raise
+            detail = load_detail(self.store, moved_to)
+        self.app.call_from_thread(self._arrived, thread_id, detail)
 
-    def _arrived(self, detail: ThreadDetail) -> None:
-        if detail.thread.id != self.thread_id:
+    def _arrived(self, asked: int, detail: ThreadDetail) -> None:
+        if asked != self.thread_id:
             return
+        self.thread_id = detail.thread.id
         self.detail = detail
         self._render_detail(detail)
 
