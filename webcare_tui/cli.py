@@ -143,6 +143,7 @@ def _emit_json(document: Any) -> None:
 
 
 def cmd_threads(context: Context) -> int:
+    from webcare_tui.core.due_text import countdown_cell
     from webcare_tui.services.views import thread_view
     from webcare_tui.store.store import FeedFilter
 
@@ -158,22 +159,13 @@ def cmd_threads(context: Context) -> int:
     if not views:
         print("No threads.")
         return 0
-    for view in views:
-        left = view["seconds_left"]
-        due = "-" if left is None else _human(left)
+    for thread, view in zip(threads, views, strict=True):
+        due = countdown_cell(thread, clock, now)[0] or "-"
         print(
             f"{view['id']:>6}  {view['channel'][:9]:<9}  {view['author'][:24]:<24}  "
             f"{view['state']:<9}  {due:>14}  {view['last_message'][:60]}"
         )
     return 0
-
-
-def _human(seconds: int) -> str:
-    overdue = seconds < 0
-    minutes = abs(seconds) // 60
-    hours, minutes = divmod(minutes, 60)
-    text = f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
-    return f"overdue {text}" if overdue else text
 
 
 def cmd_show(context: Context) -> int:

@@ -83,6 +83,12 @@ def test_import_threads_and_show_json(workspace: Path, capsys: pytest.CaptureFix
     assert {m["direction"] for m in shown["messages"]} == {"in"}
     assert shown["messages"][0]["created_at"].endswith("+00:00")
 
+    assert main(run(workspace, "threads")) == 0
+    table = capsys.readouterr().out.splitlines()
+    bob = next(line for line in table if "bob@x.example" in line)
+    # Due Monday 09:00 local, long past: the table words it as the feed does.
+    assert "overdue " in bob and "[bold]hi[/]" in bob
+
 
 def test_state_filter_and_escalate(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(run(workspace, "import", str(export(workspace / "e.jsonl")), "--connector", "demo"))

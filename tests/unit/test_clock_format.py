@@ -18,6 +18,8 @@ from webcare_tui.core.clock import (
     parse_hours,
 )
 from webcare_tui.core.countdown import local_stamp, short_duration
+from webcare_tui.core.due_text import countdown_cell
+from webcare_tui.core.model import Thread, ThreadState
 
 AMS = ZoneInfo("Europe/Amsterdam")
 FIRST, NEXT, FOLLOW_UP = ClockKind.FIRST, ClockKind.NEXT, ClockKind.FOLLOW_UP
@@ -212,3 +214,31 @@ def test_explain_an_unnamed_listed_holiday_by_its_date() -> None:
     assert explanation.skipped[0].holidays == ("Wed 4 Mar",)
     assert explanation.lines[0].endswith("paused for a holiday (Wed 4 Mar)")
     assert "\n" in explanation.text and explanation.text.startswith(explanation.lines[0])
+
+
+def _thread(due_at: datetime | None, kind: ClockKind | None = FIRST) -> Thread:
+    monday = at(2026, 11, 23, 8)
+    return Thread(
+        id=1, connector="c", channel="mastodon", author="anna", author_name=None,
+        state=ThreadState.OPEN, assignee=None, created_at=monday, updated_at=monday,
+        due_at=due_at, clock_kind=kind.value if kind else None, last_text="",
+        message_count=1,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("due_at", "now", "cell"),
+    [
+        (at(2026, 11, 23, 10, 42), at(2026, 11, 23, 10), ("42m", "calm")),
+        (at(2026, 11, 23, 10, 10), at(2026, 11, 23, 10), ("10m", "warning")),
+        (at(2026, 11, 23, 9, 48), at(2026, 11, 23, 10), ("overdue 12m", "overdue")),
+        # Closed now: the open time left, paused; overdue stays overdue.
+        (at(2026, 11, 24, 9, 40), at(2026, 11, 23, 20), ("⏸ 40m", "paused")),
+        (at(2026, 11, 23, 16, 30), at(2026, 11, 23, 20), ("overdue 30m", "overdue")),
+        (None, at(2026, 11, 23, 10), ("", "none")),
+    ],
+)
+def test_the_countdown_cell_of_feed_and_cli(
+    due_at: datetime | None, now: datetime, cell: tuple[str, str]
+) -> None:
+    assert countdown_cell(_thread(due_at), office(), now) == cell

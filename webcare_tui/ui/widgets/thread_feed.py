@@ -21,8 +21,8 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from webcare_tui.core.clock import ClockKind, ResponseClock
-from webcare_tui.core.countdown import format_countdown, short_duration
+from webcare_tui.core.clock import ResponseClock
+from webcare_tui.core.due_text import countdown_cell
 from webcare_tui.core.model import Thread
 from webcare_tui.store import Store
 from webcare_tui.store.store import FeedFilter
@@ -39,16 +39,6 @@ _STATE_LABELS = {
     "resolved": "resolved",
     "ignored": "ignored",
 }
-
-
-def countdown_cell(thread: Thread, clock: ResponseClock, now: datetime) -> tuple[str, str]:
-    """The feed's countdown text for `thread` at `now`, and its level for colouring."""
-    if thread.due_at is None or thread.clock_kind is None:
-        return "", "none"
-    countdown = clock.countdown(thread.channel, ClockKind(thread.clock_kind), now, thread.due_at)
-    if countdown.paused and countdown.level != "overdue":
-        return f"⏸ {short_duration(countdown.seconds_left)}", "paused"
-    return format_countdown(countdown, clock.timezone), countdown.level
 
 
 class ThreadFeed(Widget, can_focus=True):
