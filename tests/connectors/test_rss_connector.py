@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from webcare_tui.connectors.base import (
     OutgoingReply,
     TransientError,
 )
-from webcare_tui.connectors.http_errors import RequestRejected
+from webcare_tui.connectors.http_errors import MAX_BODY_BYTES, RequestRejected
 from webcare_tui.connectors.rss import RssConnector, parse_feed, unwrap_link
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rss"
@@ -281,3 +282,23 @@ def test_generated_feeds_never_double_an_entry(items: list[tuple[str, str, bool]
     assert len({m.remote_id for m in messages}) == len(messages)
     again, _, _ = parse_feed(document.encode(), {}, seen=frozenset(keys))
     assert again == []
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzip-bomb"])
+async def test_an_answer_too_large_is_refused_unread(feed: Env, http, packed: bool) -> None:
+    _, server = feed
+    huge = b"<rss><channel>" + b" " * (MAX_BODY_BYTES + 10) + b"</channel></rss>"
+    if packed:  # about 10 kB on the wire, over 10 MB unpacked
+        server.fail("/feed", Reply(200, gzip.compress(huge), {"Content-Encoding": "gzip"}))
+    else:
+        server.fail("/feed", Reply(200, huge))
+    with pytest.raises(MalformedResponse, match="larger than 10 MB"):
+        await make(server, http).fetch(None)
+
+
+async def test_a_gzipped_feed_is_read(feed: Env, http) -> None:
+    _, server = feed
+    body = (FIXTURES / "reviews.rss").read_bytes()
+    server.fail("/feed", Reply(200, gzip.compress(body), {"Content-Encoding": "gzip"}))
+    result = await make(server, http).fetch(None)
+    assert len(result.messages) == 3

@@ -36,6 +36,8 @@ __all__ = [
 
 # Unix times below this are certainly not timestamps but a number of seconds to wait.
 _EPOCH_FLOOR = 1_000_000_000
+# No page of mentions and no feed we read comes near this; a hostile server's answer might.
+MAX_BODY_BYTES = 10_000_000
 
 
 class RequestRejected(ConnectorError):
@@ -139,9 +141,11 @@ async def request(
     platform: str,
     secrets: Iterable[str] = (),
     check: bool = True,
+    max_bytes: int = MAX_BODY_BYTES,
     **kwargs: Any,
 ) -> httpx.Response:
-    """Send one request; network trouble becomes `TransientError`.
+    """Send one request; network trouble becomes `TransientError`, and a body (unpacked) over
+    `max_bytes` a `MalformedResponse`, read no further.
 
     With `check` (the default) an error status raises its `ConnectorError` too; without it the
     caller inspects the answer itself (Bluesky reads the body of a 400 to spot an expired
@@ -150,7 +154,7 @@ async def request(
     """
     secrets = tuple(secrets)
     try:
-        response = await http.request(method, url, **kwargs)
+        response = await _read_capped(http, method, url, platform, max_bytes, **kwargs)
     except httpx.TimeoutException:
         raise TransientError(f"{platform}: {httpx.URL(url).host} did not answer in time") from None
     except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
@@ -166,6 +170,43 @@ async def request(
         if error is not None:
             raise error
     return response
+
+
+async def _read_capped(
+    http: httpx.AsyncClient,
+    method: str,
+    url: str,
+    platform: str,
+    max_bytes: int,
+    *,
+    follow_redirects: bool = False,
+    **kwargs: Any,
+) -> httpx.Response:
+    # Streamed and counted after decompression: a server that sends gigabytes, or a small
+    # gzip that unpacks to gigabytes, costs us at most `max_bytes` of memory.
+    sent = await http.send(
+        http.build_request(method, url, **kwargs), stream=True, follow_redirects=follow_redirects
+    )
+    try:
+        body = bytearray()
+        async for chunk in sent.aiter_bytes():
+            body += chunk
+            if len(body) > max_bytes:
+                raise MalformedResponse(
+                    f"{platform}: the answer from {sent.url.host} is larger than "
+                    f"{max_bytes // 1_000_000} MB; not read"
+                )
+    finally:
+        await sent.aclose()
+    # The body is unpacked already: say so, or httpx would unpack it again.
+    headers = [
+        (key, value)
+        for key, value in sent.headers.multi_items()
+        if key.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    return httpx.Response(
+        sent.status_code, headers=headers, content=bytes(body), request=sent.request
+    )
 
 
 def parse_json(response: httpx.Response, platform: str) -> Any:
