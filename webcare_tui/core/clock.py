@@ -7,7 +7,7 @@ local wall-clock intervals turned into UTC instants, and an open interval counts
 time it lasts). A channel without `hours` is open round the clock, holidays included: write
 `mon-sun 00:00-24:00` to run round the clock but close on holidays.
 
-The arithmetic is closed-form over open intervals (`OpenSchedule` in `webcare_tui.core.hours`
+The arithmetic is closed-form over open intervals (`OpenSchedule` in `webcare_tui.core.schedule`
 lays each channel's intervals out date by date, once, with running totals of open time), so a
 due time is two binary searches, never a walk through minutes. Instants are integer
 microseconds since the epoch, so adding a window in two parts gives exactly what adding it at
@@ -38,16 +38,13 @@ from webcare_tui.core.countdown import (
     format_countdown,
     format_team_status,
 )
-from webcare_tui.core.hours import (
+from webcare_tui.core.hours import OpenHours, WindowLength, parse_duration, parse_hours
+from webcare_tui.core.schedule import (
     MICROS_PER_SECOND,
     SEARCH_DAYS,
     Interval,
-    OpenHours,
     OpenSchedule,
-    WindowLength,
     from_micros,
-    parse_duration,
-    parse_hours,
     to_micros,
 )
 
