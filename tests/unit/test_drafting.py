@@ -15,8 +15,12 @@ from webcare_tui.core.canned import CannedReply, render_canned
 from webcare_tui.core.checks import Finding
 from webcare_tui.core.model import Thread, ThreadState
 from webcare_tui.core.outbox import OutboxItem, OutboxState, retry_delay, whole_second_after
-from webcare_tui.services.drafting import draft_template, placeholder_values
-from webcare_tui.services.outbox import channel_kind, says_something
+from webcare_tui.services.drafting import (
+    channel_kind,
+    draft_template,
+    placeholder_values,
+    says_something,
+)
 from webcare_tui.ui.external_editor import EditorUnavailable, editor_command
 from webcare_tui.ui.widgets.draft_findings import findings_text
 from webcare_tui.ui.widgets.send_banner import banner_text

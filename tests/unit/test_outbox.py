@@ -34,13 +34,13 @@ from webcare_tui.connectors.base import (
 from webcare_tui.connectors.http_errors import RequestRejected
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.core.outbox import OutboxState, retry_delay
+from webcare_tui.services.holders import process_is_dead
 from webcare_tui.services.outbox import (
     ChannelCannotSend,
     DraftRefused,
     NothingToSend,
     Outbox,
     SendOutcome,
-    process_is_dead,
 )
 from webcare_tui.store import Store
 from webcare_tui.store.store import ClaimedByOther, OutboxTooLate

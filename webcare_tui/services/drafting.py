@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import regex
+
 from webcare_tui.core.window_text import duration_words
 
 if TYPE_CHECKING:
     from webcare_tui.config import Config
     from webcare_tui.core.model import Thread
 
-__all__ = ["DEFAULT_LIMITS", "draft_template", "placeholder_values"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "channel_kind",
+    "draft_template",
+    "placeholder_values",
+    "says_something",
+]
 
 DEFAULT_LIMITS = {"mastodon": 500, "bluesky": 300}
 """What the counter shows until the connector has told us its own limit."""
@@ -41,3 +49,19 @@ def placeholder_values(thread: Thread, config: Config, lang: str) -> dict[str, s
         ),
         "handle": f"@{handle}",
     }
+
+
+def channel_kind(channel: str, connector_type: str | None) -> str:
+    """How a thread's channel counts length: a real connector's platform, else the channel
+    (the demo connector replays `mastodon` and `bluesky` channels)."""
+    if connector_type in ("mastodon", "bluesky"):
+        return connector_type
+    return channel
+
+
+_MENTION_OR_SIGNATURE = regex.compile(r"@[\w.@-]+|\^[\p{L}\p{N}]{1,8}")
+
+
+def says_something(text: str) -> bool:
+    """Whether a draft holds more than a mention and a signature."""
+    return bool(regex.search(r"[\p{L}\p{N}]", _MENTION_OR_SIGNATURE.sub("", text)))

@@ -15,14 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-
-import regex
 
 from webcare_tui.connectors.base import (
     Connector,
@@ -43,6 +39,8 @@ from webcare_tui.core.outbox import (
 )
 from webcare_tui.core.sanitize import clean_text
 from webcare_tui.core.timeutil import now_utc
+from webcare_tui.services.drafting import channel_kind, says_something
+from webcare_tui.services.holders import process_holder, process_is_dead
 from webcare_tui.store.store import ClaimedByOther, Store
 
 if TYPE_CHECKING:
@@ -60,7 +58,6 @@ __all__ = [
     "Outbox",
     "Review",
     "SendOutcome",
-    "channel_kind",
 ]
 
 log = logging.getLogger(__name__)
@@ -129,43 +126,6 @@ class SendOutcome:
         return self.item.state is OutboxState.SENT
 
 
-def holder_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def process_is_dead(holder: str) -> bool:
-    """True only when `holder` (`host:pid`) was a process on this host that no longer runs."""
-    host, _, pid_text = holder.rpartition(":")
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False  # another machine's process: only the stale timeout can tell
-    pid = int(pid_text)
-    if pid == os.getpid() or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False  # exists but is not ours to signal
-    return False
-
-
-def channel_kind(channel: str, connector_type: str | None) -> str:
-    """How a thread's channel counts length: a real connector's platform, else the channel
-    (the demo connector replays `mastodon` and `bluesky` channels)."""
-    if connector_type in ("mastodon", "bluesky"):
-        return connector_type
-    return channel
-
-
-_MENTION_OR_SIGNATURE = regex.compile(r"@[\w.@-]+|\^[\p{L}\p{N}]{1,8}")
-
-
-def says_something(text: str) -> bool:
-    """Whether a draft holds more than a mention and a signature."""
-    return bool(regex.search(r"[\p{L}\p{N}]", _MENTION_OR_SIGNATURE.sub("", text)))
-
-
 @dataclass
 class Outbox:
     """The outbox of one agent (`config.agent`) on one store."""
@@ -173,7 +133,7 @@ class Outbox:
     store: Store
     config: Config
     now: Callable[[], datetime] = now_utc
-    holder: str = field(default_factory=holder_id)
+    holder: str = field(default_factory=process_holder)
     connectors: dict[str, Connector] = field(default_factory=dict)
     rules: ToneRules | None = None
     _lock: asyncio.Lock | None = field(default=None, init=False, repr=False)

@@ -14,11 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import random
-import socket
 import traceback
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +30,7 @@ from webcare_tui.connectors.base import (
 )
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.timeutil import from_db, now_utc
+from webcare_tui.services.holders import lease_holder
 from webcare_tui.store import IngestResult, Store
 
 log = logging.getLogger(__name__)
@@ -83,12 +81,6 @@ class PollOutcome:
     @property
     def needs_attention(self) -> int:
         return self.new_threads + self.reopened_threads
-
-
-def holder_id() -> str:
-    """Who holds the lease, as `webcare status` shows it: host, process and a short tag, so
-    that two pollers in one process (a restarted worker) are still told apart."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 def backoff_delay(failures: int, interval: timedelta, rng: random.Random) -> timedelta:
@@ -154,7 +146,7 @@ class Poller:
         self.connectors = dict(connectors)
         self.clock = clock
         self.now = now
-        self.holder = holder or holder_id()
+        self.holder = holder or lease_holder()
         self.on_outcome = on_outcome
         self.rng = rng or random.Random()
         self.fetch_deadline = fetch_deadline

@@ -22,8 +22,13 @@ from webcare_tui.core.canned import CannedReply, render_canned
 from webcare_tui.core.checks import Finding
 from webcare_tui.core.model import Thread
 from webcare_tui.core.outbox import OutboxItem, OutboxState
-from webcare_tui.services.drafting import DEFAULT_LIMITS, draft_template, placeholder_values
-from webcare_tui.services.outbox import Outbox, OutboxError, Review, says_something
+from webcare_tui.services.drafting import (
+    DEFAULT_LIMITS,
+    draft_template,
+    placeholder_values,
+    says_something,
+)
+from webcare_tui.services.outbox import Outbox, OutboxError, Review
 from webcare_tui.store.store import ClaimedByOther, StoreError
 from webcare_tui.ui.dialogs.canned_picker import CannedPicker
 from webcare_tui.ui.dialogs.confirm_send import ConfirmSendDialog
