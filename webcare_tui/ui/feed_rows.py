@@ -1,6 +1,7 @@
 """The feed's window onto the store: pages of threads fetched on demand, keyset where it can.
 
-Threads are never all in memory. A page is fetched in a worker thread when the feed first
+Threads are never all in memory: at most MAX_PAGES pages are held, the ones farthest from
+where the agent is reading are let go. A page is fetched in a worker thread when the feed first
 needs one of its rows; a neighbouring page already held gives the keyset to continue from, so
 scrolling reads `WHERE (sort_key, id) > (?, ?) ... LIMIT n` on the feed index. A jump with no
 neighbour (End, a filter) falls back to an offset.
@@ -17,6 +18,7 @@ from webcare_tui.store.base import sort_key
 from webcare_tui.store.store import FeedFilter
 
 PAGE = 100
+MAX_PAGES = 30
 
 
 def feed_key(thread: Thread) -> FeedKey:
@@ -42,6 +44,13 @@ class FeedRows:
 
     def has_page(self, number: int) -> bool:
         return number in self.pages
+
+    def add_page(self, number: int, page: list[Thread]) -> None:
+        """Hold page `number`; past MAX_PAGES, let go of the pages farthest from it."""
+        self.pages[number] = page
+        if len(self.pages) > MAX_PAGES:
+            keep = sorted(self.pages, key=lambda held: abs(held - number))[:MAX_PAGES]
+            self.pages = {held: self.pages[held] for held in sorted(keep)}
 
     def index_of(self, thread_id: int) -> int | None:
         for number, page in self.pages.items():
@@ -73,5 +82,5 @@ def fetch_window(
             cursor = position
     cursor = max(0, min(cursor, rows.total - 1)) if rows.total else 0
     number = cursor // PAGE
-    rows.pages[number] = store.feed_slice(feed, number * PAGE, PAGE)
+    rows.add_page(number, store.feed_slice(feed, number * PAGE, PAGE))
     return rows, cursor

@@ -175,7 +175,7 @@ class ThreadFeed(Widget, can_focus=True):
         self._loading.discard(number)
         if rows is not self.rows:
             return
-        rows.pages[number] = page
+        rows.add_page(number, page)
         self.refresh()
         self._announce()
 
