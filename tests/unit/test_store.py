@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from webcare_tui.core.clock import ResponseClock
+import webcare_tui.store.store as store_module
+from webcare_tui.core.clock import ResponseClock, ResponseWindow, parse_duration
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.store import Store
 from webcare_tui.store.store import ClaimedByOther, FeedFilter, ThreadNotFound
@@ -275,3 +276,19 @@ def test_demo_replay_survives_a_damaged_cursor(store: Store) -> None:
     damaged = asyncio.run(connector.fetch("{not json"))
     assert [m.remote_id for m in damaged.messages] == [m.remote_id for m in fresh.messages]
     assert fresh.messages
+
+
+def test_changed_windows_recompute_every_running_clock_once(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "_RECOMPUTE_CHUNK", 3)  # several chunks from ten threads
+    ids = ingest(store, *(msg(str(i), i, author=f"c{i}") for i in range(10))).new_threads
+    store.set_state(ids[0], ThreadState.RESOLVED, actor="AB", now=T0)
+    store.recompute_clocks(CLOCK, "hour")
+    quick = ResponseClock("UTC", [ResponseWindow(first_response=parse_duration("30m"))])
+
+    assert store.recompute_clocks(quick, "half an hour") == 9
+    for i, thread_id in enumerate(ids[1:], start=1):
+        assert store.thread(thread_id).due_at == T0 + timedelta(minutes=i + 30)
+    assert store.thread(ids[0]).due_at is None
+    assert store.recompute_clocks(quick, "half an hour") == 0

@@ -34,6 +34,8 @@ from webcare_tui.store.outbox_records import OutboxRecords
 from webcare_tui.store.reads import FeedReads
 from webcare_tui.store.rows import facts_from_row
 
+_RECOMPUTE_CHUNK = 2000
+
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "ClaimedByOther",
@@ -95,34 +97,42 @@ class Store(FeedReads, AgentActions, OutboxRecords):
         return row["cursor"] if row else None
 
     def recompute_clocks(self, clock: ResponseClock, fingerprint: str) -> int:
-        """Recompute every running clock when the windows changed since the last run."""
+        """Recompute every running clock when the windows changed since the last run.
+
+        Read and written a chunk at a time, so 100k threads never sit in memory at once.
+        """
         if self.meta("clock_fingerprint") == fingerprint:
             return 0
+        count, last_id = 0, 0
         with self._write() as conn:
-            rows = conn.execute(
+            while chunk := conn.execute(
                 "SELECT id, channel, state, pending_since, first_reply_at, last_out_at, "
-                "escalated_at, updated_at FROM threads WHERE state IN ('open', 'escalated')"
-            ).fetchall()
-            updates = []
-            for row in rows:
-                running = running_clock(facts_from_row(row), clock)
-                due = to_db(running.due_at) if running else None
-                updates.append(
-                    (
-                        running.kind.value if running else None,
-                        to_db(running.start) if running else None,
-                        due,
-                        sort_key(due, row["updated_at"]),
-                        row["id"],
+                "escalated_at, updated_at FROM threads WHERE state IN ('open', 'escalated') "
+                "AND id > ? ORDER BY id LIMIT ?",
+                (last_id, _RECOMPUTE_CHUNK),
+            ).fetchall():
+                last_id = chunk[-1]["id"]
+                updates = []
+                for row in chunk:
+                    running = running_clock(facts_from_row(row), clock)
+                    due = to_db(running.due_at) if running else None
+                    updates.append(
+                        (
+                            running.kind.value if running else None,
+                            to_db(running.start) if running else None,
+                            due,
+                            sort_key(due, row["updated_at"]),
+                            row["id"],
+                        )
                     )
+                conn.executemany(
+                    "UPDATE threads SET clock_kind = ?, clock_start = ?, due_at = ?, "
+                    "sort_key = ? WHERE id = ?",
+                    updates,
                 )
-            conn.executemany(
-                "UPDATE threads SET clock_kind = ?, clock_start = ?, due_at = ?, sort_key = ? "
-                "WHERE id = ?",
-                updates,
-            )
+                count += len(updates)
             self._set_meta(conn, "clock_fingerprint", fingerprint)
-        return len(updates)
+        return count
 
     # -- connectors and the poller lease -----------------------------------------------------
 
