@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from webcare_tui.core.clock import ResponseClock
@@ -44,10 +44,15 @@ class _ThreadDraft:
     reopened: bool = False
     waiting_for: str | None = None  # the parent a first message answers, not stored yet
     last_in_at: str | None = None  # when the customer message in `last_text` was written
+    # An answer of ours arrived that is older than a customer message already here: it does
+    # not answer that one, and which customer message is still waiting needs the database.
+    unsure_pending: bool = False
 
     def add(self, direction: Direction, created: datetime, created_db: str, text: str) -> None:
         """Fold one of the thread's messages into its facts, count and feed line."""
         before = self.facts.state
+        if direction is Direction.OUT and self.last_in_at and created_db < self.last_in_at:
+            self.unsure_pending = True
         self.facts = after_message(self.facts, direction, created)
         if before in _PAUSED and self.facts.state is ThreadState.OPEN:
             self.reopened = True
@@ -252,6 +257,11 @@ def ingest_batch(
             for handle, (name, followers) in customers.items()
         ],
     )
+    unsure = [t for t in touched if t.unsure_pending]
+    if unsure:
+        for draft in unsure:
+            _settle_pending(conn, draft)
+        _write_threads(conn, unsure, clock, seen, stamps)
     result.merged_threads = _adopt_orphans(conn, connector, arrived, known, clock, seen, stamps)
     result.touched_threads = [t.id for t in touched if t.id not in result.merged_threads]
     result.reopened_threads = [t.id for t in touched if t.reopened]
@@ -285,10 +295,32 @@ def _adopt_orphans(
         draft = _load_threads(conn, [target])[target]
         for direction, created_db, text in move_into(conn, orphan.thread_id, target):
             draft.add(direction, from_db(created_db), created_db, text)
+        if draft.unsure_pending:
+            _settle_pending(conn, draft)
         _write_threads(conn, [draft], clock, seen, stamps)
         drop_merged(conn, orphan.thread_id, target, seen)
         merged_into[orphan.thread_id] = target
     return list(merged_into)
+
+
+def _settle_pending(conn: sqlite3.Connection, draft: _ThreadDraft) -> None:
+    """What the clock waits on once the thread's messages are all stored: the oldest customer
+    message after our latest answer, as if every message had arrived in order. Call with the
+    draft already written once; the next write updates it."""
+    row = conn.execute(
+        "SELECT MIN(created_at) FROM messages WHERE thread_id = ? AND direction = 'in' "
+        "AND created_at > (SELECT MAX(created_at) FROM messages "
+        "WHERE thread_id = ? AND direction = 'out')",
+        (draft.id, draft.id),
+    ).fetchone()
+    draft.is_new = False
+    draft.reopened = False  # said, if at all, by the first write
+    draft.unsure_pending = False
+    if row[0] is None:
+        return
+    facts = draft.facts
+    state = ThreadState.OPEN if facts.state is ThreadState.REPLIED else facts.state
+    draft.facts = replace(facts, pending_since=from_db(row[0]), state=state)
 
 
 def _write_threads(
