@@ -101,6 +101,18 @@ def test_our_late_answer_leaves_a_newer_customer_message_waiting(store: Store) -
     assert not any(e.kind == "reopened" for e in store.events(thread.id))
 
 
+def test_a_reopened_thread_is_reported_when_a_late_answer_comes_with_it(store: Store) -> None:
+    thread = ingest(store, msg("q", 0), msg("q2", 20, "q")).new_threads[0]
+    late = ingest(
+        store,
+        msg("ours", 10, "q", author="brand", direction=Direction.OUT),  # older than q2
+        msg("again", 30, "q2"),
+    )
+    assert late.reopened_threads == [thread]
+    assert sum(e.kind == "reopened" for e in store.events(thread)) == 1
+    assert store.thread(thread).clock_start == T0 + timedelta(minutes=20)
+
+
 def test_a_thread_agents_worked_on_is_kept_apart_and_linked(store: Store) -> None:
     orphan = ingest(store, msg("r", 10, "p")).new_threads[0]
     store.assign(orphan, "AB", now=T0)

@@ -257,6 +257,7 @@ def ingest_batch(
             for handle, (name, followers) in customers.items()
         ],
     )
+    result.reopened_threads = [t.id for t in touched if t.reopened]
     unsure = [t for t in touched if t.unsure_pending]
     if unsure:
         for draft in unsure:
@@ -264,7 +265,6 @@ def ingest_batch(
         _write_threads(conn, unsure, clock, seen, stamps)
     result.merged_threads = _adopt_orphans(conn, connector, arrived, known, clock, seen, stamps)
     result.touched_threads = [t.id for t in touched if t.id not in result.merged_threads]
-    result.reopened_threads = [t.id for t in touched if t.reopened]
     return result
 
 
