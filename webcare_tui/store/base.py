@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,6 +75,16 @@ class FeedKey:
 
     sort_key: str
     id: int
+
+
+# SQLite allows 999 parameters in a statement on older builds: `IN (...)` lists stay below.
+IN_LIST_CHUNK = 500
+
+
+def chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    """`items` in slices short enough for one `IN (...)` list."""
+    for start in range(0, len(items), IN_LIST_CHUNK):
+        yield items[start : start + IN_LIST_CHUNK]
 
 
 def sort_key(due_at: str | None, updated_at: str) -> str:

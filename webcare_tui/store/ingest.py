@@ -17,11 +17,10 @@ from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.core.sanitize import clean_line, clean_text, first_line
 from webcare_tui.core.threads import ThreadFacts, after_message, running_clock
 from webcare_tui.core.timeutil import from_db, to_db, utc
-from webcare_tui.store.base import sort_key
+from webcare_tui.store.base import chunks, sort_key
 from webcare_tui.store.orphans import drop_merged, find_orphans, keep_apart, move_into
 from webcare_tui.store.rows import facts_from_row
 
-_CHUNK = 500
 _PAUSED = (ThreadState.REPLIED, ThreadState.RESOLVED, ThreadState.SNOOZED)
 
 
@@ -76,16 +75,11 @@ class IngestResult:
     skipped: int = 0
 
 
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
 def _known_remote_ids(
     conn: sqlite3.Connection, connector: str, ids: Sequence[str]
 ) -> dict[str, int]:
     found: dict[str, int] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         marks = ",".join("?" * len(chunk))
         for remote_id, thread_id in conn.execute(
             "SELECT remote_id, thread_id FROM messages "
@@ -99,7 +93,7 @@ def _known_remote_ids(
 def _load_threads(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _ThreadDraft]:
     loaded: dict[int, _ThreadDraft] = {}
     id_list = [str(i) for i in set(ids)]
-    for chunk in _chunks(id_list):
+    for chunk in chunks(id_list):
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(f"SELECT * FROM threads WHERE id IN ({marks})", tuple(chunk)):
             loaded[row["id"]] = _ThreadDraft(

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from webcare_tui.core.model import Direction
+from webcare_tui.store.base import chunks
 
-_CHUNK = 500
 ACTOR = "webcare"
 
 
@@ -29,8 +29,7 @@ class Orphan:
 def find_orphans(conn: sqlite3.Connection, connector: str, arrived: Sequence[str]) -> list[Orphan]:
     """The threads of `connector` waiting for one of the messages that just `arrived`."""
     found: list[Orphan] = []
-    for start in range(0, len(arrived), _CHUNK):
-        chunk = arrived[start : start + _CHUNK]
+    for chunk in chunks(arrived):
         marks = ",".join("?" * len(chunk))
         rows = conn.execute(
             "SELECT id, waiting_for, assignee IS NULL "
