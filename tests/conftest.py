@@ -1,20 +1,27 @@
-"""Shared fixtures: a frozen clock, a temporary store and the demo workspace loaded into it."""
+"""Fixtures every test folder shares: one frozen `now`, one clock that moves when told, a
+temporary store, the demo workspace, and the fake platforms (real HTTP servers on 127.0.0.1)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
+from tests.fakes.bluesky import FakeBluesky
+from tests.fakes.clock import FROZEN_NOW, FakeClock
+from tests.fakes.mastodon import FakeMastodon
+from tests.fakes.server import FakeServer
 from webcare_tui.config import Config, demo_config
 from webcare_tui.connectors.demo import DemoConnector
+from webcare_tui.core.clock import ResponseClock
 from webcare_tui.store import Store
 
-# A Monday morning in Amsterdam (10:00 local), so open-hours windows are running.
-FROZEN_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+# Short, so a hanging server costs a test a fraction of a second.
+CLIENT_TIMEOUT = httpx.Timeout(0.3)
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +36,11 @@ def now() -> datetime:
 
 
 @pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(FROZEN_NOW)
+
+
+@pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     store = Store(tmp_path / "webcare.db")
     yield store
@@ -38,6 +50,11 @@ def store(tmp_path: Path) -> Iterator[Store]:
 @pytest.fixture
 def demo() -> Config:
     return demo_config()
+
+
+@pytest.fixture
+def response_clock() -> ResponseClock:
+    return demo_config().clock()
 
 
 def load_demo(store: Store, config: Config, now: datetime = FROZEN_NOW) -> int:
@@ -67,3 +84,24 @@ def load_demo(store: Store, config: Config, now: datetime = FROZEN_NOW) -> int:
 def demo_store(store: Store, demo: Config) -> Store:
     load_demo(store, demo)
     return store
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=CLIENT_TIMEOUT) as client:
+        yield client
+
+
+@pytest.fixture
+def mastodon() -> Iterator[tuple[FakeMastodon, FakeServer]]:
+    fake = FakeMastodon(max_page=3)  # small pages, so that every poll pages
+    with FakeServer(fake.handle) as server:
+        fake.base_url = server.base_url
+        yield fake, server
+
+
+@pytest.fixture
+def bluesky() -> Iterator[tuple[FakeBluesky, FakeServer]]:
+    fake = FakeBluesky()
+    with FakeServer(fake.handle) as server:
+        yield fake, server

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from fake_bluesky import CHAT_PROXY, DID, PASSWORD, TID, FakeBluesky, fixture
-from fakeserver import FakeServer, Reply, assert_secret_free, json_reply
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.fakes.bluesky import CHAT_PROXY, DID, PASSWORD, TID, FakeBluesky, fixture
+from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
 from webcare_tui.connectors.base import (
     AuthFailed,
     ConnectorError,

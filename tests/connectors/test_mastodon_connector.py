@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from fake_mastodon import TOKEN, FakeMastodon
-from fakeserver import FakeServer, Reply, assert_secret_free, json_reply
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.fakes.mastodon import TOKEN, FakeMastodon
+from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
 from webcare_tui.connectors.base import (
     AuthFailed,
     ConnectorSettings,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fakeserver import FakeServer, Reply, Request
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.fakes.server import FakeServer, Reply, Request
 from webcare_tui.connectors.base import (
     CannotSend,
     ConnectorSettings,
@@ -25,7 +25,7 @@ from webcare_tui.connectors.base import (
 from webcare_tui.connectors.http_errors import MAX_BODY_BYTES, RequestRejected
 from webcare_tui.connectors.rss import RssConnector, parse_feed, unwrap_link
 
-FIXTURES = Path(__file__).parent / "fixtures" / "rss"
+FIXTURES = Path(__file__).resolve().parents[1] / "fakes" / "fixtures" / "rss"
 LAST_MODIFIED = "Sun, 22 Nov 2026 09:00:00 GMT"
 
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import httpx
 import pytest
-from fake_bluesky import PASSWORD, FakeBluesky
-from fake_mastodon import TOKEN, FakeMastodon
-from fakeserver import FakeServer, Reply, json_reply
 
-from tests.services.helpers import FakeClock
+from tests.fakes.bluesky import PASSWORD, FakeBluesky
+from tests.fakes.clock import FakeClock
+from tests.fakes.mastodon import TOKEN, FakeMastodon
+from tests.fakes.server import FakeServer, Reply, json_reply
 from webcare_tui.connectors.base import ConnectorSettings
 from webcare_tui.connectors.bluesky import BlueskyConnector
 from webcare_tui.connectors.mastodon import MastodonConnector

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.services.helpers import FakeClock, ScriptedConnector
+from tests.fakes.clock import FakeClock
+from tests.fakes.connectors import ScriptedConnector
 from webcare_tui.connectors.base import RateLimited
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.timeutil import from_db

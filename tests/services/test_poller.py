@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.services.helpers import FakeClock, ScriptedConnector, batch, mention
+from tests.fakes.clock import FakeClock
+from tests.fakes.connectors import ScriptedConnector, batch, mention
 from webcare_tui.connectors.base import (
     AuthFailed,
     ConnectorError,

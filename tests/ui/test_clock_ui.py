@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.conftest import FROZEN_NOW
+from tests.fakes.clock import FROZEN_NOW
+from tests.pilot import settle
 from webcare_tui.ui.screens.explain import ExplainScreen
 from webcare_tui.ui.screens.help import HelpScreen
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def test_w_explains_the_due_time(build_app) -> None:  # type: ignore[no-untyped-def]

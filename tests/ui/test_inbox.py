@@ -8,7 +8,8 @@ from datetime import timedelta
 from textual import events
 from textual.widgets import Static
 
-from tests.conftest import FROZEN_NOW
+from tests.fakes.clock import FROZEN_NOW
+from tests.pilot import settle
 from webcare_tui.core.model import IncomingMessage, ThreadState
 from webcare_tui.store.store import FeedFilter
 from webcare_tui.ui.app import WebcareApp
@@ -17,13 +18,6 @@ from webcare_tui.ui.screens.thread import ThreadScreen
 from webcare_tui.ui.widgets.inbox_header import InboxHeader
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 from webcare_tui.ui.widgets.thread_view import ThreadView
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def shown_text(widget) -> str:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tests.conftest import FROZEN_NOW
+from tests.fakes.clock import FROZEN_NOW
 from webcare_tui.config import demo_config
 from webcare_tui.services.poller import PollOutcome
 from webcare_tui.store import Store

@@ -9,13 +9,13 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
-from tests.conftest import FROZEN_NOW
+from tests.fakes.clock import FakeClock
+from tests.pilot import settle
 from webcare_tui.connectors.base import (
     Connector,
     FetchResult,
@@ -39,23 +39,9 @@ RUDE = "Wat wil je nou?"
 KIND = "Sorry, ik zoek het uit."
 
 
-class MutableClock:
-    def __init__(self, start: datetime = FROZEN_NOW) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def advance(pilot: Pilot[None], clock: MutableClock, seconds: float) -> None:
+async def advance(pilot: Pilot[None], clock: FakeClock, seconds: float) -> None:
     """What the app's tick does: the clock moves, `app.now` follows, the screens react."""
-    clock.moment += timedelta(seconds=seconds)
+    clock.advance(seconds=seconds)
     app = pilot.app
     assert isinstance(app, WebcareApp)
     app.now = clock()
@@ -98,13 +84,8 @@ async def delete(pilot: Pilot[None], count: int) -> None:
         await pilot.press("backspace")
 
 
-@pytest.fixture
-def clock() -> MutableClock:
-    return MutableClock()
-
-
 async def test_the_whole_flow_bad_reply_fix_send_undo_send(
-    build_app: Callable[..., WebcareApp], clock: MutableClock
+    build_app: Callable[..., WebcareApp], clock: FakeClock
 ) -> None:
     app = build_app(now=clock)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -157,7 +138,7 @@ async def test_the_whole_flow_bad_reply_fix_send_undo_send(
 
 
 async def test_blocking_findings_need_a_second_ctrl_s_and_the_override_is_recorded(
-    build_app: Callable[..., WebcareApp], clock: MutableClock
+    build_app: Callable[..., WebcareApp], clock: FakeClock
 ) -> None:
     app = build_app(now=clock)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -180,7 +161,7 @@ async def test_blocking_findings_need_a_second_ctrl_s_and_the_override_is_record
 
 
 async def test_another_agent_taking_the_thread_shows_up_while_typing(
-    build_app: Callable[..., WebcareApp], clock: MutableClock
+    build_app: Callable[..., WebcareApp], clock: FakeClock
 ) -> None:
     app = build_app(now=clock)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -197,7 +178,7 @@ async def test_another_agent_taking_the_thread_shows_up_while_typing(
 
 
 async def test_a_draft_survives_leaving_the_pane(
-    build_app: Callable[..., WebcareApp], clock: MutableClock
+    build_app: Callable[..., WebcareApp], clock: FakeClock
 ) -> None:
     app = build_app(now=clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -213,7 +194,7 @@ async def test_a_draft_survives_leaving_the_pane(
 
 
 async def test_canned_replies_fill_their_placeholders(
-    build_app: Callable[..., WebcareApp], clock: MutableClock
+    build_app: Callable[..., WebcareApp], clock: FakeClock
 ) -> None:
     app = build_app(now=clock)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -235,7 +216,7 @@ async def test_canned_replies_fill_their_placeholders(
 
 async def test_ctrl_e_hands_the_draft_to_the_editor(
     build_app: Callable[..., WebcareApp],
-    clock: MutableClock,
+    clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
@@ -286,7 +267,7 @@ class FlakyConnector(Connector):
 
 
 async def test_a_failed_send_is_shown_and_retried_under_the_same_key(
-    build_app: Callable[..., WebcareApp], clock: MutableClock
+    build_app: Callable[..., WebcareApp], clock: FakeClock
 ) -> None:
     app = build_app(now=clock)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
@@ -309,7 +290,7 @@ async def test_a_failed_send_is_shown_and_retried_under_the_same_key(
 
 
 async def test_the_help_lists_the_reply_keys(
-    build_app: Callable[..., WebcareApp], clock: MutableClock
+    build_app: Callable[..., WebcareApp], clock: FakeClock
 ) -> None:
     app = build_app(now=clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -324,7 +305,7 @@ async def test_the_help_lists_the_reply_keys(
 
 
 async def test_hostile_and_huge_drafts_do_nothing_bad(
-    build_app: Callable[..., WebcareApp], clock: MutableClock
+    build_app: Callable[..., WebcareApp], clock: FakeClock
 ) -> None:
     app = build_app(now=clock)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

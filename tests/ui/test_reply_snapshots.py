@@ -12,16 +12,12 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.pilot import Pilot
 
-from tests.ui.conftest import settle_screens
+from tests.pilot import settle
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.reply import ReplyScreen
 
 RUDE = "Wat wil je nou?"
 KIND = "Sorry, ik zoek het uit."
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await settle_screens(pilot)
 
 
 def draft_then(text: str, *keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:

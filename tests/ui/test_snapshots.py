@@ -10,14 +10,10 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.ui.conftest import settle_screens
+from tests.pilot import settle
 from webcare_tui.ui.app import WebcareApp
 
 SIZES = [(80, 24), (120, 40)]
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await settle_screens(pilot)
 
 
 def keys_then_settle(*keys: str):  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""Test doubles for the poller: a clock that only moves when told, and scripted connectors."""
+"""Scripted connectors: each poll returns, raises or waits as the test says."""
 
 from __future__ import annotations
 
@@ -11,20 +11,6 @@ from webcare_tui.connectors.base import Connector, ConnectorSettings, FetchResul
 from webcare_tui.core.model import Direction, IncomingMessage
 
 Step = FetchResult | Exception | asyncio.Event
-
-
-class FakeClock:
-    """`now` for the poller; time passes only through `advance`."""
-
-    def __init__(self, start: datetime) -> None:
-        self.at = start
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def advance(self, **delta: float) -> datetime:
-        self.at += timedelta(**delta)
-        return self.at
 
 
 class ScriptedConnector(Connector):

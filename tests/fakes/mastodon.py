@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from fakeserver import Reply, Request, json_reply
+from tests.fakes.server import Reply, Request, json_reply
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon"
 TOKEN = "mastodon-token-3f9a1c7e"  # what the fake accepts; tests check it never leaks

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from fake_bluesky import PASSWORD, FakeBluesky
-from fake_mastodon import TOKEN, FakeMastodon
-from fakeserver import FakeServer, Reply
 
+from tests.fakes.bluesky import PASSWORD, FakeBluesky
+from tests.fakes.mastodon import TOKEN, FakeMastodon
+from tests.fakes.server import FakeServer, Reply
 from webcare_tui.cli import main
 from webcare_tui.config import demo_config
 from webcare_tui.services.poller import Poller

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_mastodon import TOKEN, FakeMastodon
-from fakeserver import FakeServer, Reply
 
+from tests.fakes.mastodon import TOKEN, FakeMastodon
+from tests.fakes.server import FakeServer, Reply
 from webcare_tui.cli import main
 from webcare_tui.config import load_config
 from webcare_tui.core.outbox import OutboxState

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from fakeserver import Reply, Request, json_reply
+from tests.fakes.server import Reply, Request, json_reply
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"
 HANDLE = "brand.test"

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.clock import FakeClock
 from webcare_tui.config import Config, demo_config
 from webcare_tui.connectors.base import (
     AuthFailed,
@@ -53,17 +54,6 @@ RUDE = "@anna@social.example Wat wil je nou? De juf uithangen of geholpen worden
 
 class Killed(BaseException):
     """Stands for the process dying: nothing in the outbox catches it."""
-
-
-class Clock:
-    def __init__(self, start: datetime = T0) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, seconds: float) -> None:
-        self.moment += timedelta(seconds=seconds)
 
 
 @dataclass
@@ -114,8 +104,8 @@ def platform() -> FakePlatform:
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock(T0)
 
 
 @pytest.fixture
@@ -132,14 +122,14 @@ def thread_id(store: Store, config: Config) -> int:
 
 
 def make_outbox(
-    store: Store, config: Config, platform: FakePlatform, clock: Clock, **kwargs: object
+    store: Store, config: Config, platform: FakePlatform, clock: FakeClock, **kwargs: object
 ) -> Outbox:
     connector = FakeConnector(SETTINGS, platform)
     return Outbox(store, config, now=clock, connectors={"c1": connector}, **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.fixture
-def outbox(store: Store, config: Config, platform: FakePlatform, clock: Clock) -> Outbox:
+def outbox(store: Store, config: Config, platform: FakePlatform, clock: FakeClock) -> Outbox:
     return make_outbox(store, config, platform, clock)
 
 
@@ -157,15 +147,15 @@ def replies_stored(store: Store, thread_id: int) -> list[str]:
 
 
 def test_a_reply_waits_out_the_undo_window_then_goes_out_once(
-    outbox: Outbox, store: Store, platform: FakePlatform, clock: Clock, thread_id: int
+    outbox: Outbox, store: Store, platform: FakePlatform, clock: FakeClock, thread_id: int
 ) -> None:
     item = outbox.queue_reply(thread_id, GOOD, length_limit=500)
     assert item.state is OutboxState.QUEUED
     assert item.send_after == T0 + timedelta(seconds=10)
     assert store.thread(thread_id).assignee == "AB"  # sending claims the thread
-    clock.advance(9)
+    clock.advance(seconds=9)
     assert send_due(outbox) == [] and platform.attempts == []
-    clock.advance(1)
+    clock.advance(seconds=1)
     [outcome] = send_due(outbox)
     assert outcome.ok and outcome.item.remote_id == "post-1"
     sent = platform.attempts[0]
@@ -183,7 +173,7 @@ def test_a_reply_waits_out_the_undo_window_then_goes_out_once(
 
 
 def test_the_customer_writing_again_reopens_on_next_response(
-    outbox: Outbox, store: Store, config: Config, clock: Clock, thread_id: int
+    outbox: Outbox, store: Store, config: Config, clock: FakeClock, thread_id: int
 ) -> None:
     outbox.queue_reply(thread_id, GOOD, length_limit=500, undo_seconds=0)
     send_due(outbox)
@@ -203,7 +193,7 @@ def test_the_customer_writing_again_reopens_on_next_response(
 
 
 def test_a_blocking_finding_refuses_and_force_records_the_override(
-    outbox: Outbox, store: Store, clock: Clock, thread_id: int
+    outbox: Outbox, store: Store, clock: FakeClock, thread_id: int
 ) -> None:
     with pytest.raises(DraftRefused) as refused:
         outbox.queue_reply(thread_id, RUDE, length_limit=500)
@@ -233,11 +223,11 @@ def test_another_agents_thread_is_refused_naming_them_unless_forced(
 
 
 def test_someone_elses_reply_in_its_undo_window_counts_as_answered(
-    store: Store, config: Config, platform: FakePlatform, clock: Clock, thread_id: int
+    store: Store, config: Config, platform: FakePlatform, clock: FakeClock, thread_id: int
 ) -> None:
     colleague = make_outbox(store, replace(config, agent="MK"), platform, clock)
     opened_at = clock()
-    clock.advance(5)
+    clock.advance(seconds=5)
     colleague.queue_reply(thread_id, GOOD.replace("^AB", "^MK"), length_limit=500)
     store.save_draft(thread_id, "MK", "", now=clock())
     mine = make_outbox(store, config, platform, clock)
@@ -247,7 +237,7 @@ def test_someone_elses_reply_in_its_undo_window_counts_as_answered(
 
 
 def test_empty_and_unsendable_replies_are_refused_even_when_forced(
-    outbox: Outbox, store: Store, config: Config, platform: FakePlatform, clock: Clock
+    outbox: Outbox, store: Store, config: Config, platform: FakePlatform, clock: FakeClock
 ) -> None:
     result = store.ingest(
         "c1",
@@ -287,28 +277,28 @@ def test_hostile_and_huge_text_never_crash(outbox: Outbox, store: Store, thread_
 
 
 def test_undo_puts_the_text_back_into_the_draft_and_nothing_is_sent(
-    outbox: Outbox, store: Store, platform: FakePlatform, clock: Clock, thread_id: int
+    outbox: Outbox, store: Store, platform: FakePlatform, clock: FakeClock, thread_id: int
 ) -> None:
     store.save_draft(thread_id, "AB", GOOD, now=clock())
     item = outbox.queue_reply(thread_id, GOOD, length_limit=500)
     assert store.draft(thread_id, "AB") == ""  # the draft became the outbox item
-    clock.advance(9)
+    clock.advance(seconds=9)
     assert outbox.cancel(item.id).state is OutboxState.CANCELLED
     assert store.draft(thread_id, "AB") == GOOD
-    clock.advance(60)
+    clock.advance(seconds=60)
     assert send_due(outbox) == [] and platform.attempts == []
     assert store.thread(thread_id).state is ThreadState.OPEN
 
 
 def test_undo_at_the_last_moment_either_wins_or_is_told_it_is_too_late(
-    outbox: Outbox, store: Store, platform: FakePlatform, clock: Clock, thread_id: int
+    outbox: Outbox, store: Store, platform: FakePlatform, clock: FakeClock, thread_id: int
 ) -> None:
     first = outbox.queue_reply(thread_id, GOOD, length_limit=500)
-    clock.advance(10)  # the window is over, but nobody has claimed it yet: undo still wins
+    clock.advance(seconds=10)  # the window is over, but nobody has claimed it yet: undo still wins
     outbox.cancel(first.id)
     assert send_due(outbox) == []
     second = outbox.queue_reply(thread_id, GOOD, length_limit=500)
-    clock.advance(10)
+    clock.advance(seconds=10)
     claimed = store.claim_reply(now=clock(), holder=outbox.holder, stale_before=LONG_AGO)
     assert claimed is not None and claimed.id == second.id
     with pytest.raises(OutboxTooLate, match="is being sent"):
@@ -341,7 +331,7 @@ def race_undo_against_claim(outbox: Outbox, item_id: int, now: datetime) -> tupl
 
 
 def test_undo_and_claim_racing_from_two_threads_never_both_win(
-    outbox: Outbox, store: Store, clock: Clock, thread_id: int
+    outbox: Outbox, store: Store, clock: FakeClock, thread_id: int
 ) -> None:
     for _ in range(20):
         item = outbox.queue_reply(thread_id, GOOD, length_limit=500, undo_seconds=0)
@@ -358,7 +348,7 @@ def test_undo_and_claim_racing_from_two_threads_never_both_win(
 
 
 def test_a_claim_left_by_a_process_elsewhere_is_taken_over_once_stale(
-    store: Store, config: Config, platform: FakePlatform, clock: Clock, thread_id: int
+    store: Store, config: Config, platform: FakePlatform, clock: FakeClock, thread_id: int
 ) -> None:
     outbox = make_outbox(store, config, platform, clock)
     item = outbox.queue_reply(thread_id, GOOD, length_limit=500, undo_seconds=0)
@@ -370,7 +360,7 @@ def test_a_claim_left_by_a_process_elsewhere_is_taken_over_once_stale(
     reopened = Store(store.path)
     restarted = make_outbox(reopened, config, platform, clock)
     assert send_due(restarted) == []  # it may still be sending over there
-    clock.advance(121)
+    clock.advance(seconds=121)
     [outcome] = send_due(restarted)
     assert outcome.ok and outcome.item.attempts == 2
     assert len(platform.posts) == 1 and platform.attempts[0].idempotency_key == item.idempotency_key
@@ -379,7 +369,7 @@ def test_a_claim_left_by_a_process_elsewhere_is_taken_over_once_stale(
 
 
 def test_killed_after_the_post_went_out_sends_exactly_once_on_restart(
-    store: Store, config: Config, platform: FakePlatform, clock: Clock, thread_id: int
+    store: Store, config: Config, platform: FakePlatform, clock: FakeClock, thread_id: int
 ) -> None:
     outbox = make_outbox(store, config, platform, clock)
     item = outbox.queue_reply(thread_id, GOOD, length_limit=500, undo_seconds=0)
@@ -391,7 +381,7 @@ def test_killed_after_the_post_went_out_sends_exactly_once_on_restart(
     store.close()
     reopened = Store(store.path)
     restarted = make_outbox(reopened, config, platform, clock, holder="other-host:1")
-    clock.advance(121)
+    clock.advance(seconds=121)
     [outcome] = send_due(restarted)
     assert outcome.ok
     keys = [a.idempotency_key for a in platform.attempts]
@@ -416,7 +406,7 @@ os._exit(9)  # killed mid-send: no cleanup, no except, no finally
 
 
 def test_a_process_killed_mid_send_is_taken_over_at_once_on_the_same_host(
-    store: Store, config: Config, platform: FakePlatform, clock: Clock, thread_id: int
+    store: Store, config: Config, platform: FakePlatform, clock: FakeClock, thread_id: int
 ) -> None:
     outbox = make_outbox(store, config, platform, clock)
     item = outbox.queue_reply(thread_id, GOOD, length_limit=500, undo_seconds=0)
@@ -455,7 +445,7 @@ def test_a_temporary_failure_retries_by_itself_under_the_same_key(
     outbox: Outbox,
     store: Store,
     platform: FakePlatform,
-    clock: Clock,
+    clock: FakeClock,
     thread_id: int,
     error: Exception,
 ) -> None:
@@ -465,7 +455,7 @@ def test_a_temporary_failure_retries_by_itself_under_the_same_key(
     assert not failed.ok and failed.item.state is OutboxState.FAILED
     assert failed.item.retry_at == T0 + retry_delay(1) and failed.error
     assert send_due(outbox) == []  # backing off
-    clock.advance(retry_delay(1).total_seconds())
+    clock.advance(seconds=retry_delay(1).total_seconds())
     [outcome] = send_due(outbox)
     assert outcome.ok and outcome.item.attempts == 2
     assert len(platform.posts) == 1
@@ -474,15 +464,15 @@ def test_a_temporary_failure_retries_by_itself_under_the_same_key(
 
 
 def test_a_rate_limit_waits_as_long_as_the_platform_asks(
-    outbox: Outbox, platform: FakePlatform, clock: Clock, thread_id: int
+    outbox: Outbox, platform: FakePlatform, clock: FakeClock, thread_id: int
 ) -> None:
     outbox.queue_reply(thread_id, GOOD, length_limit=500, undo_seconds=0)
     platform.faults.append(RateLimited("slow down", retry_at=T0 + timedelta(minutes=5)))
     [failed] = send_due(outbox)
     assert failed.item.retry_at == T0 + timedelta(minutes=5)
-    clock.advance(299)
+    clock.advance(seconds=299)
     assert send_due(outbox) == []
-    clock.advance(1)
+    clock.advance(seconds=1)
     assert send_due(outbox)[0].ok
 
 
@@ -498,7 +488,7 @@ def test_a_refusal_waits_for_an_agent_and_a_retry_posts_once(
     outbox: Outbox,
     store: Store,
     platform: FakePlatform,
-    clock: Clock,
+    clock: FakeClock,
     thread_id: int,
     error: Exception,
 ) -> None:
@@ -508,7 +498,7 @@ def test_a_refusal_waits_for_an_agent_and_a_retry_posts_once(
     assert failed.item.state is OutboxState.FAILED and failed.item.retry_at is None
     assert str(error) in (failed.item.last_error or "")
     assert store.events(thread_id)[-1].kind == "reply failed"
-    clock.advance(3600)
+    clock.advance(seconds=3600)
     assert send_due(outbox) == []  # never by itself
     outbox.retry(item.id)
     assert send_due(outbox)[0].ok
@@ -516,7 +506,7 @@ def test_a_refusal_waits_for_an_agent_and_a_retry_posts_once(
 
 
 def test_the_cli_mode_leaves_a_temporary_failure_to_an_agent(
-    outbox: Outbox, platform: FakePlatform, clock: Clock, thread_id: int
+    outbox: Outbox, platform: FakePlatform, clock: FakeClock, thread_id: int
 ) -> None:
     item = outbox.queue_reply(thread_id, GOOD, length_limit=500, undo_seconds=0)
     platform.faults.append(TransientError("down"))
@@ -525,13 +515,13 @@ def test_the_cli_mode_leaves_a_temporary_failure_to_an_agent(
 
 
 def test_retries_stop_by_themselves_after_a_while(
-    outbox: Outbox, platform: FakePlatform, clock: Clock, thread_id: int
+    outbox: Outbox, platform: FakePlatform, clock: FakeClock, thread_id: int
 ) -> None:
     outbox.queue_reply(thread_id, GOOD, length_limit=500, undo_seconds=0)
     platform.faults.extend(TransientError("down") for _ in range(20))
     for _ in range(20):
         send_due(outbox)
-        clock.advance(3600)
+        clock.advance(seconds=3600)
     assert len(platform.attempts) == 8 and platform.posts == {}
 
 
@@ -545,7 +535,7 @@ def test_a_connector_bug_fails_the_item_instead_of_leaving_it_claimed(
 
 
 def test_claims_from_two_processes_never_take_one_item_twice(
-    tmp_path: Path, config: Config, platform: FakePlatform, clock: Clock
+    tmp_path: Path, config: Config, platform: FakePlatform, clock: FakeClock
 ) -> None:
     first = Store(tmp_path / "shared.db")
     message = IncomingMessage("m1", "anna", "hoi", T0 - timedelta(minutes=1))
