@@ -1,0 +1,101 @@
+"""The poller, headless, and what it knows of each connector's health."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from webcare_tui.cli.context import Command, Context, fail
+
+
+def cmd_poll(context: Context) -> int:
+    import asyncio
+    import logging
+    import signal
+
+    from webcare_tui.services.poller import Poller
+    from webcare_tui.services.registry import build_all
+
+    store = context.store()
+    connectors = build_all(context.config.connectors)
+    if not connectors:
+        fail("no enabled connectors in the config")
+    poller = Poller(store, connectors, context.config.clock(), now=context.now)
+    # --once reports each connector itself; the long-running poller logs as a service would.
+    logging.basicConfig(
+        level=logging.ERROR if context.args.once else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
+
+    async def once() -> int:
+        try:
+            outcomes = await poller.run_once()
+        finally:
+            await poller.aclose()
+        for outcome in outcomes:
+            if outcome.ok:
+                print(
+                    f"{outcome.connector}: {outcome.new_messages} new messages, "
+                    f"{outcome.new_threads} new threads"
+                )
+            else:
+                print(f"{outcome.connector}: failed: {outcome.error}", file=sys.stderr)
+        return 0
+
+    async def forever() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            # A service manager's stop must release the lease so another process takes over.
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await poller.run(stop)
+        finally:
+            await poller.aclose()
+        return 0
+
+    try:
+        return asyncio.run(once() if context.args.once else forever())
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_status(context: Context) -> int:
+    from webcare_tui.core.timeutil import from_db
+    from webcare_tui.services.health import connector_health
+
+    store = context.store()
+    now, tz = context.now(), context.config.clock().timezone
+    health = {str(h["name"]): h for h in store.health()}
+    for settings in context.config.connectors:
+        h = health.get(settings.name)
+        if h is None:
+            print(f"{settings.name} ({settings.type}): never polled")
+            continue
+        parts = [f"{settings.name} ({settings.type}): {connector_health(h, now, tz)}"]
+        if h.get("last_success_at"):
+            success = from_db(str(h["last_success_at"])).astimezone(tz)
+            parts.append(f"last success {success:%Y-%m-%d %H:%M}")
+        if h.get("last_error") and h.get("status") != "ok":
+            parts.append(f"last error: {h['last_error']}")
+        print(" · ".join(parts))
+    lease = store.lease("poller")
+    if lease and from_db(lease["expires_at"]) > now:
+        until = from_db(lease["expires_at"]).astimezone(tz)
+        print(f"Poller: held by {lease['holder']} until {until:%H:%M:%S}")
+    else:
+        print("Poller: nobody is polling")
+    return 0
+
+
+def _poll_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--once", action="store_true", help="one round of every connector, then exit"
+    )
+
+
+COMMANDS = [
+    Command("poll", "run the headless poller", cmd_poll, _poll_arguments),
+    Command("status", "each connector's health and the poller lease", cmd_status),
+]
