@@ -25,9 +25,9 @@ from webcare_tui.paths import themes_dir
 from webcare_tui.services.deadline_watch import Crossing
 from webcare_tui.services.workspace import Workspace
 from webcare_tui.store import Store
+from webcare_tui.ui.dialogs.help import HelpDialog, key_rows
 from webcare_tui.ui.failures import failure_notice, notify_failure, one_line
 from webcare_tui.ui.messages import DataChanged, OutboxDue
-from webcare_tui.ui.screens.help import HelpScreen, key_rows
 from webcare_tui.ui.screens.inbox import InboxScreen
 from webcare_tui.ui.screens.thread import ThreadScreen
 from webcare_tui.ui.screens.thread_keys import THREAD_BINDINGS, WorkspaceScreen
@@ -221,22 +221,20 @@ class WebcareApp(App[None]):
         self.push_screen(ThreadScreen(self.workspace, thread_id))
 
     def key_groups(self) -> list[tuple[str, list[Binding]]]:
-        from webcare_tui.ui.screens.help import HelpScreen as _Help
-
         return [
             ("Everywhere", list(self.BINDINGS)),  # type: ignore[arg-type]
             ("Feed", list(ThreadFeed.BINDINGS)),  # type: ignore[arg-type]
             ("Thread", [*THREAD_BINDINGS, *ThreadScreen.BINDINGS[len(THREAD_BINDINGS) :]]),  # type: ignore[list-item]
             ("Inbox", list(InboxScreen.BINDINGS[len(THREAD_BINDINGS) :])),  # type: ignore[arg-type]
             *self._reply_key_groups(),
-            ("Help", list(_Help.BINDINGS)),  # type: ignore[arg-type]
+            ("Help", list(HelpDialog.BINDINGS)),  # type: ignore[arg-type]
         ]
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpDialog):
             return
         promise = "\n".join(window_text(self.clock, lang) for lang in ("en", "nl"))
-        self.push_screen(HelpScreen(key_rows(self.key_groups(), self.config.keys), promise))
+        self.push_screen(HelpDialog(key_rows(self.key_groups(), self.config.keys), promise))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 
-from webcare_tui.services.workspace import Workspace
 from webcare_tui.store import StoreError
 from webcare_tui.ui.app_clock import app_now
-from webcare_tui.ui.failures import ForwardsWorkerFailures, notify_failure
+from webcare_tui.ui.failures import notify_failure
 from webcare_tui.ui.messages import DataChanged
+from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
 
 if TYPE_CHECKING:
     from webcare_tui.ui.dialogs.escalate import Escalation
@@ -30,18 +29,6 @@ THREAD_BINDINGS = [
     Binding("i", "ignore", "Ignore", id="thread.ignore"),
     Binding("w", "why", "Why this due time", id="thread.why"),
 ]
-
-
-class WorkspaceScreen(ForwardsWorkerFailures, Screen[None]):
-    """A screen of the webcare app: it is given the workspace, and its workers' failures
-    reach the App's backstop. New screens start from here."""
-
-    def __init__(self, workspace: Workspace) -> None:
-        super().__init__()
-        self.workspace = workspace
-
-    def data_changed(self) -> None:
-        """The store changed: refresh what is shown. Called by the App on every screen."""
 
 
 class ThreadKeysScreen(WorkspaceScreen):
@@ -121,9 +108,9 @@ class ThreadKeysScreen(WorkspaceScreen):
     @work(thread=True, exit_on_error=False, group="thread-action")
     def _explain(self, thread_id: int) -> None:
         why = self.workspace.threads.why_due(thread_id, app_now(self))
-        from webcare_tui.ui.screens.explain import ExplainScreen
+        from webcare_tui.ui.dialogs.explain import ExplainDialog
 
-        self.app.call_from_thread(self.app.push_screen, ExplainScreen(why.title, why.lines))
+        self.app.call_from_thread(self.app.push_screen, ExplainDialog(why.title, why.lines))
 
     def action_reply(self) -> None:
         thread_id = self._thread_or_hint()
