@@ -6,7 +6,9 @@ agent actions and the outbox; ingest and the poller's bookkeeping live here.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from webcare_tui.core.clock import ResponseClock
@@ -15,7 +17,7 @@ from webcare_tui.core.model import (
 )
 from webcare_tui.core.sanitize import clean_line
 from webcare_tui.core.threads import running_clock
-from webcare_tui.core.timeutil import to_db
+from webcare_tui.core.timeutil import from_db, to_db
 from webcare_tui.store.actions import AgentActions
 from webcare_tui.store.base import (
     BUSY_TIMEOUT_MS,
@@ -36,6 +38,17 @@ from webcare_tui.store.rows import facts_from_row
 
 _RECOMPUTE_CHUNK = 2000
 
+
+@dataclass(frozen=True, slots=True)
+class SkippedItem:
+    """An item a connector read but could not store: its id as shown, why, when last seen."""
+
+    remote_id: str
+    reason: str
+    last_seen_at: datetime
+    times: int
+
+
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "ClaimedByOther",
@@ -44,6 +57,7 @@ __all__ = [
     "IngestResult",
     "OutboxItemNotFound",
     "OutboxTooLate",
+    "SkippedItem",
     "Store",
     "StoreBase",
     "StoreError",
@@ -66,11 +80,14 @@ class Store(FeedReads, AgentActions, OutboxRecords):
         clock: ResponseClock,
         seen_at: datetime,
         cursor: str | None = None,
+        skipped: Sequence[tuple[str, str]] = (),
     ) -> IngestResult:
         """Store a batch, and the connector's cursor with it, in one transaction.
 
         The cursor can therefore never run ahead of what is stored; storing the same messages
-        again adds nothing.
+        again adds nothing. A message that cannot be stored is left out and recorded (see
+        `skipped_items`), like the items the connector itself could not read (`skipped`: id as
+        shown, why), so the cursor moves past them and the rest of the batch is kept.
         """
         with self._write() as conn:
             result = ingest_batch(
@@ -81,6 +98,7 @@ class Store(FeedReads, AgentActions, OutboxRecords):
                 clock=clock,
                 seen_at=seen_at,
             )
+            self._record_skipped(conn, connector, [*skipped, *result.rejected], seen_at)
             if cursor is not None:
                 conn.execute(
                     "INSERT INTO connector_state (name, cursor, cursor_at) VALUES (?, ?, ?) "
@@ -89,6 +107,44 @@ class Store(FeedReads, AgentActions, OutboxRecords):
                     (connector, cursor, to_db(seen_at)),
                 )
         return result
+
+    @staticmethod
+    def _record_skipped(
+        conn: sqlite3.Connection,
+        connector: str,
+        items: Sequence[tuple[str, str]],
+        at: datetime,
+    ) -> None:
+        stamp = to_db(at)
+        conn.executemany(
+            "INSERT INTO skipped_items (connector, remote_id, reason, first_seen_at, "
+            "last_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, remote_id) DO UPDATE "
+            "SET reason = excluded.reason, last_seen_at = excluded.last_seen_at, "
+            "times = times + 1",
+            [
+                (connector, clean_line(remote_id)[:200], clean_line(reason)[:300], stamp, stamp)
+                for remote_id, reason in items
+            ],
+        )
+
+    def skipped_items(self, connector: str, limit: int = 20) -> list[SkippedItem]:
+        """Items of `connector` left out because they could not be stored, latest first."""
+        rows = self.conn.execute(
+            "SELECT remote_id, reason, last_seen_at, times FROM skipped_items "
+            "WHERE connector = ? ORDER BY last_seen_at DESC, id DESC LIMIT ?",
+            (connector, limit),
+        ).fetchall()
+        return [
+            SkippedItem(r["remote_id"], r["reason"], from_db(r["last_seen_at"]), r["times"])
+            for r in rows
+        ]
+
+    def skipped_count(self, connector: str) -> int:
+        """How many different items of `connector` were left out, ever."""
+        row = self.conn.execute(
+            "SELECT COUNT(*) FROM skipped_items WHERE connector = ?", (connector,)
+        ).fetchone()
+        return int(row[0])
 
     def cursor(self, connector: str) -> str | None:
         row = self.conn.execute(
