@@ -42,6 +42,10 @@ def cmd_poll(context: Context) -> int:
                 )
             else:
                 print(f"{outcome.connector}: failed: {outcome.error}", file=sys.stderr)
+        failed = [o.connector for o in outcomes if not o.ok]
+        if failed and len(failed) == len(outcomes):
+            print(f"webcare: every connector failed: {', '.join(failed)}", file=sys.stderr)
+            return 1
         return 0
 
     async def forever() -> int:
