@@ -122,3 +122,47 @@ def test_poll_once_exits_0_when_one_connector_still_works(
     bluesky[1].fail(LIST, Reply(500))
     assert webcare(config, "poll", "--once") == 0
     assert "acme-bsky: failed: " in capsys.readouterr().err
+
+
+def test_import_of_hostile_lines_writes_no_escape_sequence(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        json.dumps({"remote_id": "1", "author": NASTY, "text": NASTY,
+                    "created_at": "2026-11-22T08:00:00Z", "author_name": NASTY}),
+        json.dumps({"remote_id": f"2{NASTY}", "author": "a", "text": "t",
+                    "created_at": "2026-11-22T08:00:00Z"}),
+        json.dumps({"remote_id": "3", "author": "a", "text": "t", "created_at": NASTY}),
+        NASTY,
+    ]  # fmt: skip
+    source = config.with_name("hostile.jsonl")
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
+    assert webcare(config, "import", str(source), "--connector", "acme-social") == 0
+    out = said(capsys)
+    assert "Read 4 lines: 1 imported, 0 already there, 3 skipped." in out
+    assert webcare(config, "show", "1") == 0
+    said(capsys)
+
+
+def test_import_into_a_connector_that_is_not_configured_is_bad_usage(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = config.with_name("e.jsonl")
+    line = {"remote_id": "1", "author": "a", "text": "t", "created_at": "2026-11-22T08:00:00Z"}
+    source.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert webcare(config, "import", str(source), "--connector", "acme-socail") == 2
+    err = capsys.readouterr().err
+    assert "'acme-socail' is not a configured connector" in err and "acme-social" in err
+    assert webcare(config, "threads", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == []  # nothing imported under the typo
+
+
+def test_import_exits_1_when_no_line_could_be_read(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = config.with_name("photo.jpg")
+    source.write_bytes(b"\xff\xd8\xff\xe0 JFIF\n\x00\x01\n")
+    assert webcare(config, "import", str(source), "--connector", "acme-social") == 1
+    out = said(capsys)
+    assert "Read 2 lines: 0 imported, 0 already there, 2 skipped." in out
+    assert "no line could be read as a mention" in out
