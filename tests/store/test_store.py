@@ -10,7 +10,7 @@ import pytest
 import webcare_tui.store.store as store_module
 from webcare_tui.core.clock import ResponseClock, ResponseWindow, parse_duration
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
-from webcare_tui.store import Store
+from webcare_tui.store import Store, StoreError
 from webcare_tui.store.store import ClaimedByOther, FeedFilter, ThreadNotFound
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -268,7 +268,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version = 99")
     conn.close()
-    with pytest.raises(RuntimeError, match="newer"):
+    with pytest.raises(StoreError, match="newer"):
         Store(path)
 
 

@@ -35,11 +35,13 @@ class Context:
     now: Callable[[], datetime] = now_utc
 
     def store(self) -> Store:
-        from webcare_tui.store import Store
+        from webcare_tui.store import Store, StoreError
 
         try:
             store = Store(self.db)
-        except Exception as error:  # sqlite3 errors, permissions, a newer schema
+        except StoreError:
+            raise  # says what is wrong and what to do already
+        except Exception as error:
             raise Failed(f"cannot open the database {self.db}: {error}") from None
         store.recompute_clocks(self.config.clock(), self.config.clock_fingerprint())
         return store
@@ -67,6 +69,17 @@ def load(args: argparse.Namespace) -> Context:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
     return Context(args=args, config=config, db=db)
+
+
+def thread_id(text: str) -> int:
+    """An argparse type for THREAD: a whole number the database can hold."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a thread number") from None
+    if not 0 < value < 2**63:
+        raise argparse.ArgumentTypeError(f"there is no thread {text}")
+    return value
 
 
 def fail(message: str) -> NoReturn:

@@ -32,7 +32,7 @@ from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.sanitize import clean_line
 from webcare_tui.core.timeutil import from_db, now_utc
 from webcare_tui.services.holders import lease_holder
-from webcare_tui.store import IngestResult, Store
+from webcare_tui.store import IngestResult, Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +225,8 @@ class Poller:
     async def _failed(self, name: str, error: Exception) -> PollOutcome:
         connector = self.connectors[name]
         secrets = _secrets_of(connector)
-        expected = isinstance(error, ConnectorError)
+        # A damaged, full or read-only database is trouble to report, not a bug to trace.
+        expected = isinstance(error, ConnectorError | StoreError)
         text = str(error) or type(error).__name__
         if not expected:
             text = f"unexpected {type(error).__name__}: {text}"

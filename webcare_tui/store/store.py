@@ -6,10 +6,13 @@ agent actions and the outbox; ingest and the poller's bookkeeping live here.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import (
@@ -22,14 +25,21 @@ from webcare_tui.store.actions import AgentActions
 from webcare_tui.store.base import (
     BUSY_TIMEOUT_MS,
     ClaimedByOther,
+    DatabaseDamaged,
+    DatabaseLocked,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    DiskFull,
     FeedFilter,
     FeedKey,
+    NotOurDatabase,
     OutboxItemNotFound,
     OutboxTooLate,
     StoreBase,
     StoreError,
     ThreadNotFound,
     sort_key,
+    store_error,
 )
 from webcare_tui.store.ingest import IngestResult, ingest_batch
 from webcare_tui.store.outbox_records import OutboxRecords
@@ -52,9 +62,15 @@ class SkippedItem:
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "ClaimedByOther",
+    "DatabaseDamaged",
+    "DatabaseLocked",
+    "DatabaseReadOnly",
+    "DatabaseUnavailable",
+    "DiskFull",
     "FeedFilter",
     "FeedKey",
     "IngestResult",
+    "NotOurDatabase",
     "OutboxItemNotFound",
     "OutboxTooLate",
     "SkippedItem",
@@ -255,3 +271,35 @@ class Store(FeedReads, AgentActions, OutboxRecords):
             "SELECT holder, expires_at FROM leases WHERE name = ?", (name,)
         ).fetchone()
         return dict(row) if row else None
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _guarded(method: _Method) -> _Method:
+    @functools.wraps(method)
+    def guarded(self: StoreBase, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise store_error(error, self.path) from error
+        except OverflowError as error:
+            if "SQLite" not in str(error):  # a bug of ours, not a number for the database
+                raise
+            raise store_error(error, self.path) from error
+
+    return guarded  # type: ignore[return-value]
+
+
+def _guard_public_methods(cls: type) -> None:
+    """Every raw `sqlite3` error leaves the store as a `StoreError` a user can act on: wrapped
+    here once, so that no method of any part can forget it."""
+    for name in dir(cls):
+        if name.startswith("_"):
+            continue
+        attr = inspect.getattr_static(cls, name)
+        if inspect.isfunction(attr) and not inspect.isgeneratorfunction(attr):
+            setattr(cls, name, _guarded(attr))
+
+
+_guard_public_methods(Store)
