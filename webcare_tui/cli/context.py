@@ -36,11 +36,13 @@ class Context:
     now: Callable[[], datetime] = now_utc
 
     def store(self) -> Store:
-        from webcare_tui.store import Store
+        from webcare_tui.store import Store, StoreError
 
         try:
             store = Store(self.db)
-        except Exception as error:  # sqlite3 errors, permissions, a newer schema
+        except StoreError:
+            raise  # says what is wrong and what to do already
+        except Exception as error:
             raise Failed(f"cannot open the database {self.db}: {error}") from None
         store.recompute_clocks(self.config.clock(), self.config.clock_fingerprint())
         return store
@@ -80,6 +82,17 @@ def _check_db_path(db: Path, named_by: str) -> None:
         raise UsageError(f"{named_by} {db}: is a folder, expected a database file")
     if not db.parent.is_dir():
         raise UsageError(f"{named_by} {db}: the folder {db.parent} does not exist")
+
+
+def thread_id(text: str) -> int:
+    """An argparse type for THREAD: a whole number the database can hold."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a thread number") from None
+    if not 0 < value < 2**63:
+        raise argparse.ArgumentTypeError(f"there is no thread {text}")
+    return value
 
 
 def fail(message: str) -> NoReturn:
