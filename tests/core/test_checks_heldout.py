@@ -1,7 +1,8 @@
 """The held-out reply table: how many bad replies the checks stop, how many good ones they stop.
 
 The table (`heldout_replies.toml`) was written before the tone lists and rules were tuned and is
-never read by the checker. Run with `-s` to see the figures.
+never read by the checker. Run with `-s` to see the figures. The floor may not drop: at least 90%
+of the bad replies blocked and at most 2% of the good ones, per language and overall.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from webcare_tui.core.checks import DraftContext, blocking, check_draft, load_to
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parents[1] / "data"
 RULES = load_tone_rules(DATA / "tone")
+CAUGHT_AT_LEAST = 0.90
+FALSE_ALARMS_AT_MOST = 0.02
 CONTACTS = ("088 123 4567", "service@acme.example")  # as in the contract's `[team] contacts`
 
 
@@ -43,9 +46,9 @@ def blocks(reply: Reply) -> bool:
         channel_kind="mastodon",
         length_limit=0,
         rules=RULES,
-        is_public=not reply.private,
-        public_contacts=CONTACTS,
-        lang=reply.lang,
+        private=reply.private,
+        contacts=CONTACTS,
+        thread_language=reply.lang,
     )
     return bool(blocking(check_draft(context)))
 
@@ -73,4 +76,6 @@ def test_heldout_figures(lang: str) -> None:
     print(f"\nheld-out {lang}: caught {caught:.1%} of bad, false alarms {false_alarms:.1%} of good")
     for reply in replies:
         if blocks(reply) != (reply.verdict == "bad"):
-            print(f"  missed {reply.verdict} [{reply.kind}]: {reply.text}")
+            print(f"  wrong on {reply.verdict} [{reply.kind}]: {reply.text}")
+    assert caught >= CAUGHT_AT_LEAST
+    assert false_alarms <= FALSE_ALARMS_AT_MOST
