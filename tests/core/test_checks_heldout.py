@@ -32,8 +32,8 @@ class Reply:
     private: bool
 
 
-def table() -> list[Reply]:
-    document = tomllib.loads((HERE / "heldout_replies.toml").read_text(encoding="utf-8"))
+def table(name: str = "heldout_replies.toml") -> list[Reply]:
+    document = tomllib.loads((HERE / name).read_text(encoding="utf-8"))
     return [
         Reply(row["lang"], row["verdict"], row["kind"], row["text"], row.get("private", False))
         for row in document["reply"]
@@ -78,4 +78,17 @@ def test_heldout_figures(lang: str) -> None:
         if blocks(reply) != (reply.verdict == "bad"):
             print(f"  wrong on {reply.verdict} [{reply.kind}]: {reply.text}")
     assert caught >= CAUGHT_AT_LEAST
+    assert false_alarms <= FALSE_ALARMS_AT_MOST
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "all"])
+def test_fresh_figures(lang: str) -> None:
+    """A second table, written after tuning and never tuned on: how far the rules generalise.
+
+    Its catch rate is reported, not floored (it is far below the tuned table's); a false alarm
+    here still fails, because good replies must pass whatever the checks learnt.
+    """
+    replies = [r for r in table("fresh_replies.toml") if lang in ("all", r.lang)]
+    caught, false_alarms = rates(replies)
+    print(f"\nfresh {lang}: caught {caught:.1%} of bad, false alarms {false_alarms:.1%} of good")
     assert false_alarms <= FALSE_ALARMS_AT_MOST
