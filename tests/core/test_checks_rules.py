@@ -82,8 +82,9 @@ def test_the_error_names_the_line_of_the_bad_entry(tmp_path: Path) -> None:
     path.write_text(f"# team\n\n[[phrase]]\n{VALID}\n[[phrase]]\n{VALID.replace('x y', '(')}")
     with pytest.raises(DataFileError) as caught:
         load_tone_rules(tmp_path)
-    assert caught.value.line == 8 and caught.value.entry == "[[phrase]] #2"
-    assert str(caught.value).startswith(f"{path}:8: [[phrase]] #2: ")
+    # Line 9 holds the second [[phrase]]: a blank line before a header is not the header.
+    assert caught.value.line == 9 and caught.value.entry == "[[phrase]] #2"
+    assert str(caught.value).startswith(f"{path}:9: [[phrase]] #2: ")
 
 
 def test_a_missing_directory_or_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def read_data_file(path: Path, table: str) -> tuple[dict[str, Any], list[DataEnt
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
         raise DataFileError(path, f"`{table}` must be written as [[{table}]] tables")
     # tomllib gives no positions; the n-th [[table]] header is the n-th entry.
-    header = regex.compile(rf"^\s*\[\[\s*{regex.escape(table)}\s*\]\]", regex.MULTILINE)
+    header = regex.compile(rf"^[ \t]*\[\[[ \t]*{regex.escape(table)}[ \t]*\]\]", regex.MULTILINE)
     lines = [source.count("\n", 0, m.start()) + 1 for m in header.finditer(source)]
     entries = [
         DataEntry(path, table, n, lines[n - 1] if n <= len(lines) else None, values)
