@@ -25,6 +25,8 @@ EN: tuple[ToneRule, ...] = (
                 r"done|known|taken|gone|written)\b(?! (any|more))"
             ),
         ),
+        # "Had you read the manual, you would ...": hindsight as an inverted conditional.
+        ("had_you_done", rf"(?<![\w,] )had you (just |only |simply |actually )?{_EN_DEED}"),
         ("would_have_saved", r"(would|could) have saved you"),
         (
             "next_time",
@@ -63,7 +65,7 @@ EN: tuple[ToneRule, ...] = (
             (
                 r"(as per|per|according to) our (policy|policies|terms|rules|"
                 r"conditions)[^.!?]{0,80}[.!?]?\s*[^.!?]{0,40}(can't|cannot|unable|not able|won't|"
-                r"too late|no longer)"
+                r"too late|no longer|refused|not accepted|not possible|not allowed|excluded)"
             ),
         ),
         ("quick_look", r"a (quick |simple )?(look|glance) at (our|the|your) \w+ would"),

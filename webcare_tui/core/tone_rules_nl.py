@@ -18,6 +18,8 @@ NL: tuple[ToneRule, ...] = (
                 r"hebben))"
             ),
         ),
+        # "Had u de voorwaarden gelezen, dan ...": hindsight as an inverted conditional.
+        ("had_je_gedaan_dan", rf"(had|hadden) {_YOU_NL} (\w+ ){{0,6}}?(ge\w+|\w+ge\w+),? dan"),
         ("als_je_had", rf"als {_YOU_NL} (\w+ ){{0,5}}?(had|hadden) (ge\w+|\w+ge\w+)\b"),
         (
             "zoals_gezegd",
