@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -15,13 +16,14 @@ ROOT = Path(__file__).resolve().parents[2]
 RULES = load_tone_rules(ROOT / "data" / "tone")
 
 
-def findings(text: str, thread_language: str | None = None) -> list[Finding]:
+def findings(text: str, thread_language: str | None = None, **more: Any) -> list[Finding]:
     context = DraftContext(
         text=text,
         channel_kind="mastodon",
         length_limit=0,
         rules=RULES,
         thread_language=thread_language,
+        **more,
     )
     return check_draft(context)
 
@@ -128,16 +130,11 @@ def test_each_tone_finding_names_its_rule_and_the_line_it_came_from() -> None:
 def test_arbitrary_text_never_makes_the_checks_raise(
     text: str, lang: str | None, private: bool
 ) -> None:
-    context = DraftContext(
-        text=text,
-        channel_kind="mastodon",
-        length_limit=500,
-        rules=RULES,
-        private=private,
-        thread_language=lang,
-        contacts=(text[:20], "088 123 4567"),
-    )
-    for finding in check_draft(context):
+    contacts = (text[:20], "088 123 4567")
+    for finding in findings(text, lang, private=private, contacts=contacts, signature="^AB"):
         assert finding.message and finding.fix and finding.rule and finding.source
         if finding.span is not None:
             assert 0 <= finding.span[0] <= finding.span[1] <= len(text)
+        assert finding.severity == "block" or finding.code.startswith(
+            ("tone.", "marketing", "privacy.")
+        )

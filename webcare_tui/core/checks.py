@@ -88,6 +88,10 @@ def check_draft(draft: DraftContext) -> list[Finding]:
     return findings
 
 
+def _blocks(code: str, message: str, fix: str, span: tuple[int, int] | None = None) -> Finding:
+    return Finding(code, "block", message, fix, span, code, f"built-in check {code}")
+
+
 def _is_me(name: str, draft: DraftContext) -> bool:
     mine = {me.strip().casefold() for me in (draft.agent, draft.agent_initials) if me.strip()}
     return name.strip().casefold() in mine
@@ -95,15 +99,15 @@ def _is_me(name: str, draft: DraftContext) -> bool:
 
 def _ownership(draft: DraftContext) -> list[Finding]:
     # Two agents answering one customer twice looks like nobody reads what the other does.
-    found = []
+    found: list[Finding] = []
     holder, other = draft.thread_assignee, draft.replied_since_opened_by
     if holder and not _is_me(holder, draft):
         fix = f"Leave it to {holder}, or ask them to hand it over before you reply."
-        found.append(Finding("ownership", "block", f"This thread is held by {holder}.", fix))
+        found.append(_blocks("ownership", f"This thread is held by {holder}.", fix))
     if other and not _is_me(other, draft):
         why = f"{other} answered this thread after you opened it."
         fix = "Read their reply first; only add what is still missing."
-        found.append(Finding("ownership", "block", why, fix))
+        found.append(_blocks("ownership", why, fix))
     return found
 
 
@@ -115,9 +119,8 @@ def _length(draft: DraftContext) -> list[Finding]:
         return []
     start = overflow_index(draft.channel_kind, draft.text, draft.length_limit)
     return [
-        Finding(
+        _blocks(
             "length",
-            "block",
             f"{length} characters; {draft.channel_kind} allows {draft.length_limit}.",
             f"Cut {length - draft.length_limit} characters, or take the details to a DM.",
             (start, len(draft.text)) if start is not None else None,
@@ -145,7 +148,7 @@ def _signature(draft: DraftContext) -> list[Finding]:
         message = f"Signed {other.group()}, but you sign as {expected}."
     else:
         message = "Not signed: customers want to know which person answered."
-    return [Finding("signature", "block", message, f"End the reply with {expected}.", span)]
+    return [_blocks("signature", message, f"End the reply with {expected}.", span)]
 
 
 _PLACEHOLDER = regex.compile(r"\{(?:" + "|".join(PLACEHOLDERS) + r")\}")
@@ -153,9 +156,8 @@ _PLACEHOLDER = regex.compile(r"\{(?:" + "|".join(PLACEHOLDERS) + r")\}")
 
 def _placeholders(text: str) -> list[Finding]:
     return [
-        Finding(
+        _blocks(
             "placeholder",
-            "block",
             f"The placeholder {match.group()} was never filled in.",
             "Replace it with the customer's details, or remove it.",
             match.span(),
