@@ -93,6 +93,7 @@ def test_humour_aimed_elsewhere_passes_and_aimed_at_the_customer_blocks(
         ("Not our problem, ask the courier.", "tone.defensive"),
         ("Daar kunnen wij niets aan doen.", "tone.dismissive"),
         ("Take it or leave it.", "tone.dismissive"),
+        ("Zoek het zelf maar uit met de bezorger.", "tone.dismissive"),
         ("WIJ HEBBEN HET AL OPGELOST, KIJK NOG EENS.", "tone.shouting"),
         ("Het is al opgelost!!!", "tone.shouting"),
     ],
@@ -108,6 +109,7 @@ def test_good_news_and_information_do_not_lecture() -> None:
         "Dat had op de factuur moeten staan, sorry! We sturen een nieuwe.",
         "Per our policy you're entitled to a full refund.",
         "Next time you visit, the coffee's on us.",
+        "Sorry, ik zoek het uit.",  # "I'll find out", not "zoek het zelf maar uit"
     ):
         assert blocked(text) == set(), text
 
