@@ -22,8 +22,8 @@ T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
 def thread(thread_id: int) -> Thread:
     return Thread(
         id=thread_id, connector="c", channel="mastodon", author="a", author_name=None,
-        state=ThreadState.OPEN, assignee=None, created_at=T0, updated_at=T0, due_at=None,
-        clock_kind=None, last_text="", message_count=1,
+        state=ThreadState.OPEN, assignee=None, created_at=T0, updated_at=T0, clock=None,
+        last_text="", message_count=1,
     )  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import webcare_tui.store.store as store_module
-from webcare_tui.core.clock import ResponseClock, ResponseWindow, parse_duration
+from webcare_tui.core.clock import ClockKind, ResponseClock, ResponseWindow, parse_duration
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.store import Store
 from webcare_tui.store.store import ClaimedByOther, FeedFilter, ThreadNotFound
@@ -60,7 +60,7 @@ def test_first_response_clock_starts_at_created_at(store: Store) -> None:
     [thread] = store.feed_page()
     assert thread.state is ThreadState.OPEN
     assert thread.due_at == T0 + timedelta(minutes=70)
-    assert thread.clock_kind == "first_response"
+    assert thread.clock is not None and thread.clock.kind is ClockKind.FIRST
 
 
 def test_team_reply_stops_clock_and_customer_reopens_on_next_response(store: Store) -> None:
@@ -71,7 +71,7 @@ def test_team_reply_stops_clock_and_customer_reopens_on_next_response(store: Sto
     ingest(store, msg("3", 30, reply_to="2"))
     thread = store.thread(thread.id)
     assert thread.state is ThreadState.OPEN
-    assert thread.clock_kind == "next_response"
+    assert thread.clock is not None and thread.clock.kind is ClockKind.NEXT
     assert thread.due_at == T0 + timedelta(minutes=30, hours=4)
     assert [e.kind for e in store.events(thread.id)] == ["reopened"]
 
@@ -161,7 +161,7 @@ def test_escalation_runs_the_follow_up_clock(store: Store) -> None:
                    note="belt terug")  # fmt: skip
     thread = store.thread(thread_id)
     assert thread.state is ThreadState.ESCALATED
-    assert thread.clock_kind == "follow_up"
+    assert thread.clock is not None and thread.clock.kind is ClockKind.FOLLOW_UP
     assert thread.due_at == T0 + timedelta(hours=1, days=1)
     assert [n.text for n in store.notes(thread_id)] == ["belt terug"]
 

@@ -155,7 +155,8 @@ async def test_escalate_to_phone(build_app) -> None:  # type: ignore[no-untyped-
         await pilot.press(*"belt om 3 uur terug", "enter")
         await settle(pilot)
         stored = app.store.thread(thread.id)
-        assert stored.state is ThreadState.ESCALATED and stored.clock_kind == "follow_up"
+        assert stored.state is ThreadState.ESCALATED
+        assert stored.clock is not None and stored.clock.kind == "follow_up"
         assert app.store.notes(thread.id)[-1].text == "belt om 3 uur terug"
 
 

@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from webcare_tui.core.clock import ResponseClock
-from webcare_tui.core.countdown import format_team_status
+from webcare_tui.core.clock_text import format_team_status
 from webcare_tui.ui.app_clock import app_now
 
 
