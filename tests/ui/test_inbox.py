@@ -197,6 +197,8 @@ async def test_header_names_a_connector_in_trouble(build_app) -> None:  # type: 
         app.store.record_health(
             "demo-bluesky", status="auth failed", now=app.now, error="401 from the PDS"
         )
+        # A connector taken out of the config is no longer the team's concern.
+        app.store.record_health("gone", status="auth failed", now=app.now, error="401")
         app.data_changed()
         await settle(pilot)
         assert header.health == "demo-bluesky auth failed"
