@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import IncomingMessage, Thread, ThreadState
 from webcare_tui.services.feed_pager import (
     MAX_PAGES,
@@ -46,7 +47,9 @@ def test_reading_on_and_on_holds_only_the_pages_near_the_reader() -> None:
     assert 199 not in rows.pages and 170 in rows.pages  # the farthest from where it went
 
 
-def test_pages_continue_from_their_neighbours_in_feed_order(store: Store, response_clock) -> None:  # type: ignore[no-untyped-def]
+def test_pages_continue_from_their_neighbours_in_feed_order(
+    store: Store, response_clock: ResponseClock
+) -> None:
     messages = [
         IncomingMessage(
             remote_id=str(i),

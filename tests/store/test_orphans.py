@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from webcare_tui.core.clock import ClockKind, ResponseClock
 from webcare_tui.core.model import Direction, IncomingMessage
-from webcare_tui.store import Store
+from webcare_tui.store import IngestResult, Store
 from webcare_tui.store.store import ThreadNotFound
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -31,7 +31,7 @@ def msg(remote_id: str, minutes: int, reply_to: str | None = None, *, author: st
     )
 
 
-def ingest(store: Store, *messages: IncomingMessage):  # type: ignore[no-untyped-def]
+def ingest(store: Store, *messages: IncomingMessage) -> IngestResult:
     return store.ingest("c1", "mastodon", messages, clock=CLOCK, seen_at=T0 + timedelta(hours=1))
 
 
