@@ -294,10 +294,6 @@ class Poller:
         )
         return max(MIN_LEASE_TTL, shortest * 0.75)
 
-    def next_poll_at(self, name: str) -> datetime | None:
-        """When connector `name` is due again (None: at once)."""
-        return self._next_at.get(name)
-
     async def step(self) -> bool:
         """One turn of the loop: keep (or try to take) the lease and start every connector that
         is due, each as its own task, so that a slow one delays neither the others nor the

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from webcare_tui.core.model import (
     ThreadState,
@@ -23,9 +22,6 @@ from webcare_tui.core.outbox import OutboxItem, OutboxState
 from webcare_tui.core.sanitize import clean_text
 from webcare_tui.core.timeutil import to_db
 from webcare_tui.store.schema import migrate
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -156,13 +152,6 @@ class StoreBase:
                 self._all.append(conn)
         return conn
 
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """This thread's connection as a sqlite-utils Database, for table-level helpers."""
-        import sqlite_utils  # only maintenance code needs it; keep CLI start-up light
-
-        return sqlite_utils.Database(self.conn)
-
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
@@ -212,10 +201,6 @@ class StoreBase:
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row["value"] if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self._write() as conn:
-            self._set_meta(conn, key, value)
 
     @staticmethod
     def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
