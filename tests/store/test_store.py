@@ -11,6 +11,7 @@ import webcare_tui.store.store as store_module
 from webcare_tui.core.clock import ClockKind, ResponseClock, ResponseWindow, parse_duration
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.store import IngestResult, Store
+from webcare_tui.store.reads import InboxCounts
 from webcare_tui.store.store import ClaimedByOther, FeedFilter, ThreadNotFound
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -190,7 +191,7 @@ def test_counts(store: Store) -> None:
     ids = ingest(store, msg("1"), msg("2", 50, author="b"), msg("3", author="c")).new_threads
     store.assign(ids[0], "AB", now=T0)
     counts = store.counts("AB", T0 + timedelta(minutes=90))
-    assert counts == {"open": 3, "overdue": 2, "mine": 1}
+    assert counts == InboxCounts(open=3, overdue=2, mine=1)
 
 
 def test_counts_agree_with_every_row_read_plainly(store: Store) -> None:
@@ -209,13 +210,11 @@ def test_counts_agree_with_every_row_read_plainly(store: Store) -> None:
         now = T0 + timedelta(minutes=minutes)
         rows = store.conn.execute("SELECT state, due_at, assignee, active FROM threads").fetchall()
         active = [r for r in rows if r["active"]]
-        expected = {
-            "open": sum(r["state"] == "open" for r in active),
-            "overdue": sum(
-                r["due_at"] is not None and r["due_at"] < now.isoformat() for r in active
-            ),
-            "mine": sum(r["assignee"] == "AB" for r in active),
-        }
+        expected = InboxCounts(
+            open=sum(r["state"] == "open" for r in active),
+            overdue=sum(r["due_at"] is not None and r["due_at"] < now.isoformat() for r in active),
+            mine=sum(r["assignee"] == "AB" for r in active),
+        )
         assert store.counts("AB", now) == expected
 
 

@@ -36,7 +36,7 @@ async def test_feed_fills_most_urgent_first(build_app: Callable[..., WebcareApp]
         assert dues == sorted(dues)
         assert "overdue" in shown_text(feed)
         header = app.screen.query_one(InboxHeader)
-        assert header.counts["open"] > 0 and header.counts["overdue"] > 0
+        assert header.counts.open > 0 and header.counts.overdue > 0
 
 
 async def test_keys_move_and_enter_opens_thread_screen(
@@ -114,7 +114,7 @@ async def test_assign_to_me(build_app: Callable[..., WebcareApp]) -> None:
         await pilot.press("a")
         await settle(pilot)
         assert app.store.thread(thread.id).assignee == app.config.agent
-        assert app.screen.query_one(InboxHeader).counts["mine"] == 1
+        assert app.screen.query_one(InboxHeader).counts.mine == 1
 
 
 async def test_ignore_asks_why_and_records_it(build_app: Callable[..., WebcareApp]) -> None:

@@ -7,6 +7,9 @@ from datetime import datetime
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.store import Store
+from webcare_tui.store.reads import InboxCounts
+
+__all__ = ["InboxCounts", "InboxStatus"]
 
 
 class InboxStatus:
@@ -20,7 +23,7 @@ class InboxStatus:
         self.agent = agent
         self.connectors_configured = tuple(connectors)
 
-    def counts(self, now: datetime) -> dict[str, int]:
+    def counts(self, now: datetime) -> InboxCounts:
         """Threads waiting for us (`open`), `overdue` ones and `mine`."""
         return self._store.counts(self.agent, now)
 
