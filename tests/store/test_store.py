@@ -121,13 +121,16 @@ def test_feed_orders_by_due_time_and_pages_by_keyset(store: Store) -> None:
     everything = store.feed_slice(FeedFilter(), 0, 100)
     dues = [t.due_at for t in everything]
     assert dues == sorted(dues)
-    from webcare_tui.ui.feed_rows import feed_key
-
-    first = store.feed_page(limit=20)
-    second = store.feed_page(after=feed_key(first[-1]), limit=20)
-    back = store.feed_page(before=feed_key(second[0]), limit=20)
-    assert [t.id for t in first + second] == [t.id for t in everything[:40]]
-    assert [t.id for t in back] == [t.id for t in first]
+    first = store.feed_keyed(limit=20)
+    assert first.last is not None
+    second = store.feed_keyed(after=first.last, limit=20)
+    assert second.first is not None
+    back = store.feed_keyed(before=second.first, limit=20)
+    assert [t.id for t in first.threads + second.threads] == [t.id for t in everything[:40]]
+    assert [t.id for t in back.threads] == [t.id for t in first.threads]
+    assert [t.id for t in store.feed_keyed(offset=45, limit=20).threads] == [
+        t.id for t in everything[45:]
+    ]
     assert store.feed_position(FeedFilter(), everything[33].id) == 33
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,10 +66,22 @@ def load(args: argparse.Namespace) -> Context:
         path, named = config_path(args.config)
         config = load_config(path) if named or path.exists() else demo_config()
     db = db_path(args.db, demo=config.is_demo)
+    _check_db_path(db, "--db" if args.db else "WEBCARE_DB" if os.environ.get("WEBCARE_DB") else "")
     if demo and not args.db:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
     return Context(args=args, config=config, db=db)
+
+
+def _check_db_path(db: Path, named_by: str) -> None:
+    """A database the user named must be a file in a folder that exists: creating the folder
+    would hide a typo behind a new, empty inbox."""
+    if not named_by:
+        return
+    if db.is_dir():
+        raise UsageError(f"{named_by} {db}: is a folder, expected a database file")
+    if not db.parent.is_dir():
+        raise UsageError(f"{named_by} {db}: the folder {db.parent} does not exist")
 
 
 def thread_id(text: str) -> int:

@@ -85,6 +85,9 @@ def _reader_gone() -> int:
 
 
 def run_tui(context: Context) -> int:
+    from webcare_tui.cli.ui_settings import check_ui_settings
     from webcare_tui.ui.app import run
+
+    check_ui_settings(context.config)
 
     return run(context.config, context.db)
