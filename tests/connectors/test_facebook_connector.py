@@ -11,13 +11,12 @@ import httpx
 import pytest
 
 from tests.fakes.facebook import PAGE_ID, FakeFacebook
-from tests.fakes.graph import TOKEN, VERSION, error_body, graph_error
+from tests.fakes.graph import TOKEN, VERSION, answer_to, error_body, graph_error
 from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
 from webcare_tui.connectors.base import (
     AuthFailed,
     ConnectorSettings,
     MalformedResponse,
-    OutgoingReply,
     RateLimited,
     TransientError,
 )
@@ -55,19 +54,6 @@ def make(server: FakeServer, http: httpx.AsyncClient, **environ: str) -> Faceboo
         options={"graph_url": server.base_url, "page_id": PAGE_ID, "token_env": "ACME_FB_TOKEN"},
     )
     return FacebookConnector(settings, http=http, environ=environ or {"ACME_FB_TOKEN": TOKEN})
-
-
-def answer(message: IncomingMessage, text: str = "Sorry! We'll look into it ^AB", **kw: object):
-    values: dict = {
-        "text": text,
-        "in_reply_to": message.remote_id,
-        "root": message.remote_id,
-        "customer": message.author,
-        "idempotency_key": "outbox-1",
-        "reply_to_extra": message.extra,
-    }
-    values.update(kw)
-    return OutgoingReply(**values)  # type: ignore[arg-type]
 
 
 def ingest(store: Store, clock: ResponseClock, fake: FakeFacebook, result) -> None:  # type: ignore[no-untyped-def]
@@ -196,7 +182,7 @@ async def test_replies_join_the_thread_and_a_follow_up_reopens_it(
     ingest(store, response_clock, fake, first)
     thread = store.thread_of_message("acme-fb", question["id"])
     assert thread is not None
-    sent = await connector.send(answer(first.messages[0]))
+    sent = await connector.send(answer_to(first.messages[0]))
     second = await connector.fetch(first.cursor)
     ours = [m for m in second.messages if m.direction is Direction.OUT]
     assert [m.remote_id for m in ours] == [sent.remote_id]
@@ -223,7 +209,7 @@ async def test_a_visitor_post_is_one_thread_with_its_comments(
     thread = store.thread_of_message("acme-fb", visitor["id"])
     assert thread is not None and store.thread_of_message("acme-fb", more["id"]) == thread
     by_id = {m.remote_id: m for m in result.messages}
-    sent = await connector.send(answer(by_id[more["id"]]))
+    sent = await connector.send(answer_to(by_id[more["id"]]))
     [ours] = fake.ours()
     assert ours["id"] == sent.remote_id and "parent" not in ours  # on the post, not nested
     assert ours in fake.comments[visitor["id"]]
@@ -240,7 +226,7 @@ async def test_a_reply_lands_once_under_the_top_level_comment(facebook: Env, htt
     result = await make(server, http).fetch(None)
     message = next(m for m in result.messages if m.remote_id == nested["id"])
     assert message.in_reply_to == top["id"]
-    sent = await make(server, http).send(answer(message, "Thanks for waiting ^AB"))
+    sent = await make(server, http).send(answer_to(message, "Thanks for waiting ^AB"))
     [ours] = fake.ours()
     assert ours["id"] == sent.remote_id
     assert ours["parent"] == {"id": top["id"]} and ours["message"] == "Thanks for waiting ^AB"
@@ -257,7 +243,7 @@ async def test_a_lost_answer_is_found_by_confirm_and_never_posted_twice(
     connector = make(server, http)
     assert connector.idempotent_send is False
     [message] = (await connector.fetch(None)).messages
-    reply = answer(message)
+    reply = answer_to(message)
     server.fail(
         f"/{VERSION}/{message.remote_id}/comments", Reply(hang=True), method="POST", after=True
     )
@@ -278,8 +264,8 @@ async def test_confirm_says_none_when_the_send_never_arrived(facebook: Env, http
     [message] = (await connector.fetch(None)).messages
     server.fail(f"/{VERSION}/{message.remote_id}/comments", Reply(hang=True), method="POST")
     with pytest.raises(TransientError):
-        await connector.send(answer(message))
-    assert await connector.confirm(answer(message)) is None
+        await connector.send(answer_to(message))
+    assert await connector.confirm(answer_to(message)) is None
     assert fake.ours()[0]["message"] == "Other reply of ours"
 
 
@@ -290,7 +276,7 @@ async def test_a_too_long_reply_is_rejected_not_retried(facebook: Env, http) -> 
     [message] = (await connector.fetch(None)).messages
     assert connector.default_length_limit == 8000
     with pytest.raises(RequestRejected, match="8000"):
-        await connector.send(answer(message, "x" * 8001))
+        await connector.send(answer_to(message, "x" * 8001))
 
 
 # -- escalation to DM ---------------------------------------------------------------------------
@@ -305,7 +291,7 @@ async def test_dm_escalation_is_a_private_reply_and_the_answer_joins_the_thread(
     first = await connector.fetch(None)
     ingest(store, response_clock, fake, first)
     thread = store.thread_of_message("acme-fb", question["id"])
-    sent = await connector.send(answer(first.messages[0], "Could you DM us? ^AB", private=True))
+    sent = await connector.send(answer_to(first.messages[0], "Could you DM us? ^AB", private=True))
     [call] = server.calls(MESSAGES, "POST")
     assert call.json()["recipient"] == {"comment_id": question["id"]}
     assert call.json()["message"] == {"text": "Could you DM us? ^AB"}
@@ -333,7 +319,7 @@ async def test_dm_escalation_is_a_private_reply_and_the_answer_joins_the_thread(
     ingest(store, response_clock, fake, second)
     assert store.thread_of_message("acme-fb", reply_dm["id"]) == thread
     # The DM answer itself goes back into the conversation, inside Messenger's window.
-    dm_sent = await connector.send(answer(incoming, "We'll call you ^AB"))
+    dm_sent = await connector.send(answer_to(incoming, "We'll call you ^AB"))
     assert server.calls(MESSAGES, "POST")[-1].json()["recipient"] == {"id": CUSTOMER[0]}
     assert dm_sent.remote_id == fake.our_messages()[0]["id"]
 
@@ -343,9 +329,9 @@ async def test_a_second_private_reply_to_one_comment_is_refused(facebook: Env, h
     fake.add_comment(fake.add_post(), "Help")
     connector = make(server, http)
     [message] = (await connector.fetch(None)).messages
-    await connector.send(answer(message, private=True))
+    await connector.send(answer_to(message, private=True))
     with pytest.raises(PrivateReplyRefused, match="24-hour window"):
-        await connector.send(answer(message, "again ^AB", private=True))
+        await connector.send(answer_to(message, "again ^AB", private=True))
 
 
 async def test_a_private_reply_after_7_days_is_refused_without_asking(facebook: Env, http) -> None:
@@ -354,7 +340,7 @@ async def test_a_private_reply_after_7_days_is_refused_without_asking(facebook: 
     connector = make(server, http)
     [message] = (await connector.fetch(None)).messages
     with pytest.raises(PrivateReplyRefused, match="7 days"):
-        await connector.send(answer(message, private=True))
+        await connector.send(answer_to(message, private=True))
     assert server.calls(MESSAGES) == []
 
 
@@ -364,7 +350,7 @@ async def test_a_dm_answer_outside_messengers_window_is_refused(facebook: Env, h
     connector = make(server, http)
     [message] = (await connector.fetch(None)).messages
     with pytest.raises(PrivateReplyRefused, match="24-hour window is closed"):
-        await connector.send(answer(message))
+        await connector.send(answer_to(message))
 
 
 async def test_a_lost_dm_is_found_by_confirm(facebook: Env, http) -> None:
@@ -372,7 +358,7 @@ async def test_a_lost_dm_is_found_by_confirm(facebook: Env, http) -> None:
     fake.add_comment(fake.add_post(), "Help")
     connector = make(server, http)
     [message] = (await connector.fetch(None)).messages
-    reply = answer(message, "Please DM us ^AB", private=True)
+    reply = answer_to(message, "Please DM us ^AB", private=True)
     server.fail(MESSAGES, Reply(hang=True), method="POST", after=True)
     with pytest.raises(TransientError):
         await connector.send(reply)
@@ -455,10 +441,10 @@ async def test_a_policy_block_and_a_duplicate_are_rejections(facebook: Env, http
         path, graph_error(368, "Temporarily blocked for policies violations"), method="POST"
     )
     with pytest.raises(PolicyBlocked):
-        await connector.send(answer(message))
+        await connector.send(answer_to(message))
     server.fail(path, graph_error(506, "Duplicate status message"), method="POST")
     with pytest.raises(DuplicatePost):
-        await connector.send(answer(message))
+        await connector.send(answer_to(message))
     assert fake.ours() == []
 
 

@@ -19,6 +19,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tests.fakes.server import Reply, Request, json_reply
+from webcare_tui.connectors.base import OutgoingReply
+from webcare_tui.core.model import IncomingMessage
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TOKEN = "EAAGraphPageToken9f3c1a77"  # what the fakes accept; tests check it never leaks
@@ -33,6 +35,22 @@ def fixture(platform: str, name: str) -> Any:
 
 def graph_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def answer_to(
+    message: IncomingMessage, text: str = "Sorry! We'll look into it ^AB", **changes: Any
+) -> OutgoingReply:
+    """The reply the outbox would hand a connector for `message`."""
+    values: dict[str, Any] = {
+        "text": text,
+        "in_reply_to": message.remote_id,
+        "root": message.remote_id,
+        "customer": message.author,
+        "idempotency_key": "outbox-1",
+        "reply_to_extra": message.extra,
+    }
+    values.update(changes)
+    return OutgoingReply(**values)
 
 
 def error_body(code: int, message: str, subcode: int | None = None) -> dict[str, Any]:
