@@ -20,7 +20,7 @@ from webcare_tui.connectors.base import (
     RateLimited,
     TransientError,
 )
-from webcare_tui.connectors.facebook import FacebookConnector
+from webcare_tui.connectors.facebook import FacebookConnector, FacebookOptions
 from webcare_tui.connectors.graph import (
     DuplicatePost,
     MissingPermission,
@@ -51,7 +51,9 @@ def make(server: FakeServer, http: httpx.AsyncClient, **environ: str) -> Faceboo
         name="acme-fb",
         type="facebook",
         channel="facebook",
-        options={"graph_url": server.base_url, "page_id": PAGE_ID, "token_env": "ACME_FB_TOKEN"},
+        options=FacebookOptions(
+            graph_url=server.base_url, page_id=PAGE_ID, token_env="ACME_FB_TOKEN"
+        ),
     )
     return FacebookConnector(settings, http=http, environ=environ or {"ACME_FB_TOKEN": TOKEN})
 
@@ -274,7 +276,7 @@ async def test_a_too_long_reply_is_rejected_not_retried(facebook: Env, http) -> 
     fake.add_comment(fake.add_post(), "Help")
     connector = make(server, http)
     [message] = (await connector.fetch(None)).messages
-    assert connector.default_length_limit == 8000
+    assert connector.length_rule.limit == 8000 and await connector.length_limit() == 8000
     with pytest.raises(RequestRejected, match="8000"):
         await connector.send(answer_to(message, "x" * 8001))
 

@@ -24,7 +24,7 @@ from webcare_tui.connectors.base import (
 from webcare_tui.connectors.graph import MissingPermission, PrivateReplyRefused
 from webcare_tui.connectors.graph_cursor import OVERLAP
 from webcare_tui.connectors.http_errors import RequestRejected
-from webcare_tui.connectors.instagram import InstagramConnector
+from webcare_tui.connectors.instagram import InstagramConnector, InstagramOptions
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Direction, ThreadState
 from webcare_tui.store import Store
@@ -48,12 +48,12 @@ def make(server: FakeServer, http: httpx.AsyncClient, **environ: str) -> Instagr
         name="acme-ig",
         type="instagram",
         channel="instagram",
-        options={
-            "graph_url": server.base_url + "/",
-            "api_version": VERSION,
-            "ig_user_id": IG_USER_ID,
-            "token_env": "ACME_IG_TOKEN",
-        },
+        options=InstagramOptions(
+            graph_url=server.base_url + "/",
+            api_version=VERSION,
+            ig_user_id=IG_USER_ID,
+            token_env="ACME_IG_TOKEN",
+        ),
     )
     return InstagramConnector(settings, http=http, environ=environ or {"ACME_IG_TOKEN": TOKEN})
 
@@ -224,7 +224,7 @@ async def test_a_too_long_reply_is_rejected(instagram: Env, http) -> None:
     fake, server = instagram
     fake.add_comment(fake.add_media(), "Help")
     connector = make(server, http)
-    assert connector.default_length_limit == 2200
+    assert connector.length_rule.limit == 2200 and await connector.length_limit() == 2200
     [message] = (await connector.fetch(None)).messages
     with pytest.raises(RequestRejected):
         await connector.send(answer_to(message, "x" * 2201))

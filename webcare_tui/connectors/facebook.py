@@ -13,13 +13,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from webcare_tui.connectors.graph import graph_time
+from webcare_tui.connectors.graph import GraphId, GraphOptions, graph_time
 from webcare_tui.connectors.graph_base import GraphConnector, person, text_of
 from webcare_tui.connectors.graph_cursor import Watermark
 from webcare_tui.connectors.http_errors import expect
+from webcare_tui.core.length import LengthRule
 from webcare_tui.core.model import Direction, IncomingMessage
 
-__all__ = ["FacebookConnector"]
+__all__ = ["FacebookConnector", "FacebookOptions"]
 
 PLATFORM = "facebook"
 COMMENT_LIMIT = 8000  # characters, as Facebook counts them
@@ -45,11 +46,19 @@ def _attachment_text(item: dict[str, Any]) -> str:
     return ""
 
 
+class FacebookOptions(GraphOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """`page_id`: the Page's id; and the Graph keys (`token_env`, `graph_url`, `api_version`)."""
+
+    page_id: GraphId
+
+
 class FacebookConnector(GraphConnector):
     """A Facebook Page, read and answered with a Page access token."""
 
     type: ClassVar[str] = "facebook"
-    default_length_limit: ClassVar[int] = COMMENT_LIMIT
+    Options = FacebookOptions
+    options: FacebookOptions
+    length_rule: ClassVar[LengthRule] = LengthRule("plain", COMMENT_LIMIT)
     platform: ClassVar[str] = PLATFORM
     owner_key: ClassVar[str] = "page_id"
     read_permission: ClassVar[str] = READ

@@ -13,16 +13,20 @@ import json
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
+import msgspec
 
 from webcare_tui.connectors.base import (
     AuthFailed,
     CannotSend,
     ConnectorError,
+    ConnectorOptions,
+    NonBlank,
     RateLimited,
     TransientError,
+    check_http_url,
 )
 from webcare_tui.connectors.http_errors import (
     RequestRejected,
@@ -40,6 +44,7 @@ __all__ = [
     "DEFAULT_GRAPH_URL",
     "DuplicatePost",
     "GraphClient",
+    "GraphOptions",
     "MissingPermission",
     "PolicyBlocked",
     "PrivateReplyRefused",
@@ -61,6 +66,24 @@ ALREADY_REPLIED = 10900
 # Graph often throttles without saying for how long, and X-App-Usage only says how much of the
 # budget is used: wait this long rather than hammer a limit that refills over an hour.
 DEFAULT_BACKOFF = timedelta(minutes=15)
+
+
+GraphId = Annotated[str, msgspec.Meta(pattern=r"^\d+$")]
+"""A Page or Instagram account id: decimal digits, written as a string."""
+ApiVersion = Annotated[str, msgspec.Meta(pattern=r"^v\d+\.\d+$")]
+
+
+class GraphOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """What every Graph connector takes: `token_env`, the variable holding the (Page) access
+    token; `graph_url` (default `https://graph.facebook.com`); `api_version` (default `v25.0`).
+    """
+
+    token_env: NonBlank
+    graph_url: str = DEFAULT_GRAPH_URL
+    api_version: ApiVersion = DEFAULT_API_VERSION
+
+    def __post_init__(self) -> None:
+        check_http_url("graph_url", self.graph_url)
 
 
 class MissingPermission(AuthFailed):

@@ -24,9 +24,8 @@ from webcare_tui.connectors.base import (
     SentReply,
 )
 from webcare_tui.connectors.graph import (
-    DEFAULT_API_VERSION,
-    DEFAULT_GRAPH_URL,
     GraphClient,
+    GraphOptions,
     MissingPermission,
     PrivateReplyRefused,
     data_list,
@@ -68,6 +67,7 @@ def person(value: Any) -> tuple[str, str | None]:
 class GraphConnector(Connector):
     """A Graph API account: `owner_id` is the Page or the Instagram business account."""
 
+    options: GraphOptions
     platform: ClassVar[str]
     owner_key: ClassVar[str]  # the option naming the account: page_id / ig_user_id
     read_permission: ClassVar[str]
@@ -89,14 +89,13 @@ class GraphConnector(Connector):
         environ: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(settings, http=http, environ=environ)
-        options = settings.options
-        self.owner_id = str(options.get(self.owner_key, ""))
+        self.owner_id = str(getattr(self.options, self.owner_key))
         self.graph = GraphClient(
             platform=self.platform,
             connector=self.name,
-            graph_url=str(options.get("graph_url") or DEFAULT_GRAPH_URL),
-            api_version=str(options.get("api_version") or DEFAULT_API_VERSION),
-            token_env=str(options.get("token_env", "")),
+            graph_url=self.options.graph_url,
+            api_version=self.options.api_version,
+            token_env=self.options.token_env,
             environ=self.environ,
             http=lambda: self.http,
         )

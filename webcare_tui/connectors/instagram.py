@@ -16,12 +16,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from webcare_tui.connectors.graph import data_list, graph_time
+from webcare_tui.connectors.graph import GraphId, GraphOptions, data_list, graph_time
 from webcare_tui.connectors.graph_base import GraphConnector, text_of
 from webcare_tui.connectors.graph_cursor import Watermark
+from webcare_tui.core.length import LengthRule
 from webcare_tui.core.model import Direction, IncomingMessage
 
-__all__ = ["InstagramConnector"]
+__all__ = ["InstagramConnector", "InstagramOptions"]
 
 PLATFORM = "instagram"
 COMMENT_LIMIT = 2200  # characters, as Instagram counts them
@@ -35,11 +36,20 @@ MEDIA_FIELDS = (
 )
 
 
+class InstagramOptions(GraphOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """`ig_user_id`: the Instagram business account's id (not the username); and the Graph
+    keys (`token_env`, `graph_url`, `api_version`)."""
+
+    ig_user_id: GraphId
+
+
 class InstagramConnector(GraphConnector):
     """An Instagram business (or creator) account, through a Facebook Page's token."""
 
     type: ClassVar[str] = "instagram"
-    default_length_limit: ClassVar[int] = COMMENT_LIMIT
+    Options = InstagramOptions
+    options: InstagramOptions
+    length_rule: ClassVar[LengthRule] = LengthRule("plain", COMMENT_LIMIT)
     platform: ClassVar[str] = PLATFORM
     owner_key: ClassVar[str] = "ig_user_id"
     read_permission: ClassVar[str] = READ
