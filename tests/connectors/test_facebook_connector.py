@@ -2,63 +2,31 @@
 
 from __future__ import annotations
 
-import json
 import random
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-import httpx
 import pytest
 
-from tests.fakes.facebook import PAGE_ID, FakeFacebook
-from tests.fakes.graph import TOKEN, VERSION, answer_to, error_body, graph_error
-from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
-from webcare_tui.connectors.base import (
-    AuthFailed,
-    ConnectorSettings,
-    MalformedResponse,
-    RateLimited,
-    TransientError,
-)
-from webcare_tui.connectors.facebook import FacebookConnector, FacebookOptions
-from webcare_tui.connectors.graph import (
-    DuplicatePost,
-    MissingPermission,
-    PolicyBlocked,
-    PrivateReplyRefused,
-)
+from tests.fakes.facebook import PAGE_ID, FakeFacebook, facebook, facebook_connector
+from tests.fakes.graph import TOKEN, VERSION, answer_to
+from tests.fakes.server import FakeServer, Reply
+from webcare_tui.connectors.base import FetchResult, TransientError
+from webcare_tui.connectors.graph import PrivateReplyRefused
 from webcare_tui.connectors.http_errors import RequestRejected
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.store import Store
 
+__all__ = ["facebook"]  # the fixture, imported for pytest
+
 Env = tuple[FakeFacebook, FakeServer]
 FEED = f"/{VERSION}/{PAGE_ID}/feed"
 MESSAGES = f"/{VERSION}/{PAGE_ID}/messages"
 CUSTOMER = ("2711636948859886", "Kun Liu")
+make = facebook_connector
 
 
-@pytest.fixture
-def facebook() -> Iterator[Env]:
-    fake = FakeFacebook()
-    with FakeServer(fake.handle) as server:
-        fake.base_url = server.base_url
-        yield fake, server
-
-
-def make(server: FakeServer, http: httpx.AsyncClient, **environ: str) -> FacebookConnector:
-    settings = ConnectorSettings(
-        name="acme-fb",
-        type="facebook",
-        channel="facebook",
-        options=FacebookOptions(
-            graph_url=server.base_url, page_id=PAGE_ID, token_env="ACME_FB_TOKEN"
-        ),
-    )
-    return FacebookConnector(settings, http=http, environ=environ or {"ACME_FB_TOKEN": TOKEN})
-
-
-def ingest(store: Store, clock: ResponseClock, fake: FakeFacebook, result) -> None:  # type: ignore[no-untyped-def]
+def ingest(store: Store, clock: ResponseClock, fake: FakeFacebook, result: FetchResult) -> None:
     store.ingest(
         "acme-fb", "facebook", result.messages, clock=clock, seen_at=fake.now, cursor=result.cursor
     )
@@ -367,120 +335,6 @@ async def test_a_lost_dm_is_found_by_confirm(facebook: Env, http) -> None:
     found = await connector.confirm(reply)
     assert found is not None and found.remote_id == fake.our_messages()[0]["id"]
     assert len(server.calls(MESSAGES, "POST")) == 1
-
-
-# -- failures -----------------------------------------------------------------------------------
-
-
-async def test_throttling_backs_off_until_graph_says(facebook: Env, http) -> None:
-    _, server = facebook
-    usage = {"X-Business-Use-Case-Usage": json.dumps(
-        {PAGE_ID: [{"type": "pages", "call_count": 100, "total_cputime": 12,
-                    "total_time": 30, "estimated_time_to_regain_access": 42}]}
-    )}  # fmt: skip
-    server.fail(FEED, json_reply(error_body(32, "Page request limit reached"), 400, **usage))
-    before = datetime.now(UTC)
-    with pytest.raises(RateLimited) as caught:
-        await make(server, http).fetch(None)
-    retry_at = caught.value.retry_at
-    assert retry_at is not None
-    assert before + timedelta(minutes=41) < retry_at < datetime.now(UTC) + timedelta(minutes=43)
-
-
-@pytest.mark.parametrize("code", [4, 17, 613, 80001])
-async def test_every_throttle_code_is_rate_limited(facebook: Env, http, code: int) -> None:
-    _, server = facebook
-    usage = {"X-App-Usage": json.dumps({"call_count": 100, "total_cputime": 3, "total_time": 5})}
-    server.fail(
-        FEED, json_reply(error_body(code, "Application request limit reached"), 403, **usage)
-    )
-    with pytest.raises(RateLimited) as caught:
-        await make(server, http).fetch(None)
-    assert caught.value.retry_at is not None and caught.value.retry_at > datetime.now(UTC)
-
-
-async def test_an_expired_token_says_to_renew_it_and_never_shows_it(facebook: Env, http) -> None:
-    _, server = facebook
-    body = error_body(190, f"Error validating access token {TOKEN}: Session has expired", 463)
-    server.fail(FEED, json_reply(body, 400))
-    with pytest.raises(AuthFailed, match="renew the Page token") as caught:
-        await make(server, http).fetch(None)
-    assert "expired" in str(caught.value)
-    assert_secret_free(caught.value, TOKEN)
-
-
-async def test_a_missing_token_names_the_variable(facebook: Env, http) -> None:
-    _, server = facebook
-    with pytest.raises(AuthFailed, match="ACME_FB_TOKEN"):
-        await make(server, http, OTHER="x").fetch(None)
-    assert server.requests == []
-
-
-async def test_a_missing_permission_is_named(facebook: Env, http) -> None:
-    _, server = facebook
-    server.fail(FEED, graph_error(200, "Requires pages_read_engagement permission", status=403))
-    with pytest.raises(MissingPermission, match="pages_read_engagement"):
-        await make(server, http).fetch(None)
-
-
-async def test_without_messaging_permission_comments_still_come_in(facebook: Env, http) -> None:
-    fake, server = facebook
-    fake.add_comment(fake.add_post(), "Help")
-    server.fail(f"/{VERSION}/{PAGE_ID}/conversations", graph_error(10, "Permission denied"))
-    result = await make(server, http).fetch(None)
-    assert [m.text for m in result.messages] == ["Help"]
-    [warning] = result.warnings
-    assert "pages_messaging" in warning
-
-
-async def test_a_policy_block_and_a_duplicate_are_rejections(facebook: Env, http) -> None:
-    fake, server = facebook
-    fake.add_comment(fake.add_post(), "Help")
-    connector = make(server, http)
-    [message] = (await connector.fetch(None)).messages
-    path = f"/{VERSION}/{message.remote_id}/comments"
-    server.fail(
-        path, graph_error(368, "Temporarily blocked for policies violations"), method="POST"
-    )
-    with pytest.raises(PolicyBlocked):
-        await connector.send(answer_to(message))
-    server.fail(path, graph_error(506, "Duplicate status message"), method="POST")
-    with pytest.raises(DuplicatePost):
-        await connector.send(answer_to(message))
-    assert fake.ours() == []
-
-
-@pytest.mark.parametrize("status", [500, 503])
-async def test_server_errors_are_transient(facebook: Env, http, status: int) -> None:
-    _, server = facebook
-    server.fail(FEED, graph_error(2, "An unexpected error has occurred", status=status))
-    with pytest.raises(TransientError):
-        await make(server, http).fetch(None)
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        b'{"data": [{"id": "1_2", "created_time"',
-        b"<html>maintenance</html>",
-        b'{"data": {"id": "x"}}',
-        b'{"data": [{"message": "no id"}]}',
-        b'{"data": [{"id": "1_2", "from": {"id": "9"}, "created_time": "yesterday"}]}',
-        b'{"data": [{"id": "1_2", "comments": {"data": [{"id": "3", "created_time": 5}]}}]}',
-    ],
-    ids=["truncated", "html", "not-a-list", "no-id", "bad-time", "bad-comment-time"],
-)
-async def test_unreadable_answers_are_malformed(facebook: Env, http, body: bytes) -> None:
-    _, server = facebook
-    server.fail(FEED, Reply(200, body, {"Content-Type": "application/json"}))
-    with pytest.raises(MalformedResponse):
-        await make(server, http).fetch(None)
-
-
-async def test_an_unreadable_cursor_is_malformed(facebook: Env, http) -> None:
-    _, server = facebook
-    with pytest.raises(MalformedResponse, match="cursor"):
-        await make(server, http).fetch("not json")
 
 
 async def test_hostile_text_never_reaches_the_store(

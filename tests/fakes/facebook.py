@@ -6,11 +6,17 @@ recorded `feeds_default_fields_p1.json`, and `comment.json`."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-from tests.fakes.graph import FakeGraph, fixture, graph_error, nested_limit
-from tests.fakes.server import Reply, Request
+import httpx
+import pytest
+
+from tests.fakes.graph import TOKEN, FakeGraph, fixture, graph_error, nested_limit
+from tests.fakes.server import FakeServer, Reply, Request
+from webcare_tui.connectors.base import ConnectorSettings
+from webcare_tui.connectors.facebook import FacebookConnector, FacebookOptions
 
 PAGE_ID = "2121008874780932"  # the recorded test Page "MyLife"
 PAGE_NAME = "MyLife"
@@ -137,3 +143,27 @@ class FakeFacebook(FakeGraph):
             post, parent = self.objects[self._post_of(target)], target
         comment = self.add_comment(post, text, by=(PAGE_ID, PAGE_NAME), parent=parent)
         return self.ok({"id": comment["id"]})
+
+
+@pytest.fixture
+def facebook() -> Iterator[tuple[FakeFacebook, FakeServer]]:
+    """The fake Page on a real local server."""
+    fake = FakeFacebook()
+    with FakeServer(fake.handle) as server:
+        fake.base_url = server.base_url
+        yield fake, server
+
+
+def facebook_connector(
+    server: FakeServer, http: httpx.AsyncClient, **environ: str
+) -> FacebookConnector:
+    """A Facebook connector `acme-fb` pointed at `server`, with the fake's token."""
+    settings = ConnectorSettings(
+        name="acme-fb",
+        type="facebook",
+        channel="facebook",
+        options=FacebookOptions(
+            graph_url=server.base_url, page_id=PAGE_ID, token_env="ACME_FB_TOKEN"
+        ),
+    )
+    return FacebookConnector(settings, http=http, environ=environ or {"ACME_FB_TOKEN": TOKEN})
