@@ -138,6 +138,34 @@ async def test_a_comment_that_shows_up_late_is_still_read(facebook: Env, http) -
     assert len(result.messages) == 2
 
 
+async def test_a_long_conversation_is_paged_through(facebook: Env, http) -> None:
+    fake, server = facebook
+    fake.customer_writes("555", "Dee", "hello")
+    connector = make(server, http)
+    cursor = (await connector.fetch(None)).cursor
+    for i in range(60):
+        fake.customer_writes("555", "Dee", f"line {i}")
+    result = await connector.fetch(cursor)
+    assert [m.text for m in result.messages] == [f"line {i}" for i in range(60)]
+    assert [m.in_reply_to for m in result.messages[1:]] == [
+        m.remote_id for m in result.messages[:-1]
+    ]
+    [conversation] = fake.conversations
+    assert len(server.calls(f"/{VERSION}/{conversation['id']}/messages")) == 2
+
+
+async def test_next_links_are_never_followed(facebook: Env, http) -> None:
+    fake, server = facebook
+    post = fake.add_post()
+    connector = make(server, http)
+    cursor = (await connector.fetch(None)).cursor
+    fake.base_url = "http://attacker.invalid"  # where the next links now point
+    for i in range(70):
+        fake.add_comment(post, f"c{i}")
+    result = await connector.fetch(cursor)
+    assert len(result.messages) == 70  # paged through our own server all the same
+
+
 # -- threads, through the store -----------------------------------------------------------------
 
 

@@ -147,6 +147,9 @@ class FakeGraph:
             return self.ok(self._conversations(request))
         if parts == [self.owner_id, "messages"] and request.method == "POST":
             return self._message(request.json())
+        conversation = next((c for c in self.conversations if c["id"] == parts[0]), None)
+        if conversation is not None and parts[1:] == ["messages"]:
+            return self.ok(self.page(conversation["_messages"], request, "/".join(parts)))
         reply = self.route(request, parts)
         if reply is None:
             return graph_error(100, "Unsupported get request. Object does not exist", 33)

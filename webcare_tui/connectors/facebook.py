@@ -95,7 +95,7 @@ class FacebookConnector(GraphConnector):
                 found.append(message)
             return True
 
-        await self.read_comments(
+        await self.read_edge(
             item.get("comments", {"data": []}),
             f"{post_id}/comments",
             mark,

@@ -44,7 +44,7 @@ CONVERSATION_PAGES = 2
 MESSAGES_PER_CONVERSATION = 25
 LISTING_PAGE_SIZE = 25
 LISTING_PAGES = 2  # each poll watches the newest 50 posts or media for new comments
-MORE_COMMENT_PAGES = 10  # per post or media per poll, only while every comment is new
+MORE_PAGES = 10  # of one post's comments or one conversation, while every item is new
 MESSAGE_FIELDS = "id,message,created_time,from{id,name,username},to{id,name,username}"
 
 
@@ -137,23 +137,28 @@ class GraphConnector(Connector):
     async def read_object(self, item: dict[str, Any], mark: Watermark) -> list[IncomingMessage]:
         """The new messages on one post or media (its comments; a visitor post itself)."""
 
-    async def read_comments(
+    async def read_edge(
         self,
         edge: Any,
         path: str,
         mark: Watermark,
         take: Callable[[dict[str, Any]], bool],
+        *,
+        needs: str | None = None,
         **params: str,
     ) -> None:
-        """Give each comment of the nested `edge` to `take` (True when it was new), and page on
-        under `path` only while a whole page was new: comments come newest first."""
-        for _ in range(MORE_COMMENT_PAGES + 1):
-            comments = data_list(edge, self.platform, "comments")
-            fresh = [take(comment) for comment in comments].count(True)
+        """Give each item of the nested `edge` to `take` (True when it was new), and page on
+        under `path` only while a whole page was new: comments and messages come newest first.
+        """
+        for _ in range(MORE_PAGES + 1):
+            items = data_list(edge, self.platform, path)
+            fresh = [take(item) for item in items].count(True)
             after = more_pages(edge)
-            if not after or fresh < len(comments) or mark.first_run:
+            if not after or fresh < len(items) or mark.first_run:
                 return
-            edge = await self.graph.get(path, needs=self.read_permission, after=after, **params)
+            edge = await self.graph.get(
+                path, needs=needs or self.read_permission, after=after, **params
+            )
 
     # -- conversations in ------------------------------------------------------------------------
     async def read_conversations(
@@ -179,21 +184,32 @@ class GraphConnector(Connector):
                     if mark.lower and updated and graph_time(updated, self.platform) < mark.lower:
                         stale = True  # newest first: the rest has nothing new either
                         break
-                    messages.extend(self._conversation(conversation, mark))
+                    messages.extend(await self._conversation(conversation, mark))
                 if stale:
                     return
         except (MissingPermission, RequestRejected) as exc:
             warnings.append(f"direct messages not read: {exc}")
 
-    def _conversation(self, conversation: dict[str, Any], mark: Watermark) -> list[IncomingMessage]:
-        edge = conversation.get("messages", {"data": []})
-        items = sorted(
-            (
-                (graph_time(m.get("created_time"), self.platform), m)
-                for m in data_list(edge, self.platform, "conversation messages")
-            ),
-            key=lambda pair: (pair[0], pair[1]["id"]),
+    async def _conversation(
+        self, conversation: dict[str, Any], mark: Watermark
+    ) -> list[IncomingMessage]:
+        timed: list[tuple[datetime, dict[str, Any]]] = []
+
+        def take(item: dict[str, Any]) -> bool:
+            created = graph_time(item.get("created_time"), self.platform)
+            timed.append((created, item))
+            return mark.admits(item["id"], created)
+
+        await self.read_edge(
+            conversation.get("messages", {"data": []}),
+            f"{conversation['id']}/messages",
+            mark,
+            take,
+            needs=self.messaging_permission,
+            fields=MESSAGE_FIELDS,
+            limit=str(MESSAGES_PER_CONVERSATION),
         )
+        items = sorted(timed, key=lambda pair: (pair[0], pair[1]["id"]))
         found: list[IncomingMessage] = []
         previous: str | None = None
         for created, item in items:

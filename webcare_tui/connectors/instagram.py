@@ -75,7 +75,7 @@ class InstagramConnector(GraphConnector):
                 self._comment(answer, item, comment["id"], mark, found)
             return fresh
 
-        await self.read_comments(
+        await self.read_edge(
             item.get("comments", {"data": []}),
             f"{item['id']}/comments",
             mark,
