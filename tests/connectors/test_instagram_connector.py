@@ -124,6 +124,19 @@ async def test_a_flood_of_comments_is_paged_and_nothing_doubled(instagram: Env, 
     assert (await connector.fetch(result.cursor)).messages == []
 
 
+async def test_a_flood_of_replies_to_one_comment_is_paged(instagram: Env, http) -> None:
+    fake, server = instagram
+    top = fake.add_comment(fake.add_media(), "Giveaway: who wins?")
+    connector = make(server, http)
+    cursor = (await connector.fetch(None)).cursor
+    for i in range(75):
+        fake.add_reply(top, f"me {i}")
+    result = await connector.fetch(cursor)
+    assert [m.text for m in result.messages] == [f"me {i}" for i in range(75)]
+    assert {m.in_reply_to for m in result.messages} == {top["id"]}
+    assert len(server.calls(f"/{VERSION}/{top['id']}/replies")) == 1
+
+
 async def test_nothing_lost_nothing_doubled_over_many_polls(instagram: Env, http) -> None:
     fake, server = instagram
     rng = random.Random(5)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from webcare_tui.connectors.graph import GraphId, GraphOptions, data_list, graph_time
+from webcare_tui.connectors.graph import GraphId, GraphOptions, graph_time
 from webcare_tui.connectors.graph_base import GraphConnector, text_of
 from webcare_tui.connectors.graph_cursor import Watermark
 from webcare_tui.core.length import LengthRule
@@ -67,13 +67,11 @@ class InstagramConnector(GraphConnector):
 
     async def read_object(self, item: dict[str, Any], mark: Watermark) -> list[IncomingMessage]:
         found: list[IncomingMessage] = []
+        replies: list[tuple[str, Any]] = []
 
         def take(comment: dict[str, Any]) -> bool:
-            fresh = self._comment(comment, item, None, mark, found)
-            replies = comment.get("replies", {"data": []})
-            for answer in data_list(replies, PLATFORM, "replies"):
-                self._comment(answer, item, comment["id"], mark, found)
-            return fresh
+            replies.append((comment["id"], comment.get("replies", {"data": []})))
+            return self._comment(comment, item, None, mark, found)
 
         await self.read_edge(
             item.get("comments", {"data": []}),
@@ -83,6 +81,19 @@ class InstagramConnector(GraphConnector):
             fields=COMMENT_FIELDS,
             limit=str(COMMENTS_PER_PAGE),
         )
+        for top_id, edge in replies:
+
+            def take_reply(answer: dict[str, Any], top_id: str = top_id) -> bool:
+                return self._comment(answer, item, top_id, mark, found)
+
+            await self.read_edge(
+                edge,
+                f"{top_id}/replies",
+                mark,
+                take_reply,
+                fields=REPLY_FIELDS,
+                limit=str(COMMENTS_PER_PAGE),
+            )
         return found
 
     def _comment(
