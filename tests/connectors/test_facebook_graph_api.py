@@ -67,6 +67,14 @@ def test_usage_headers_of_any_shape_never_break_the_back_off(headers: dict[str, 
         assert moment is None or moment.tzinfo is not None
 
 
+def test_a_wait_past_any_calendar_is_no_wait() -> None:
+    for value in ("9223372036854775296", "1e300", "inf", "nan"):
+        assert retry_at_from_usage(httpx.Headers({"retry-after": value}), NOW) is None
+    huge = json.dumps({"1": [{"estimated_time_to_regain_access": 10**30}]})
+    moment = retry_at_from_usage(httpx.Headers({"x-business-use-case-usage": huge}), NOW)
+    assert moment == NOW + timedelta(days=1)
+
+
 def test_app_usage_at_the_limit_waits_the_default_back_off() -> None:
     full = httpx.Headers({"x-app-usage": '{"call_count": 100, "total_time": 20}'})
     assert retry_at_from_usage(full, NOW) == NOW + DEFAULT_BACKOFF

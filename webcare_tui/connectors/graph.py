@@ -66,6 +66,7 @@ ALREADY_REPLIED = 10900
 # Graph often throttles without saying for how long, and X-App-Usage only says how much of the
 # budget is used: wait this long rather than hammer a limit that refills over an hour.
 DEFAULT_BACKOFF = timedelta(minutes=15)
+MAX_WAIT_MINUTES = 24 * 60  # more than a day is a broken header, not a plan
 
 
 GraphId = Annotated[str, msgspec.Meta(pattern=r"^\d+$")]
@@ -147,7 +148,7 @@ def retry_at_from_usage(headers: httpx.Headers, now: datetime | None = None) -> 
                 if type(wait) is int and wait > minutes:
                     minutes = wait
     if minutes:
-        return now + timedelta(minutes=minutes)
+        return now + timedelta(minutes=min(minutes, MAX_WAIT_MINUTES))
     for name in ("x-app-usage", "x-ad-account-usage"):
         usage = _usage(headers, name)
         if isinstance(usage, dict) and any(type(v) is int and v >= 100 for v in usage.values()):

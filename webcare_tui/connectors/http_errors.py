@@ -9,6 +9,7 @@ connector passes its secrets so that anything a server echoes back is blanked ou
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -66,9 +67,14 @@ def _parse_reset(value: str, now: datetime) -> datetime | None:
     except ValueError:
         pass
     else:
-        if number >= _EPOCH_FLOOR:  # Bluesky's RateLimit-Reset: Unix seconds
-            return datetime.fromtimestamp(number, UTC)
-        return now + timedelta(seconds=max(0.0, number))  # Retry-After: seconds to wait
+        if not math.isfinite(number):
+            return None
+        try:
+            if number >= _EPOCH_FLOOR:  # Bluesky's RateLimit-Reset: Unix seconds
+                return datetime.fromtimestamp(number, UTC)
+            return now + timedelta(seconds=max(0.0, number))  # Retry-After: seconds to wait
+        except (OverflowError, OSError, ValueError):
+            return None  # a time no calendar holds (a hostile or broken header): not given
     try:  # Mastodon's X-RateLimit-Reset: ISO 8601
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
