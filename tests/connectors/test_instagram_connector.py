@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 
 from tests.fakes.graph import TOKEN, VERSION, answer_to, error_body, fixture, graph_error
-from tests.fakes.instagram import IG_USER_ID, USERNAME, FakeInstagram
+from tests.fakes.instagram import (
+    IG_USER_ID,
+    USERNAME,
+    FakeInstagram,
+    instagram,
+    instagram_connector,
+)
 from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
 from webcare_tui.connectors.base import (
     AuthFailed,
-    ConnectorSettings,
     FetchResult,
     MalformedResponse,
     RateLimited,
@@ -24,10 +27,11 @@ from webcare_tui.connectors.base import (
 from webcare_tui.connectors.graph import MissingPermission, PrivateReplyRefused
 from webcare_tui.connectors.graph_cursor import OVERLAP
 from webcare_tui.connectors.http_errors import RequestRejected
-from webcare_tui.connectors.instagram import InstagramConnector, InstagramOptions
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Direction, ThreadState
 from webcare_tui.store import Store
+
+__all__ = ["instagram"]  # the fixture, imported for pytest
 
 Env = tuple[FakeInstagram, FakeServer]
 MEDIA = f"/{VERSION}/{IG_USER_ID}/media"
@@ -35,27 +39,7 @@ MESSAGES = f"/{VERSION}/{IG_USER_ID}/messages"
 CONVERSATIONS = f"/{VERSION}/{IG_USER_ID}/conversations"
 
 
-@pytest.fixture
-def instagram() -> Iterator[Env]:
-    fake = FakeInstagram()
-    with FakeServer(fake.handle) as server:
-        fake.base_url = server.base_url
-        yield fake, server
-
-
-def make(server: FakeServer, http: httpx.AsyncClient, **environ: str) -> InstagramConnector:
-    settings = ConnectorSettings(
-        name="acme-ig",
-        type="instagram",
-        channel="instagram",
-        options=InstagramOptions(
-            graph_url=server.base_url + "/",
-            api_version=VERSION,
-            ig_user_id=IG_USER_ID,
-            token_env="ACME_IG_TOKEN",
-        ),
-    )
-    return InstagramConnector(settings, http=http, environ=environ or {"ACME_IG_TOKEN": TOKEN})
+make = instagram_connector
 
 
 def ingest(store: Store, clock: ResponseClock, fake: FakeInstagram, result: FetchResult) -> None:

@@ -7,11 +7,17 @@ from the recorded `medias_p1.json`, `ig_comment.json` and `ig_reply.json`: newes
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-from tests.fakes.graph import FakeGraph, fixture, graph_error, nested_limit
-from tests.fakes.server import Reply, Request
+import httpx
+import pytest
+
+from tests.fakes.graph import TOKEN, VERSION, FakeGraph, fixture, graph_error, nested_limit
+from tests.fakes.server import FakeServer, Reply, Request
+from webcare_tui.connectors.base import ConnectorSettings
+from webcare_tui.connectors.instagram import InstagramConnector, InstagramOptions
 
 IG_USER_ID = "17841406338772941"  # the recorded account ikroskun
 USERNAME = "ikroskun"
@@ -126,3 +132,30 @@ class FakeInstagram(FakeGraph):
     def author_of(self, item: dict[str, Any]) -> tuple[str, str]:
         who = item.get("from") or {}
         return str(who.get("id", "")), str(item.get("username") or "")
+
+
+@pytest.fixture
+def instagram() -> Iterator[tuple[FakeInstagram, FakeServer]]:
+    """The fake Instagram account on a real local server."""
+    fake = FakeInstagram()
+    with FakeServer(fake.handle) as server:
+        fake.base_url = server.base_url
+        yield fake, server
+
+
+def instagram_connector(
+    server: FakeServer, http: httpx.AsyncClient, **environ: str
+) -> InstagramConnector:
+    """An Instagram connector `acme-ig` pointed at `server`, with the fake's token."""
+    settings = ConnectorSettings(
+        name="acme-ig",
+        type="instagram",
+        channel="instagram",
+        options=InstagramOptions(
+            graph_url=server.base_url + "/",
+            api_version=VERSION,
+            ig_user_id=IG_USER_ID,
+            token_env="ACME_IG_TOKEN",
+        ),
+    )
+    return InstagramConnector(settings, http=http, environ=environ or {"ACME_IG_TOKEN": TOKEN})
