@@ -104,6 +104,31 @@ async def test_a_policy_block_and_a_duplicate_are_rejections(facebook: Env, http
     assert fake.ours() == []
 
 
+async def test_a_plain_429_is_rate_limited_until_retry_after(facebook: Env, http) -> None:
+    _, server = facebook
+    server.fail(FEED, Reply(429, b"Too Many Requests", {"Retry-After": "600"}))
+    before = datetime.now(UTC)
+    with pytest.raises(RateLimited) as caught:
+        await make(server, http).fetch(None)
+    retry_at = caught.value.retry_at
+    assert retry_at is not None and retry_at >= before + timedelta(seconds=600)
+
+
+async def test_a_broken_later_page_fails_the_whole_poll(facebook: Env, http) -> None:
+    fake, server = facebook
+    post = fake.add_post()
+    connector = make(server, http)
+    cursor = (await connector.fetch(None)).cursor
+    for i in range(80):
+        fake.add_comment(post, f"c{i}")
+    broken = Reply(200, b'{"data": [{"id": "1_2", "created', {"Content-Type": "application/json"})
+    server.fail(f"/{VERSION}/{post['id']}/comments", broken)
+    with pytest.raises(MalformedResponse):
+        await connector.fetch(cursor)  # never the first 50 alone with the cursor moved on
+    result = await connector.fetch(cursor)
+    assert len(result.messages) == 80
+
+
 @pytest.mark.parametrize("status", [500, 503])
 async def test_server_errors_are_transient(facebook: Env, http, status: int) -> None:
     _, server = facebook

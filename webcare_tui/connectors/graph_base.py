@@ -101,14 +101,8 @@ class GraphConnector(Connector):
         )
 
     def is_ours(self, who: Any) -> bool:
-        return bool(self.owner_id) and person(who)[0] == self.owner_id
-
-    def require_owner(self) -> str:
-        if not self.owner_id:
-            raise ConnectorError(
-                f"{self.platform} connector {self.name!r} has no {self.owner_key} configured"
-            )
-        return self.owner_id
+        """Whether a Graph `from`/`user` is the Page or account itself."""
+        return person(who)[0] == self.owner_id
 
     # -- reading -------------------------------------------------------------------------------
     async def fetch(self, cursor: str | None) -> FetchResult:
@@ -121,7 +115,7 @@ class GraphConnector(Connector):
         messages: list[IncomingMessage] = []
         warnings: list[str] = []
         async for items in self.graph.pages(
-            f"{self.require_owner()}/{self.listing_edge}",
+            f"{self.owner_id}/{self.listing_edge}",
             needs=self.read_permission,
             max_pages=1 if mark.first_run else LISTING_PAGES,
             fields=self.listing_fields,
@@ -172,7 +166,7 @@ class GraphConnector(Connector):
         fields = f"id,updated_time,messages.limit({MESSAGES_PER_CONVERSATION}){{{MESSAGE_FIELDS}}}"
         try:
             async for page in self.graph.pages(
-                f"{self.require_owner()}/conversations",
+                f"{self.owner_id}/conversations",
                 needs=self.messaging_permission,
                 max_pages=1 if mark.first_run else CONVERSATION_PAGES,
                 fields=fields,
@@ -313,7 +307,7 @@ class GraphConnector(Connector):
         if kind == "message":
             body["messaging_type"] = "RESPONSE"
         answer = await self.graph.post(
-            f"{self.require_owner()}/messages", body, needs=self.messaging_permission
+            f"{self.owner_id}/messages", body, needs=self.messaging_permission
         )
         message_id = answer.get("message_id")
         expect(isinstance(message_id, str) and bool(message_id), self.platform, "no message_id")
@@ -335,7 +329,7 @@ class GraphConnector(Connector):
         if recipient:
             params["user_id"] = recipient
         page = await self.graph.get(
-            f"{self.require_owner()}/conversations",
+            f"{self.owner_id}/conversations",
             needs=self.messaging_permission,
             fields=f"id,messages.limit({MESSAGES_PER_CONVERSATION}){{{MESSAGE_FIELDS}}}",
             limit="10",
