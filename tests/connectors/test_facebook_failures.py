@@ -104,6 +104,18 @@ async def test_a_policy_block_and_a_duplicate_are_rejections(facebook: Env, http
     assert fake.ours() == []
 
 
+async def test_nearly_used_up_rate_limits_are_a_warning(facebook: Env, http) -> None:
+    fake, server = facebook
+    fake.add_comment(fake.add_post(), "Help")
+    fake.usage = {"X-App-Usage": json.dumps({"call_count": 93, "total_cputime": 4})}
+    connector = make(server, http)
+    first = await connector.fetch(None)
+    assert [m.text for m in first.messages] == ["Help"]
+    assert any("93%" in w and "poll_every" in w for w in first.warnings)
+    fake.usage = {"X-App-Usage": json.dumps({"call_count": 40})}
+    assert (await connector.fetch(first.cursor)).warnings == []
+
+
 async def test_a_plain_429_is_rate_limited_until_retry_after(facebook: Env, http) -> None:
     _, server = facebook
     server.fail(FEED, Reply(429, b"Too Many Requests", {"Retry-After": "600"}))

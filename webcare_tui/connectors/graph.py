@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -51,6 +51,7 @@ __all__ = [
     "graph_error",
     "graph_time",
     "retry_at_from_usage",
+    "usage_percent",
 ]
 
 DEFAULT_GRAPH_URL = "https://graph.facebook.com"
@@ -67,6 +68,8 @@ ALREADY_REPLIED = 10900
 # budget is used: wait this long rather than hammer a limit that refills over an hour.
 DEFAULT_BACKOFF = timedelta(minutes=15)
 MAX_WAIT_MINUTES = 24 * 60  # more than a day is a broken header, not a plan
+USAGE_FIGURES = frozenset({"call_count", "total_cputime", "total_time"})
+USAGE_WARNING = 90  # percent: tell the team before Meta starts refusing calls
 
 
 GraphId = Annotated[str, msgspec.Meta(pattern=r"^\d+$")]
@@ -116,14 +119,32 @@ def graph_time(value: Any, platform: str) -> datetime:
     return platform_time(value, platform)
 
 
-def _usage(headers: httpx.Headers, name: str) -> Any:
-    raw = headers.get(name)
-    if not raw:
-        return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return None
+def _usage_entries(headers: httpx.Headers) -> list[dict[str, Any]]:
+    """The usage objects of `X-App-Usage` and of each `X-Business-Use-Case-Usage` entry."""
+    found: list[Any] = []
+    for name in ("x-app-usage", "x-business-use-case-usage"):
+        raw = headers.get(name)
+        try:
+            usage = json.loads(raw) if raw else None
+        except ValueError:
+            continue
+        if name == "x-app-usage":
+            found.append(usage)
+        elif isinstance(usage, dict):
+            for entries in usage.values():
+                found.extend(entries if isinstance(entries, list) else [])
+    return [entry for entry in found if isinstance(entry, dict)]
+
+
+def usage_percent(headers: httpx.Headers) -> int:
+    """How much of its rate limit Graph says is used, in percent (the highest figure given)."""
+    figures = [
+        value
+        for entry in _usage_entries(headers)
+        for key, value in entry.items()
+        if key in USAGE_FIGURES and type(value) is int
+    ]
+    return max(figures, default=0)
 
 
 def retry_at_from_usage(headers: httpx.Headers, now: datetime | None = None) -> datetime | None:
@@ -137,22 +158,15 @@ def retry_at_from_usage(headers: httpx.Headers, now: datetime | None = None) -> 
     explicit = retry_at_from_headers(headers, now)
     if explicit is not None:
         return explicit
-    minutes = 0
-    business = _usage(headers, "x-business-use-case-usage")
-    if isinstance(business, dict):
-        for entries in business.values():
-            for entry in entries if isinstance(entries, list) else []:
-                if not isinstance(entry, dict):
-                    continue
-                wait = entry.get("estimated_time_to_regain_access")
-                if type(wait) is int and wait > minutes:
-                    minutes = wait
-    if minutes:
-        return now + timedelta(minutes=min(minutes, MAX_WAIT_MINUTES))
-    for name in ("x-app-usage", "x-ad-account-usage"):
-        usage = _usage(headers, name)
-        if isinstance(usage, dict) and any(type(v) is int and v >= 100 for v in usage.values()):
-            return now + DEFAULT_BACKOFF
+    waits = [
+        wait
+        for entry in _usage_entries(headers)
+        if type(wait := entry.get("estimated_time_to_regain_access")) is int and wait > 0
+    ]
+    if waits:
+        return now + timedelta(minutes=min(max(waits), MAX_WAIT_MINUTES))
+    if usage_percent(headers) >= 100:
+        return now + DEFAULT_BACKOFF
     return None
 
 
@@ -221,6 +235,7 @@ class GraphClient:
     token_env: str
     environ: Mapping[str, str]
     http: Callable[[], httpx.AsyncClient]
+    usage: dict[str, int] = field(default_factory=dict)  # "peak": the highest seen lately
 
     def token(self) -> str:
         if not self.token_env:
@@ -250,10 +265,21 @@ class GraphClient:
             headers={"Authorization": f"Bearer {token}"},
             **kwargs,
         )
+        self.usage["peak"] = max(self.usage.get("peak", 0), usage_percent(response.headers))
         error = graph_error(response, self.platform, needs, (token,))
         if error is not None:
             raise error
         return parse_json(response, self.platform)
+
+    def usage_warning(self) -> str | None:
+        """A warning when the calls since the last one said the rate limit is nearly used up."""
+        peak = self.usage.pop("peak", 0)
+        if peak < USAGE_WARNING:
+            return None
+        return (
+            f"Graph says {peak}% of Meta's rate limit is used; calls will soon be refused "
+            "(poll less often: raise poll_every)"
+        )
 
     async def get(self, path: str, *, needs: str, **params: str) -> Any:
         return await self.call("GET", path, needs=needs, params=params)

@@ -124,6 +124,8 @@ class GraphConnector(Connector):
             for item in items:
                 messages.extend(await self.read_object(item, mark))
         await self.read_conversations(mark, messages, warnings)
+        if usage := self.graph.usage_warning():
+            warnings.append(usage)
         messages.sort(key=lambda m: (m.created_at, m.remote_id))
         return FetchResult(messages=messages, cursor=mark.dump(), warnings=warnings)
 
