@@ -217,11 +217,12 @@ class Outbox:
             agent=self.agent,
             agent_initials=self.agent,
             signature=self.config.signature_text,
-            is_public=not target.is_private,
+            private=target.is_private,
             customer_handle=thread.author,
             thread_assignee=thread.assignee,
             replied_since_opened_by=others[0] if others else None,
-            lang=target.extra.get("lang") or None,
+            thread_language=target.extra.get("lang") or None,
+            contacts=tuple(getattr(self.config, "contacts", ())),
         )
         return Review(
             findings=check_draft(context),
