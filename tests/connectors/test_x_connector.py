@@ -7,12 +7,13 @@ import json
 import random
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
-from tests.fakes.x import RATE_RESET, TOKEN, FakeX, problem, x_connector
+from tests.fakes.x import CLIENT_ID, RATE_RESET, REFRESH_TOKEN, TOKEN, FakeX, problem, x_connector
 from webcare_tui.connectors import x as x_module
 from webcare_tui.connectors.base import (
     AuthFailed,
@@ -358,3 +359,44 @@ def test_cursor_round_trips() -> None:
     assert XCursor.load(cursor.dump()) == cursor
     assert json.loads(cursor.dump())["mention"] == "5"
     assert XCursor.load(XCursor().dump()) == XCursor()
+
+
+# -- renewing the token ---------------------------------------------------------------------------
+
+
+def renewing(
+    server: FakeServer, http: httpx.AsyncClient, refresh: str = REFRESH_TOKEN
+) -> XConnector:
+    connector = make(server, http, refresh_token_env="ACME_X_REFRESH", client_id=CLIENT_ID)
+    environ = {"ACME_X_TOKEN": TOKEN, "ACME_X_REFRESH": refresh}
+    return XConnector(connector.settings, http=http, environ=environ)
+
+
+async def test_an_expired_token_is_renewed_with_the_refresh_token(x_api: Env, http) -> None:
+    fake, server = x_api
+    connector = renewing(server, http)
+    cursor = (await connector.fetch(None)).cursor
+    fake.expire_token()
+    fake.mention("after two hours")
+    assert [m.text for m in (await connector.fetch(cursor)).messages] == [
+        "@TweepyDev after two hours"
+    ]
+    fake.expire_token()  # and again: the rotated refresh token is the one that works now
+    await connector.fetch(cursor)
+    assert len(server.calls("/2/oauth2/token")) == 2
+    assert server.calls(MENTIONS)[-1].headers["authorization"] == f"Bearer {fake.token}"
+
+
+async def test_a_used_refresh_token_says_to_authorise_again(x_api: Env, http) -> None:
+    fake, server = x_api
+    fake.expire_token()
+    with pytest.raises(AuthFailed) as caught:
+        await renewing(server, http, refresh="x-refresh-used-before").fetch(None)
+    message = str(caught.value)
+    assert "ACME_X_REFRESH" in message and "authorise the app again" in message
+    assert_secret_free(caught.value, TOKEN, "x-refresh-used-before")
+
+
+def test_a_refresh_token_needs_the_client_id() -> None:
+    with pytest.raises(ValueError, match="client_id"):
+        XOptions(token_env="T", refresh_token_env="R")

@@ -30,6 +30,8 @@ from webcare_tui.connectors.x import XConnector, XOptions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "x"
 TOKEN = "x-user-token-5d1e8b20c4"  # what the fake accepts; tests check it never leaks
+REFRESH_TOKEN = "x-refresh-token-77ab01"
+CLIENT_ID = "acme-webcare-client"
 RATE_RESET = int(datetime(2026, 8, 1, 15, 0, tzinfo=UTC).timestamp())
 START = FROZEN_NOW - timedelta(hours=1)
 _EPOCH_MS = 1288834974657
@@ -80,6 +82,10 @@ class FakeX:
         self.dm_events: list[dict[str, Any]] = []  # oldest first
         self.now = START
         self.restrict_replies = False
+        self.token = TOKEN  # the access token X takes now; `expire_token` makes it stale
+        self.refresh_token = REFRESH_TOKEN  # rotated on every use, as X does
+        self.client_id = CLIENT_ID
+        self._issued = 0
         self.max_page = 100  # X may give fewer than asked; small pages make every poll page
         self.used: dict[str, int] = {}
         self._sequence = 0
@@ -184,6 +190,10 @@ class FakeX:
         self.dm_events.append(event)
         return event
 
+    def expire_token(self) -> None:
+        """The access token's two hours are over."""
+        self.token = f"expired-for-good-{self._issued}"
+
     def find(self, post_id: str) -> dict[str, Any]:
         return next(p for p in self.posts if p["id"] == post_id)
 
@@ -192,7 +202,9 @@ class FakeX:
 
     # -- the API ------------------------------------------------------------------------------
     def handle(self, request: Request) -> Reply:
-        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+        if request.method == "POST" and request.path == "/2/oauth2/token":
+            return self._refresh(request)
+        if request.headers.get("authorization") != f"Bearer {self.token}":
             return problem(401, "Unauthorized", "Unauthorized")
         path, method = request.path, request.method
         brand = self.brand["id"]
@@ -356,6 +368,30 @@ class FakeX:
             "type": "https://api.twitter.com/2/problems/resource-not-found",
         }
         return self._ok("me", {"errors": [error]})
+
+    def _refresh(self, request: Request) -> Reply:
+        form = request.form_or_json()
+        if form.get("grant_type") != "refresh_token" or form.get("client_id") != self.client_id:
+            return json_reply({"error": "invalid_request", "error_description": "Missing"}, 400)
+        if form.get("refresh_token") != self.refresh_token:
+            return json_reply(
+                {
+                    "error": "invalid_request",
+                    "error_description": "Value passed for the token was invalid.",
+                },
+                400,
+            )
+        self._issued += 1
+        self.token = f"x-access-{self._issued}-9c3d"
+        self.refresh_token = f"x-refresh-{self._issued}-41fe"
+        body = {
+            "token_type": "bearer",
+            "expires_in": 7200,
+            "access_token": self.token,
+            "scope": "tweet.read tweet.write users.read dm.read dm.write offline.access",
+            "refresh_token": self.refresh_token,
+        }
+        return json_reply(body)
 
     @staticmethod
     def _base(request: Request) -> str:

@@ -16,20 +16,19 @@ import html
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, ClassVar
 
 from webcare_tui.connectors.base import (
-    AuthFailed,
     Connector,
     ConnectorOptions,
     FetchResult,
     MalformedResponse,
-    NonBlank,
     OutgoingReply,
     SentReply,
-    check_http_url,
 )
 from webcare_tui.connectors.http_errors import expect, parse_json, platform_time, request
+from webcare_tui.connectors.x_auth import XOptions, XTokens
 from webcare_tui.connectors.x_http import error_for_x
 from webcare_tui.connectors.x_parse import (
     DM_FIELDS,
@@ -57,22 +56,6 @@ CONFIRM_WINDOW = 100  # our newest posts (or DM events) searched for a reply who
 
 _URL = re.compile(r"https?://\S+")
 _LEADING_MENTIONS = re.compile(r"^(?:@\w+\s+)+")
-
-
-class XOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
-    """`token_env`: the variable holding an OAuth 2.0 user-context access token (scopes
-    tweet.read tweet.write users.read dm.read dm.write offline.access); `base_url`: the API
-    (default `https://api.x.com`); `user_id`: the account's numeric id (else `GET /2/users/me`
-    once per run)."""
-
-    token_env: NonBlank
-    base_url: str = "https://api.x.com"
-    user_id: str | None = None
-
-    def __post_init__(self) -> None:
-        check_http_url("base_url", self.base_url)
-        if self.user_id is not None and not (self.user_id.isascii() and self.user_id.isdigit()):
-            raise ValueError(f"user_id: expected X's numeric user id, got {self.user_id!r}")
 
 
 def same_text(posted: str, ours: str) -> bool:
@@ -109,28 +92,29 @@ class XConnector(Connector):
         return warnings
 
     # -- plumbing ------------------------------------------------------------------------------
-    def _token(self) -> str:
-        token = self.environ.get(self.options.token_env)
-        if not token:
-            raise AuthFailed(
-                f"X connector {self.name!r}: environment variable {self.options.token_env} is "
-                "not set (it must hold an OAuth 2.0 user access token)"
-            )
-        return token
+    @cached_property
+    def _tokens(self) -> XTokens:
+        return XTokens(self.options, self.environ, self.name)
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        token = self._token()
-        response = await request(
-            self.http,
-            method,
-            f"{self.base_url}{path}",
-            platform=PLATFORM,
-            secrets=(token,),
-            check=False,
-            headers={"Authorization": f"Bearer {token}"},
-            **kwargs,
-        )
-        error = error_for_x(response, self.name, self.options.token_env, (token,))
+        for attempt in range(2):
+            token = self._tokens.access()
+            response = await request(
+                self.http,
+                method,
+                f"{self.base_url}{path}",
+                platform=PLATFORM,
+                secrets=self._tokens.secrets(),
+                check=False,
+                headers={"Authorization": f"Bearer {token}"},
+                **kwargs,
+            )
+            # A 401 is refused before X does anything, so even a write may go again.
+            if response.status_code == 401 and attempt == 0 and self._tokens.can_refresh:
+                await self._tokens.refresh(self.http, self.base_url)
+                continue
+            break
+        error = error_for_x(response, self.name, self.options.token_env, self._tokens.secrets())
         if error is not None:
             raise error
         return parse_json(response, PLATFORM)
