@@ -10,7 +10,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from twitter_text import parse_tweet
+from twitter_text.config import config
 
+from webcare_tui.core import x_length as rules
 from webcare_tui.core.x_length import LONG_WORD, X_LIMIT, x_length, x_overflow_index
 
 VECTORS = Path(__file__).parents[1] / "fakes" / "fixtures" / "x" / "twitter-text-validate.yml"
@@ -29,6 +31,18 @@ def _index_after_utf16(text: str, units: int) -> int:
             return index
         seen += 2 if ord(char) > 0xFFFF else 1
     return len(text)
+
+
+def test_our_weights_are_twitter_texts_config_v3() -> None:
+    v3 = config["version3"]
+    scale = v3["scale"]
+    assert (
+        tuple((r["start"], r["end"], r["weight"] // scale) for r in v3["ranges"])
+        == rules.WEIGHT_RANGES
+    )
+    assert rules.DEFAULT_WEIGHT == rules.EMOJI_WEIGHT == v3["default_weight"] // scale
+    assert v3["transformed_url_length"] == rules.URL_WEIGHT
+    assert v3["max_weighted_tweet_length"] == X_LIMIT
 
 
 @pytest.mark.parametrize("case", _cases("WeightedTweetsWithDiscountedEmojiCounterTest"))

@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
-
-from twitter_text import extract_emojis_with_indices, extract_urls_with_indices
-from twitter_text.config import config as _TWITTER_TEXT_CONFIG
 
 __all__ = ["LONG_WORD", "X_LIMIT", "x_length", "x_overflow_index"]
 
@@ -40,14 +38,16 @@ URL_SCAN_BUDGET = 10 * LONG_WORD**2
 """Nor once the words searched so far add up to this (the sum of their squared lengths): a text
 that costly is far over the limit, and the count need not be exact."""
 
-_OPTIONS: dict[str, Any] = _TWITTER_TEXT_CONFIG["version3"]
-_SCALE: int = _OPTIONS["scale"]
-_RANGES: tuple[tuple[int, int, int], ...] = tuple(
-    (r["start"], r["end"], r["weight"]) for r in _OPTIONS["ranges"]
+# twitter-text's config v3, in whole characters (its own numbers are scaled by 100).
+WEIGHT_RANGES: tuple[tuple[int, int, int], ...] = (
+    (0, 4351, 1),
+    (8192, 8205, 1),
+    (8208, 8223, 1),
+    (8242, 8247, 1),
 )
-_DEFAULT_WEIGHT: int = _OPTIONS["default_weight"]
-_EMOJI_WEIGHT = _DEFAULT_WEIGHT // _SCALE
-_URL_WEIGHT: int = _OPTIONS["transformed_url_length"]
+DEFAULT_WEIGHT = 2
+EMOJI_WEIGHT = 2
+URL_WEIGHT = 23
 # A word and the white space after it; or white space at the very start.
 _PIECE = re.compile(r"\S+\s*|\s+")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -62,22 +62,32 @@ def _pieces(text: str) -> Iterator[tuple[int, str, str]]:
 
 def _code_point_weight(char: str) -> int:
     point = ord(char)
-    for start, end, weight in _RANGES:
+    for start, end, weight in WEIGHT_RANGES:
         if start <= point <= end:
-            return weight // _SCALE
-    return _DEFAULT_WEIGHT // _SCALE
+            return weight
+    return DEFAULT_WEIGHT
+
+
+@cache
+def _extractors() -> tuple[Callable[[str], list[dict[str, Any]]], ...]:
+    # Imported on first use: compiling its patterns takes over half a second, which every
+    # command that never counts for X would otherwise pay at start.
+    from twitter_text import extract_emojis_with_indices, extract_urls_with_indices
+
+    return extract_emojis_with_indices, extract_urls_with_indices
 
 
 def _units(piece: str, find_urls: bool) -> Iterator[tuple[int, int]]:
     """(start, weight) of each counted unit of an NFC `piece`: a URL, an emoji, a code point."""
     entities: dict[int, tuple[int, int]] = {}
-    for emoji in extract_emojis_with_indices(piece):
+    emojis, urls = _extractors()
+    for emoji in emojis(piece):
         start, end = emoji["indices"]
-        entities[start] = (end, _EMOJI_WEIGHT)
+        entities[start] = (end, EMOJI_WEIGHT)
     if find_urls:
-        for url in extract_urls_with_indices(piece):  # a URL wins over an emoji inside it
+        for url in urls(piece):  # a URL wins over an emoji inside it
             start, end = url["indices"]
-            entities[start] = (end, _URL_WEIGHT)
+            entities[start] = (end, URL_WEIGHT)
     index = 0
     while index < len(piece):
         end, weight = entities.get(index, (index + 1, 0))
