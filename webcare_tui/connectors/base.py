@@ -188,6 +188,11 @@ class Connector(ABC):
                 return cls.Options()
             except TypeError:
                 pass
+        if isinstance(options, Mapping):  # code written before Options: read it the same way
+            try:
+                return msgspec.convert(dict(options), cls.Options)
+            except msgspec.ValidationError as error:
+                raise TypeError(f"{cls.__name__} {settings.name!r}: {error}") from None
         raise TypeError(
             f"{cls.__name__} {settings.name!r} needs {cls.Options.__name__}, "
             f"got {type(options).__name__}"
