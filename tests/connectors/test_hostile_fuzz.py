@@ -25,9 +25,9 @@ from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply, Request, json_reply
 from webcare_tui.config import demo_config
 from webcare_tui.connectors.base import Connector, ConnectorError, ConnectorSettings
-from webcare_tui.connectors.bluesky import BlueskyConnector
-from webcare_tui.connectors.mastodon import MastodonConnector
-from webcare_tui.connectors.rss import RssConnector
+from webcare_tui.connectors.bluesky import BlueskyConnector, BlueskyOptions
+from webcare_tui.connectors.mastodon import MastodonConnector, MastodonOptions
+from webcare_tui.connectors.rss import RssConnector, RssOptions
 from webcare_tui.store import Store
 
 FUZZ = settings(
@@ -133,13 +133,13 @@ Platform = tuple[Answering, FakeServer, Any, Callable[[httpx.AsyncClient], Conne
 
 
 def mastodon(server: FakeServer) -> Callable[[httpx.AsyncClient], Connector]:
-    options = {"base_url": server.base_url, "token_env": "T"}
+    options = MastodonOptions(base_url=server.base_url, token_env="T")
     settings = ConnectorSettings("acme-social", "mastodon", "mastodon", options=options)
     return lambda http: MastodonConnector(settings, http=http, environ={"T": TOKEN})
 
 
 def bluesky(server: FakeServer) -> Callable[[httpx.AsyncClient], Connector]:
-    options = {"service": server.base_url, "handle": "brand.test", "password_env": "P"}
+    options = BlueskyOptions(service=server.base_url, handle="brand.test", password_env="P")
     settings = ConnectorSettings("acme-bsky", "bluesky", "bluesky", options=options)
     return lambda http: BlueskyConnector(settings, http=http, environ={"P": PASSWORD})
 
@@ -223,6 +223,6 @@ def test_any_feed_is_stored_or_refused_cleanly(
     body = FEED.format(*values).encode("utf-8", "surrogatepass")
     answering.answer = Reply(200, body, {"Content-Type": "application/rss+xml"})
     settings = ConnectorSettings(
-        "reviews", "rss", "rss", options={"url": f"{server.base_url}/feed"}
+        "reviews", "rss", "rss", options=RssOptions(url=f"{server.base_url}/feed")
     )
     run(lambda http: RssConnector(settings, http=http))
