@@ -59,7 +59,7 @@ def test_every_registered_type_declares_its_options_and_length_rule() -> None:
     for kind in KNOWN_TYPES:
         cls = connector_class(kind)
         assert cls.type == kind
-        assert cls.length_rule.counting in ("mastodon", "bluesky", "plain")
+        assert cls.length_rule.counting in ("mastodon", "bluesky", "x", "plain")
 
 
 def test_an_unset_secret_variable_is_a_warning_not_an_error() -> None:

@@ -250,3 +250,12 @@ class Connector(ABC):
         if self._owns_http and self._http is not None:
             await self._http.aclose()
             self._http = None
+
+    idempotent_send: ClassVar[bool] = True
+    """The platform drops a retry that carries the same idempotency key (Mastodon). When False,
+    a send whose answer was lost must be looked for with `confirm` before any retry."""
+
+    async def confirm(self, reply: OutgoingReply) -> SentReply | None:
+        """Whether `reply` (a send whose answer was lost) is on the platform: its id, or None
+        when it is not there. Raises `ConnectorError` when the platform cannot be asked."""
+        raise CannotSend(f"{self.settings.type} connector {self.name!r} cannot look up a reply")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -101,11 +102,14 @@ def _reset_moment(value: str, now: datetime) -> datetime | None:
     except ValueError:
         pass
     else:
-        if number != number:  # NaN
+        if not math.isfinite(number):
             return None
-        if number >= _EPOCH_FLOOR:  # Bluesky's RateLimit-Reset: Unix seconds
-            return datetime.fromtimestamp(number, UTC)
-        return now + timedelta(seconds=max(0.0, number))  # Retry-After: seconds to wait
+        try:
+            if number >= _EPOCH_FLOOR:  # Bluesky's RateLimit-Reset: Unix seconds
+                return datetime.fromtimestamp(number, UTC)
+            return now + timedelta(seconds=max(0.0, number))  # Retry-After: seconds to wait
+        except (OverflowError, OSError, ValueError):
+            return None  # a time no calendar holds (a hostile or broken header): not given
     try:  # Mastodon's X-RateLimit-Reset: ISO 8601
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
