@@ -98,6 +98,8 @@ def cmd_status(context: Context) -> int:
         print(f"Poller: held by {lease['holder']} until {until:%H:%M:%S}")
     else:
         print("Poller: nobody is polling")
+    if store.quick_check():  # damaged pages elsewhere than the few rows read above
+        fail(f"the database {context.db} is damaged: run `webcare check-db`")
     return 0
 
 

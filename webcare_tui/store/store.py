@@ -162,6 +162,15 @@ class Store(FeedReads, AgentActions, OutboxRecords):
         ).fetchone()
         return int(row[0])
 
+    def quick_check(self) -> list[str]:
+        """What `PRAGMA quick_check` finds wrong (at most ten findings; empty: nothing).
+
+        Linear in the size of the file but far cheaper than `integrity_check`; a page too
+        damaged to read raises `DatabaseDamaged` instead.
+        """
+        rows = [str(row[0]) for row in self.conn.execute("PRAGMA quick_check(10)")]
+        return [] if rows == ["ok"] else rows
+
     def cursor(self, connector: str) -> str | None:
         row = self.conn.execute(
             "SELECT cursor FROM connector_state WHERE name = ?", (connector,)
