@@ -166,6 +166,17 @@ async def test_next_links_are_never_followed(facebook: Env, http) -> None:
     assert len(result.messages) == 70  # paged through our own server all the same
 
 
+async def test_a_comment_from_the_future_does_not_hide_later_ones(facebook: Env, http) -> None:
+    fake, server = facebook
+    post = fake.add_post()
+    fake.add_comment(post, "from 2999", ago=timedelta(days=-365 * 900))
+    connector = make(server, http)
+    cursor = (await connector.fetch(None)).cursor
+    fake.add_comment(post, "a real new one")
+    result = await connector.fetch(cursor)
+    assert [m.text for m in result.messages] == ["a real new one"]
+
+
 # -- threads, through the store -----------------------------------------------------------------
 
 
