@@ -69,6 +69,10 @@ class Watermark:
         if self.newest is None or created > self.newest:
             self.newest = created
 
+    def skip(self, remote_id: str) -> None:
+        """Remember an item that could not be read, so that it is reported once, not each poll."""
+        self.recent[remote_id] = self.newest or self.ceiling
+
     def dump(self) -> str:
         lower = None if self.newest is None else self.newest - OVERLAP
         kept = sorted(
