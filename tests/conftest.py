@@ -4,7 +4,7 @@ temporary store, the demo workspace, and the fake platforms (real HTTP servers o
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -57,13 +57,17 @@ def response_clock() -> ResponseClock:
     return demo_config().clock()
 
 
+def frozen_at(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
+
+
 def load_demo(store: Store, config: Config, now: datetime = FROZEN_NOW) -> int:
     """Replay the whole demo workspace into `store`, as if its first minute had passed."""
     clock = config.clock()
     total = 0
     for settings in config.connectors:
         start = now - timedelta(seconds=90)
-        connector = DemoConnector(settings, now=lambda start=start: start)
+        connector = DemoConnector(settings, now=frozen_at(start))
         first = asyncio.run(connector.fetch(None))
         connector.now = lambda: now
         second = asyncio.run(connector.fetch(first.cursor))

@@ -9,7 +9,7 @@ from webcare_tui.core.model import ThreadState
 
 
 def cmd_threads(context: Context) -> int:
-    from webcare_tui.core.due_text import countdown_cell
+    from webcare_tui.core.clock_text import countdown_cell
     from webcare_tui.services.views import thread_view
     from webcare_tui.store.store import FeedFilter
 

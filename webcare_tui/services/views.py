@@ -28,7 +28,7 @@ def thread_view(thread: Thread, clock: ResponseClock, now: datetime) -> dict[str
         "created_at": thread.created_at.isoformat(),
         "updated_at": thread.updated_at.isoformat(),
         "due_at": thread.due_at.isoformat() if thread.due_at else None,
-        "clock": thread.clock_kind,
+        "clock": thread.clock.kind.value if thread.clock else None,
         "seconds_left": seconds_left(thread, clock, now),
         "last_message": thread.last_text,
         "messages": thread.message_count,

@@ -14,7 +14,6 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from webcare_tui.core.model import (
     ThreadState,
@@ -24,9 +23,6 @@ from webcare_tui.core.sanitize import clean_text
 from webcare_tui.core.timeutil import to_db
 from webcare_tui.store.files import create_private
 from webcare_tui.store.schema import migrate
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
 # `PRAGMA application_id`: "WCTU". A file with another id, or with tables but no id, is not ours.
@@ -282,13 +278,6 @@ class StoreBase:
                 self._all.append(conn)
         return conn
 
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """This thread's connection as a sqlite-utils Database, for table-level helpers."""
-        import sqlite_utils  # only maintenance code needs it; keep CLI start-up light
-
-        return sqlite_utils.Database(self.conn)
-
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
@@ -342,10 +331,6 @@ class StoreBase:
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row["value"] if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self._write() as conn:
-            self._set_meta(conn, key, value)
 
     @staticmethod
     def _set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:

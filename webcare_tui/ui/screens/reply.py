@@ -91,7 +91,9 @@ class ReplyScreen(ThreadKeysScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield ThreadView(self.workspace.threads, self.workspace.clock, id="thread")
-            yield TextArea(id="draft", soft_wrap=True, tab_behavior="focus")
+            area = TextArea(id="draft", soft_wrap=True, tab_behavior="focus")
+            area.cursor_blink = getattr(self.app, "blink", True)
+            yield area
             with Horizontal(id="draft-bar"):
                 yield Label("", id="draft-counter", markup=False)
                 yield Label("loading the draft…", id="draft-status", markup=False)
