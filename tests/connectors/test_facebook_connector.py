@@ -166,6 +166,17 @@ async def test_next_links_are_never_followed(facebook: Env, http) -> None:
     assert len(result.messages) == 70  # paged through our own server all the same
 
 
+async def test_a_comment_from_the_future_does_not_hide_later_ones(facebook: Env, http) -> None:
+    fake, server = facebook
+    post = fake.add_post()
+    fake.add_comment(post, "from 2999", ago=timedelta(days=-365 * 900))
+    connector = make(server, http)
+    cursor = (await connector.fetch(None)).cursor
+    fake.add_comment(post, "a real new one")
+    result = await connector.fetch(cursor)
+    assert [m.text for m in result.messages] == ["a real new one"]
+
+
 # -- threads, through the store -----------------------------------------------------------------
 
 
@@ -393,21 +404,3 @@ async def test_a_lost_dm_is_found_by_confirm(facebook: Env, http) -> None:
     found = await connector.confirm(reply)
     assert found is not None and found.remote_id == fake.our_messages()[0]["id"]
     assert len(server.calls(MESSAGES, "POST")) == 1
-
-
-async def test_hostile_text_never_reaches_the_store(
-    facebook: Env, http, store: Store, response_clock: ResponseClock
-) -> None:
-    fake, server = facebook
-    hostile = "\x1b]0;pwned\x07\x1b[2Jhi\x9b31m\u202e"
-    post = fake.add_post()
-    fake.add_comment(post, f"order {hostile}", by=("77", f"Eve {hostile}"))
-    fake.customer_writes("78", f"Mal {hostile}", f"dm {hostile}")
-    result = await make(server, http).fetch(None)
-    ingest(store, response_clock, fake, result)
-    rows = store.conn.execute("SELECT author, author_name, text FROM messages").fetchall()
-    assert len(rows) == 2
-    for row in rows:
-        for value in row:
-            assert not any(ch in str(value) for ch in "\x1b\x07\x9b\u202e")
-    assert {r[2] for r in rows} == {"order hi31m", "dm hi31m"}

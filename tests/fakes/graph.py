@@ -89,7 +89,7 @@ class FakeGraph:
         self.base_url = ""  # set once the server listens
         self.owner_id = owner_id
         self.owner_name = owner_name
-        self.now = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+        self.now = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
         self.objects: dict[str, dict[str, Any]] = {}  # every comment/post/message by id
         self.conversations: list[dict[str, Any]] = []
         self.private_replied: set[str] = set()
