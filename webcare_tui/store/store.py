@@ -30,9 +30,11 @@ from webcare_tui.store.base import (
     sort_key,
 )
 from webcare_tui.store.ingest import IngestResult, ingest_batch
+from webcare_tui.store.insights import Insights
 from webcare_tui.store.outbox_records import OutboxRecords
 from webcare_tui.store.reads import FeedReads
 from webcare_tui.store.rows import facts_from_row
+from webcare_tui.store.search import Search
 
 _RECOMPUTE_CHUNK = 2000
 
@@ -51,7 +53,7 @@ __all__ = [
 ]
 
 
-class Store(FeedReads, AgentActions, OutboxRecords):
+class Store(FeedReads, AgentActions, OutboxRecords, Search, Insights):
     """The application's database. Safe to share between threads; many processes may open
     the same file."""
 

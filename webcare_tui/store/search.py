@@ -1,0 +1,120 @@
+"""Full-text search and the query language, compiled to SQL with parameters only.
+
+Free text goes to FTS5 (`messages_fts`, kept by triggers: see schema migration 5) as quoted
+FTS strings (`core.query.fts_match`), so a stranger's or an agent's `"`, `NEAR(`, `OR` or `--`
+is only ever text; every other value is a bound parameter. The SQL text itself is built only
+from fixed fragments.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from webcare_tui.core.query import Query, fts_match
+from webcare_tui.core.timeutil import from_db
+from webcare_tui.store.base import StoreBase, StoreError
+
+SNIPPET_TOKENS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One message that matched: its thread, who wrote it, when, and the words around it."""
+
+    thread_id: int
+    message_id: int
+    author: str
+    created_at: datetime
+    snippet: str
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def query_where(
+    query: Query, *, alias: str = "threads", any_state: bool = False
+) -> tuple[str, list[object]]:
+    """The WHERE clause (over `threads`, named `alias`) for everything in `query` but its
+    words, and the parameters it binds. No state asked for means the feed's default (active
+    threads), or every state with `any_state`."""
+    t = alias
+    clauses: list[str] = []
+    params: list[object] = []
+    if query.problems:
+        clauses.append("0")
+    if query.states:
+        marks = ", ".join("?" for _ in query.states)
+        # `active` is named so the (active, state) index serves the lookup.
+        clauses.append(f"{t}.active IN (0, 1) AND {t}.state IN ({marks})")
+        params += [state.value for state in query.states]
+    elif not any_state:
+        clauses.append(f"{t}.active = 1")
+    who: list[str] = []
+    if query.assignees:
+        who.append(f"{t}.assignee IN ({', '.join('?' for _ in query.assignees)})")
+        params += list(query.assignees)
+    if query.unassigned:
+        who.append(f"{t}.assignee IS NULL")
+    if who:
+        clauses.append("(" + " OR ".join(who) + ")")
+    if query.channels:
+        clauses.append(f"lower({t}.channel) IN ({', '.join('?' for _ in query.channels)})")
+        params += list(query.channels)
+    for tag in query.tags:
+        clauses.append(f"{t}.id IN (SELECT thread_id FROM thread_tags WHERE tag = ?)")
+        params.append(tag)
+    return " AND ".join(clauses) or "1", params
+
+
+def thread_where(query: Query) -> tuple[str, list[object]]:
+    """The WHERE clause over `threads` for the whole query: its filters, and its words found
+    in any message of the thread (or in the customer's handle or name)."""
+    where, params = query_where(query)
+    match = fts_match(query.words)
+    if match is not None:
+        text = " ".join(query.words)
+        where += (
+            " AND (threads.id IN (SELECT m.thread_id FROM messages_fts f "
+            "JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH ?) "
+            "OR threads.author LIKE ? ESCAPE '\\' OR threads.author_name LIKE ? ESCAPE '\\')"
+        )
+        params += [match, _like(text), _like(text)]
+    elif query.words:
+        where += " AND 0"  # only punctuation: nothing can match it
+    return where, params
+
+
+class Search(StoreBase):
+    def search(self, query: Query, *, limit: int = 200) -> list[SearchHit]:
+        """Messages matching the query's words, most recent first, in threads of any state
+        unless the query names states; the query's other filters apply to their threads."""
+        match = fts_match(query.words)
+        if match is None:
+            return []
+        where, params = query_where(query, alias="t", any_state=True)
+        try:
+            rows = self.conn.execute(
+                "SELECT m.thread_id, m.id, m.author, m.created_at, "
+                f"snippet(messages_fts, 0, '', '', '…', {SNIPPET_TOKENS}) AS snippet "
+                "FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
+                "JOIN threads t ON t.id = m.thread_id "
+                f"WHERE messages_fts MATCH ? AND {where} "
+                "ORDER BY m.created_at DESC, m.id DESC LIMIT ?",
+                [match, *params, limit],
+            ).fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(f"search failed: {error}") from None
+        return [
+            SearchHit(r["thread_id"], r["id"], r["author"], from_db(r["created_at"]), r["snippet"])
+            for r in rows
+        ]
+
+    def count_matching(self, query: Query) -> int:
+        """How many threads the query (filters and words) selects."""
+        where, params = thread_where(query)
+        row = self.conn.execute(f"SELECT COUNT(*) FROM threads WHERE {where}", params).fetchone()
+        return int(row[0])
