@@ -42,6 +42,7 @@ class Context:
         except Exception as error:  # sqlite3 errors, permissions, a newer schema
             raise Failed(f"cannot open the database {self.db}: {error}") from None
         store.recompute_clocks(self.config.clock(), self.config.clock_fingerprint())
+        store.wake_snoozed(self.now(), self.config.clock())
         return store
 
 
