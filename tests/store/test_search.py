@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -126,3 +127,28 @@ def test_hostile_queries_are_only_text(inbox: dict[str, int], store: Store, text
     store.search(parse_query(text))
     assert store.count_matching(parse_query(text)) <= 3
     assert store.conn.execute("SELECT COUNT(*) FROM threads").fetchone()[0] == 3
+
+
+def test_a_message_stored_past_the_ingest_is_indexed_before_a_search(store: Store) -> None:
+    """Sent replies are stored by the outbox, not `Store.ingest`: search catches them up."""
+    from webcare_tui.store.ingest import ingest_batch
+
+    thread = put(store, "1", "where is my parcel")
+    reply = IncomingMessage("2", "brand", "Tracking link sent by DM", T0, Direction.OUT, "1")
+    with store._write() as conn:
+        ingest_batch(conn, connector="mastodon", channel="mastodon", messages=[reply],
+                     clock=CLOCK, seen_at=T0)  # fmt: skip
+    assert [h.thread_id for h in store.search(parse_query("tracking"))] == [thread]
+    assert store.index_pending() == 0
+
+
+def test_search_finds_what_was_stored_before_the_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = Store(path)
+    thread = put(old, "1", "an old complaint about the invoice")
+    old.conn.execute("DROP TABLE messages_fts")
+    old.conn.execute("DELETE FROM meta WHERE key = 'fts_last_id'")
+    old.conn.execute("PRAGMA user_version = 4")
+    old.close()
+    upgraded = Store(path)
+    assert [h.thread_id for h in upgraded.search(parse_query("invoice"))] == [thread]

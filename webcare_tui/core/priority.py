@@ -103,13 +103,9 @@ def score(signals: Signals, lexicon: Lexicon) -> Priority:
     """The thread's priority from its signals."""
     points = BASE
     reasons: list[str] = []
-    impostor = next(
-        (found for text in signals.other_texts if (found := lexicon.impostor(text))), None
-    )
-    if impostor is None:
-        impostor = next(
-            (found for text in signals.customer_texts if (found := lexicon.impostor(text))), None
-        )
+    readings = [lexicon.read(text) for text in signals.customer_texts]
+    others = [lexicon.read(text) for text in signals.other_texts]
+    impostor = next((r.impostor for r in (*others, *readings) if r.impostor), None)
     if impostor:
         points += IMPOSTOR_POINTS
         reasons.append(f"IMPOSTOR asks for {impostor}")
@@ -130,11 +126,7 @@ def score(signals: Signals, lexicon: Lexicon) -> Priority:
         elif month >= 3:
             points += 10
             reasons.append(f"{month} contacts in 30 days")
-    intent = None
-    for text in reversed(signals.customer_texts):
-        intent = lexicon.intent(text)
-        if intent:
-            break
+    intent = next((r.intent for r in reversed(readings) if r.intent), None)
     if intent:
         points += INTENT_POINTS[intent]
         reasons.append(intent)

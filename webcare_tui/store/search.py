@@ -1,6 +1,6 @@
 """Full-text search and the query language, compiled to SQL with parameters only.
 
-Free text goes to FTS5 (`messages_fts`, kept by triggers: see schema migration 5) as quoted
+Free text goes to FTS5 (`messages_fts`, see schema migration 5) as quoted
 FTS strings (`core.query.fts_match`), so a stranger's or an agent's `"`, `NEAR(`, `OR` or `--`
 is only ever text; every other value is a bound parameter. The SQL text itself is built only
 from fixed fragments.
@@ -17,6 +17,7 @@ from webcare_tui.core.timeutil import from_db
 from webcare_tui.store.base import StoreBase, StoreError
 
 SNIPPET_TOKENS = 16
+MAX_HITS = 500  # the snippets' `IN (...)` list stays below SQLite's parameter limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,33 +89,87 @@ def thread_where(query: Query) -> tuple[str, list[object]]:
     return where, params
 
 
+def index_new(conn: sqlite3.Connection) -> int:
+    """Index the messages stored since the last call (ids above meta `fts_last_id`), in one
+    statement; call inside the write transaction that stored them. Returns how many."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'fts_last_id'").fetchone()
+    last = int(row[0]) if row else 0
+    top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM messages").fetchone()[0]
+    if top <= last:
+        return 0
+    cursor = conn.execute(
+        "INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages WHERE id > ?",
+        (last,),
+    )
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('fts_last_id', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(top),),
+    )
+    return cursor.rowcount
+
+
 class Search(StoreBase):
+    def index_pending(self) -> int:
+        """Index messages stored by a path that did not (a sent reply); cheap when none."""
+        row = self.conn.execute(
+            "SELECT (SELECT COALESCE(MAX(id), 0) FROM messages) > "
+            "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_last_id'), 0)"
+        ).fetchone()
+        if not row[0]:
+            return 0
+        with self._write() as conn:
+            return index_new(conn)
+
     def search(self, query: Query, *, limit: int = 200) -> list[SearchHit]:
-        """Messages matching the query's words, most recent first, in threads of any state
-        unless the query names states; the query's other filters apply to their threads."""
+        """Messages matching the query's words, most recent first (at most `limit`, and never
+        more than MAX_HITS), in threads of any state unless the query names states; the
+        query's other filters apply to their threads."""
         match = fts_match(query.words)
         if match is None:
             return []
+        limit = max(1, min(limit, MAX_HITS))
+        self.index_pending()
         where, params = query_where(query, alias="t", any_state=True)
         try:
             rows = self.conn.execute(
-                "SELECT m.thread_id, m.id, m.author, m.created_at, "
-                f"snippet(messages_fts, 0, '', '', '…', {SNIPPET_TOKENS}) AS snippet "
+                "SELECT m.thread_id, m.id, m.author, m.created_at "
                 "FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
                 "JOIN threads t ON t.id = m.thread_id "
                 f"WHERE messages_fts MATCH ? AND {where} "
                 "ORDER BY m.created_at DESC, m.id DESC LIMIT ?",
                 [match, *params, limit],
             ).fetchall()
+            # Snippets only for the hits shown: computing one for every match of a common
+            # word costs several times the search itself.
+            marks = ", ".join("?" for _ in rows)
+            snippets = (
+                dict(
+                    self.conn.execute(
+                        f"SELECT rowid, snippet(messages_fts, 0, '', '', '…', {SNIPPET_TOKENS}) "
+                        f"FROM messages_fts WHERE messages_fts MATCH ? AND rowid IN ({marks})",
+                        [match, *(r["id"] for r in rows)],
+                    ).fetchall()
+                )
+                if rows
+                else {}
+            )
         except sqlite3.Error as error:
             raise StoreError(f"search failed: {error}") from None
         return [
-            SearchHit(r["thread_id"], r["id"], r["author"], from_db(r["created_at"]), r["snippet"])
+            SearchHit(
+                r["thread_id"],
+                r["id"],
+                r["author"],
+                from_db(r["created_at"]),
+                snippets.get(r["id"], ""),
+            )
             for r in rows
         ]
 
     def count_matching(self, query: Query) -> int:
         """How many threads the query (filters and words) selects."""
+        self.index_pending()
         where, params = thread_where(query)
         row = self.conn.execute(f"SELECT COUNT(*) FROM threads WHERE {where}", params).fetchone()
         return int(row[0])

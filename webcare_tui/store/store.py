@@ -34,7 +34,7 @@ from webcare_tui.store.insights import Insights
 from webcare_tui.store.outbox_records import OutboxRecords
 from webcare_tui.store.reads import FeedReads
 from webcare_tui.store.rows import facts_from_row
-from webcare_tui.store.search import Search
+from webcare_tui.store.search import Search, index_new
 
 _RECOMPUTE_CHUNK = 2000
 
@@ -83,6 +83,7 @@ class Store(FeedReads, AgentActions, OutboxRecords, Search, Insights):
                 clock=clock,
                 seen_at=seen_at,
             )
+            index_new(conn)
             if cursor is not None:
                 conn.execute(
                     "INSERT INTO connector_state (name, cursor, cursor_at) VALUES (?, ?, ?) "
