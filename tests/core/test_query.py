@@ -57,6 +57,7 @@ def test_fts_match_quotes_every_word_and_prefixes_the_last() -> None:
     assert fts_match(('say "hi"',)) == '"say ""hi"""'
     assert fts_match(("NEAR(", "--", "*")) == '"NEAR("*'
     assert fts_match(("!!!",)) is None
+    assert fts_match(("late", "de")) == '"late" "de"'  # too short to be a prefix
 
 
 def _fts() -> sqlite3.Connection:

@@ -20,6 +20,9 @@ NOBODY = "@none"
 # An agent's initials or name; anything longer is text, not an agent.
 _MAX_AGENT = 40
 _MAX_TERMS = 32
+# A one- or two-letter prefix expands to a large share of all words (seconds at 100k
+# threads); shorter words are matched whole.
+PREFIX_FROM = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,12 +132,12 @@ def parse_query(text: str) -> Query:
 
 
 def fts_match(words: tuple[str, ...]) -> str | None:
-    """An FTS5 MATCH expression that finds every word as text (the last one as a prefix, so
-    the feed narrows as one types). Each word is a quoted FTS string: operators, column
-    filters and stray quotes in it are only text. None when no word has a searchable
-    character."""
+    """An FTS5 MATCH expression that finds every word as text (the last one, from
+    PREFIX_FROM characters on, as a prefix, so the feed narrows as one types). Each word is
+    a quoted FTS string: operators, column filters and stray quotes in it are only text.
+    None when no word has a searchable character."""
     usable = [word for word in words if any(char.isalnum() for char in word)]
     parts = ['"' + word.replace('"', '""') + '"' for word in usable]
-    if parts and " " not in usable[-1]:
+    if parts and " " not in usable[-1] and sum(c.isalnum() for c in usable[-1]) >= PREFIX_FROM:
         parts[-1] += "*"
     return " ".join(parts) if parts else None
