@@ -10,7 +10,7 @@ from tests.store.test_search import CLOCK, T0, put
 from webcare_tui.core.model import Direction, ThreadState
 from webcare_tui.core.report import build_report
 from webcare_tui.store import Store
-from webcare_tui.store.base import StoreError
+from webcare_tui.store.base import FeedFilter, StoreError
 from webcare_tui.store.insights import SnoozeInPast
 
 
@@ -29,6 +29,7 @@ def test_a_snoozed_thread_leaves_the_feed_and_comes_back_at_its_time(store: Stor
     thread = put(store, "1", "any news?")
     store.snooze(thread, T0 + timedelta(hours=2), actor="AB", now=T0)
     assert store.feed_count() == 0
+    assert store.feed_count(FeedFilter(with_snoozed=True)) == 1  # `webcare threads` lists it
     assert store.thread(thread).state is ThreadState.SNOOZED
     assert store.wake_snoozed(T0 + timedelta(hours=1), CLOCK) == 0
     assert store.wake_snoozed(T0 + timedelta(hours=2), CLOCK) == 1

@@ -16,7 +16,7 @@ def cmd_threads(context: Context) -> int:
 
     store = context.store()
     state = ThreadState(context.args.state) if context.args.state else None
-    feed = FeedFilter(state=state)
+    feed = FeedFilter(state=state, with_snoozed=state is None)
     clock, now = context.config.clock(), context.now()
     threads = store.feed_slice(feed, 0, 1_000_000)
     insights = thread_insights(store, threads)

@@ -99,11 +99,15 @@ class FeedFilter:
     query: str = ""
     state: ThreadState | None = None
     assignee: str | None = None
+    # `webcare threads` lists snoozed threads too; the TUI's feed leaves them out.
+    with_snoozed: bool = False
 
     def where(self) -> tuple[str, list[object]]:
         clauses: list[str] = []
         params: list[object] = []
-        if self.state is None:
+        if self.state is None and self.with_snoozed:
+            clauses.append("(active = 1 OR (active = 0 AND state = 'snoozed'))")
+        elif self.state is None:
             clauses.append("active = 1")
         else:
             clauses.append("active = ? AND state = ?")
