@@ -10,7 +10,6 @@ import pytest
 
 from tests.cli.test_cli import run
 from webcare_tui.cli import main
-from webcare_tui.config import Config
 
 CONFIG = """
 [team]
@@ -24,6 +23,9 @@ initials = "AB"
 channel = "*"
 first_response = "60m"
 next_response = "4h"
+
+[tags]
+names = ["delivery", "billing", "praise"]
 
 [[connectors]]
 name = "demo"
@@ -58,8 +60,6 @@ MENTIONS = [
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("WEBCARE_AGENT", "WEBCARE_CONFIG", "WEBCARE_DB"):
         monkeypatch.delenv(name, raising=False)
-    # Until `[tags] names` reaches config.py, the tags are given to the Config directly.
-    monkeypatch.setattr(Config, "tags", ("delivery", "billing", "praise"), raising=False)
     (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
     return tmp_path
 

@@ -13,6 +13,7 @@ from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.core.query import parse_query
 from webcare_tui.store import Store
+from webcare_tui.store.schema import MIGRATIONS
 from webcare_tui.store.search import thread_where
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -148,7 +149,8 @@ def test_search_finds_what_was_stored_before_the_upgrade(tmp_path: Path) -> None
     thread = put(old, "1", "an old complaint about the invoice")
     old.conn.execute("DROP TABLE messages_fts")
     old.conn.execute("DELETE FROM meta WHERE key = 'fts_last_id'")
-    old.conn.execute("PRAGMA user_version = 4")
+    before = next(i for i, step in enumerate(MIGRATIONS) if "messages_fts" in step)
+    old.conn.execute(f"PRAGMA user_version = {before}")
     old.close()
     upgraded = Store(path)
     assert [h.thread_id for h in upgraded.search(parse_query("invoice"))] == [thread]

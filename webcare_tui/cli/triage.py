@@ -11,7 +11,7 @@ IGNORE_REASONS = ("spam", "no-question", "not-about-us", "handled-elsewhere", "t
 
 def configured_tags(context: Context) -> tuple[str, ...]:
     """The tags of `[tags] names`, lower case."""
-    return tuple(str(name).lower() for name in getattr(context.config, "tags", ()))
+    return tuple(name.lower() for name in context.config.tags)
 
 
 def cmd_snooze(context: Context) -> int:

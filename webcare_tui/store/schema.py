@@ -182,7 +182,22 @@ MIGRATIONS: list[str] = [
         BEFORE UPDATE OF id, at, actor, kind, detail ON events
         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
     """,
-    # 5: finding and learning. Full text over every message (FTS5 over messages.text). New
+    # 5: items a connector read but could not store (a time in year 1, a count too large):
+    # left out so the rest of their page is stored, and kept here so `status` can say so.
+    # One row per item; seeing it again counts up.
+    """
+    CREATE TABLE skipped_items (
+        id INTEGER PRIMARY KEY,
+        connector TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        times INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (connector, remote_id)
+    );
+    """,
+    # 6: finding and learning. Full text over every message (FTS5 over messages.text). New
     # messages are indexed a batch at a time after each ingest (`store.search.index_new`, up
     # to the id in meta `fts_last_id`): a trigger per row runs each insert in its own
     # statement savepoint, at which FTS5 flushes its pending terms, and costs 4x as much.

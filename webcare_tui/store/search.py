@@ -1,6 +1,6 @@
 """Full-text search and the query language, compiled to SQL with parameters only.
 
-Free text goes to FTS5 (`messages_fts`, see schema migration 5) as quoted
+Free text goes to FTS5 (`messages_fts`, see the full-text migration in schema.py) as quoted
 FTS strings (`core.query.fts_match`), so a stranger's or an agent's `"`, `NEAR(`, `OR` or `--`
 is only ever text; every other value is a bound parameter. The SQL text itself is built only
 from fixed fragments.

@@ -8,10 +8,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from webcare_tui.core.checks import Finding
+from webcare_tui.ui.dialogs.dialog import Dialog
 from webcare_tui.ui.widgets.draft_findings import findings_text
 
 CONFIRM_BINDINGS: list[Binding] = [
@@ -20,19 +20,17 @@ CONFIRM_BINDINGS: list[Binding] = [
 ]
 
 
-class ConfirmSendDialog(ModalScreen[bool]):
+class ConfirmSendDialog(Dialog[bool]):
     """Returns True when the agent sends anyway (the override is recorded with the reply)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*CONFIRM_BINDINGS]
     DEFAULT_CSS = """
-    ConfirmSendDialog { align: center middle; }
     ConfirmSendDialog > Vertical {
-        width: 76; max-width: 95%; height: auto; max-height: 90%; padding: 1 2;
-        background: $surface; border: round $error;
+        width: 76; max-width: 95%; max-height: 90%; border: round $error;
     }
     ConfirmSendDialog .title { text-style: bold; margin-bottom: 1; }
     ConfirmSendDialog VerticalScroll { height: auto; max-height: 14; }
-    ConfirmSendDialog .hint { color: $text-muted; margin-top: 1; width: 100%; }
+    ConfirmSendDialog .hint { margin-top: 1; width: 100%; }
     """
 
     def __init__(self, findings: Sequence[Finding]) -> None:
