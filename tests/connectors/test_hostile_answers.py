@@ -20,9 +20,9 @@ from webcare_tui.connectors.base import (
     OutgoingReply,
     TransientError,
 )
-from webcare_tui.connectors.bluesky import BlueskyConnector
-from webcare_tui.connectors.mastodon import MastodonConnector
-from webcare_tui.connectors.rss import RssConnector
+from webcare_tui.connectors.bluesky import BlueskyConnector, BlueskyOptions
+from webcare_tui.connectors.mastodon import MastodonConnector, MastodonOptions
+from webcare_tui.connectors.rss import RssConnector, RssOptions
 from webcare_tui.services.poller import Poller
 from webcare_tui.store import Store
 
@@ -36,13 +36,13 @@ def mastodon_connector(server: FakeServer, http: httpx.AsyncClient) -> MastodonC
         "acme-social",
         "mastodon",
         "mastodon",
-        options={"base_url": server.base_url, "token_env": "TOKEN"},
+        options=MastodonOptions(base_url=server.base_url, token_env="TOKEN"),
     )
     return MastodonConnector(settings, http=http, environ={"TOKEN": TOKEN})
 
 
 def bluesky_connector(server: FakeServer, http: httpx.AsyncClient) -> BlueskyConnector:
-    options = {"service": server.base_url, "handle": "brand.test", "password_env": "PW"}
+    options = BlueskyOptions(service=server.base_url, handle="brand.test", password_env="PW")
     settings = ConnectorSettings("acme-bsky", "bluesky", "bluesky", options=options)
     return BlueskyConnector(settings, http=http, environ={"PW": PASSWORD})
 
@@ -243,7 +243,9 @@ FEED = """<?xml version="1.0" encoding="utf-8"?>
 async def test_a_poisoned_feed_entry_blocks_nothing(http: httpx.AsyncClient, store: Store) -> None:
     body = FEED.format(nasty=NASTY.replace("\ud800", "&#xD800;")).encode("utf-8")
     with FakeServer(lambda request: Reply(200, body, {"Content-Type": "application/rss+xml"})) as s:
-        settings = ConnectorSettings("reviews", "rss", "rss", options={"url": f"{s.base_url}/f"})
+        settings = ConnectorSettings(
+            "reviews", "rss", "rss", options=RssOptions(url=f"{s.base_url}/f")
+        )
         run = poller(store, RssConnector(settings, http=http))
         outcome = await run.poll("reviews")
         assert outcome.ok and outcome.skipped == 1

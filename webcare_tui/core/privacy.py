@@ -60,8 +60,8 @@ _TEXT = {
 
 def normal_contact(contact: str) -> str:
     """The form in which a contact is compared: no spaces or dashes, Dutch numbers with 0."""
-    plain = regex.sub(r"[^\w@.+]", "", contact.strip().removeprefix("mailto:")).casefold()
-    plain = plain.replace("(0)", "")
+    plain = contact.strip().removeprefix("mailto:").replace("(0)", "")
+    plain = regex.sub(r"[^\w@.+]", "", plain).casefold()
     if regex.fullmatch(r"\+?[\d.]+", plain):
         digits = regex.sub(r"\D", "", plain)
         for prefix in ("0031", "31"):
