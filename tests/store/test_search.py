@@ -154,3 +154,18 @@ def test_search_finds_what_was_stored_before_the_upgrade(tmp_path: Path) -> None
     old.close()
     upgraded = Store(path)
     assert [h.thread_id for h in upgraded.search(parse_query("invoice"))] == [thread]
+
+
+def test_the_feed_filter_speaks_the_query_language(store: Store, inbox: dict[str, int]) -> None:
+    from webcare_tui.store.base import FeedFilter
+
+    def feed(text: str) -> set[int]:
+        return {t.id for t in store.feed_page(FeedFilter(query=text, agent="AB"))}
+
+    assert feed("@me courier") == {inbox["late"]}
+    assert feed("#delivery") == {inbox["late"], inbox["sky"]}
+    assert feed("bluesky") == {inbox["sky"]}  # a channel's name still finds its threads
+    store.snooze(inbox["bill"], T0 + timedelta(hours=1), actor="AB", now=T0)
+    assert feed("invoice") == set()
+    assert feed("invoice state:snoozed") == {inbox["bill"]}
+    assert store.feed_count(FeedFilter(query="state:snoozed")) == 1

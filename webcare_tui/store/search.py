@@ -1,10 +1,5 @@
-"""Full-text search and the query language, compiled to SQL with parameters only.
-
-Free text goes to FTS5 (`messages_fts`, see the full-text migration in schema.py) as quoted
-FTS strings (`core.query.fts_match`), so a stranger's or an agent's `"`, `NEAR(`, `OR` or `--`
-is only ever text; every other value is a bound parameter. The SQL text itself is built only
-from fixed fragments.
-"""
+"""Full-text search over every message (FTS5 `messages_fts`, see the full-text migration in
+schema.py), with the query language's filters (`query_sql`) on the threads of the hits."""
 
 from __future__ import annotations
 
@@ -15,6 +10,7 @@ from datetime import datetime
 from webcare_tui.core.query import Query, fts_match
 from webcare_tui.core.timeutil import from_db
 from webcare_tui.store.base import StoreBase, StoreError
+from webcare_tui.store.query_sql import query_where, thread_where
 
 SNIPPET_TOKENS = 16
 MAX_HITS = 500  # the snippets' `IN (...)` list stays below SQLite's parameter limit
@@ -29,64 +25,6 @@ class SearchHit:
     author: str
     created_at: datetime
     snippet: str
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def query_where(
-    query: Query, *, alias: str = "threads", any_state: bool = False
-) -> tuple[str, list[object]]:
-    """The WHERE clause (over `threads`, named `alias`) for everything in `query` but its
-    words, and the parameters it binds. No state asked for means the feed's default (active
-    threads), or every state with `any_state`."""
-    t = alias
-    clauses: list[str] = []
-    params: list[object] = []
-    if query.problems:
-        clauses.append("0")
-    if query.states:
-        marks = ", ".join("?" for _ in query.states)
-        # `active` is named so the (active, state) index serves the lookup.
-        clauses.append(f"{t}.active IN (0, 1) AND {t}.state IN ({marks})")
-        params += [state.value for state in query.states]
-    elif not any_state:
-        clauses.append(f"{t}.active = 1")
-    who: list[str] = []
-    if query.assignees:
-        who.append(f"{t}.assignee IN ({', '.join('?' for _ in query.assignees)})")
-        params += list(query.assignees)
-    if query.unassigned:
-        who.append(f"{t}.assignee IS NULL")
-    if who:
-        clauses.append("(" + " OR ".join(who) + ")")
-    if query.channels:
-        clauses.append(f"lower({t}.channel) IN ({', '.join('?' for _ in query.channels)})")
-        params += list(query.channels)
-    for tag in query.tags:
-        clauses.append(f"{t}.id IN (SELECT thread_id FROM thread_tags WHERE tag = ?)")
-        params.append(tag)
-    return " AND ".join(clauses) or "1", params
-
-
-def thread_where(query: Query) -> tuple[str, list[object]]:
-    """The WHERE clause over `threads` for the whole query: its filters, and its words found
-    in any message of the thread (or in the customer's handle or name)."""
-    where, params = query_where(query)
-    match = fts_match(query.words)
-    if match is not None:
-        text = " ".join(query.words)
-        where += (
-            " AND (threads.id IN (SELECT m.thread_id FROM messages_fts f "
-            "JOIN messages m ON m.id = f.rowid WHERE messages_fts MATCH ?) "
-            "OR threads.author LIKE ? ESCAPE '\\' OR threads.author_name LIKE ? ESCAPE '\\')"
-        )
-        params += [match, _like(text), _like(text)]
-    elif query.words:
-        where += " AND 0"  # only punctuation: nothing can match it
-    return where, params
 
 
 def index_new(conn: sqlite3.Connection) -> int:
