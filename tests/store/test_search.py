@@ -169,3 +169,19 @@ def test_the_feed_filter_speaks_the_query_language(store: Store, inbox: dict[str
     assert feed("invoice") == set()
     assert feed("invoice state:snoozed") == {inbox["bill"]}
     assert store.feed_count(FeedFilter(query="state:snoozed")) == 1
+
+
+def test_both_plans_give_the_same_newest_hits(
+    store: Store, inbox: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Common words take the newest-first walk; rare ones sort their matches. Same answer."""
+    import webcare_tui.store.search as search
+
+    put(store, "9", "parcel parcel, an older one", author="zed", minutes=-30)
+    queries = ["parcel", "parcel #delivery", "courier @me", "parcel state:open channel:bluesky"]
+    few = [store.search(parse_query(q).resolve_me("AB")) for q in queries]
+    monkeypatch.setattr(search, "COMMON_MATCHES", 1)
+    common = [store.search(parse_query(q).resolve_me("AB")) for q in queries]
+    assert common == few
+    times = [h.created_at for h in common[0]]
+    assert times == sorted(times, reverse=True) and common[0][-1].author == "zed"

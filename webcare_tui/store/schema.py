@@ -232,6 +232,7 @@ MIGRATIONS: list[str] = [
     END;
 
     CREATE INDEX IF NOT EXISTS messages_author ON messages (author, direction, created_at);
+    CREATE INDEX IF NOT EXISTS messages_time ON messages (created_at, id);
     CREATE INDEX IF NOT EXISTS threads_snoozed ON threads (snoozed_until) WHERE state = 'snoozed';
     """,
 ]
