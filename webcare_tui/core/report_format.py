@@ -47,7 +47,7 @@ def _stats_row(label: str, stats: Stats, other: Stats | None) -> str:
 
 def _section_lines(title: str, section: Section, other: Section | None) -> list[str]:
     lines = [
-        f"{title} ({section.threads} threads)",
+        f"{title} ({section.threads} thread{'' if section.threads == 1 else 's'})",
         f"  {'':<16}{'count':>9}{'median':>16}{'p90':>16}{'in window':>16}",
         _stats_row(
             "first response", section.first_response, other.first_response if other else None
