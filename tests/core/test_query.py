@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from webcare_tui.core.model import ThreadState
-from webcare_tui.core.query import Query, fts_match, parse_query, split_terms
+from webcare_tui.core.query import Query, fts_match, parse_query, snippet, split_terms
 
 
 def test_free_text_and_every_filter_combine() -> None:
@@ -123,3 +123,16 @@ def test_hostile_fts_and_sql_syntax_is_only_text(text: str) -> None:
 def test_fts_operators_typed_by_an_agent_match_as_words() -> None:
     rows = FTS.execute("SELECT rowid FROM t WHERE t MATCH ?", (fts_match(("OR", "NEAR")),))
     assert [r[0] for r in rows] == [2]
+
+
+def test_a_snippet_shows_the_words_around_the_first_match() -> None:
+    text = " ".join(f"w{i}" for i in range(40)) + " De Bezorging was één dag te laat"
+    assert snippet(text, ("bezorg",), width=6) == "…w39 De Bezorging was één dag…"
+    assert snippet("kort en krachtig", ("een",)) == "kort en krachtig"
+    assert snippet("één dag", ("een",), width=1) == "één…"
+
+
+@given(st.text(max_size=200), st.lists(st.text(max_size=10), max_size=3))
+def test_any_text_gives_a_snippet_drawn_from_it(text: str, words: list[str]) -> None:
+    piece = snippet(text, tuple(words))
+    assert set(piece.replace("…", " ").split()) <= set(text.split())

@@ -11,6 +11,8 @@ use (`state:bogus`) is kept in `problems`, for the screen to show, and matches n
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from webcare_tui.core.model import ThreadState
@@ -23,6 +25,7 @@ _MAX_TERMS = 32
 # A one- or two-letter prefix expands to a large share of all words (seconds at 100k
 # threads); shorter words are matched whole.
 PREFIX_FROM = 3
+_PART = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,3 +144,24 @@ def fts_match(words: tuple[str, ...]) -> str | None:
     if parts and " " not in usable[-1] and sum(c.isalnum() for c in usable[-1]) >= PREFIX_FROM:
         parts[-1] += "*"
     return " ".join(parts) if parts else None
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics, as the full-text index compares words."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def snippet(text: str, words: tuple[str, ...], width: int = 16) -> str:
+    """About `width` words of `text` around the first of `words` found in it (a word found at
+    the start of a longer one counts, as in search), with `…` where text was left out."""
+    tokens = text.split()
+    keys = [_fold(part) for word in words for part in _PART.findall(word)]
+    start = 0
+    for index, token in enumerate(tokens):
+        folded = [_fold(part) for part in _PART.findall(token)]
+        if any(part.startswith(key) for key in keys for part in folded):
+            start = max(0, index - width // 3)
+            break
+    end = start + width
+    return ("…" if start else "") + " ".join(tokens[start:end]) + ("…" if end < len(tokens) else "")
