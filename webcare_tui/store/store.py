@@ -42,9 +42,11 @@ from webcare_tui.store.base import (
     store_error,
 )
 from webcare_tui.store.ingest import IngestResult, ingest_batch
+from webcare_tui.store.insights import Insights
 from webcare_tui.store.outbox_records import OutboxRecords
 from webcare_tui.store.reads import FeedReads
 from webcare_tui.store.rows import facts_from_row
+from webcare_tui.store.search import Search, index_new
 
 _RECOMPUTE_CHUNK = 2000
 
@@ -81,7 +83,7 @@ __all__ = [
 ]
 
 
-class Store(FeedReads, AgentActions, OutboxRecords):
+class Store(FeedReads, AgentActions, OutboxRecords, Search, Insights):
     """The application's database. Safe to share between threads; many processes may open
     the same file."""
 
@@ -115,6 +117,7 @@ class Store(FeedReads, AgentActions, OutboxRecords):
                 seen_at=seen_at,
             )
             self._record_skipped(conn, connector, [*skipped, *result.rejected], seen_at)
+            index_new(conn)
             if cursor is not None:
                 conn.execute(
                     "INSERT INTO connector_state (name, cursor, cursor_at) VALUES (?, ?, ?) "
