@@ -169,3 +169,13 @@ class Connector(ABC):
         if self._owns_http and self._http is not None:
             await self._http.aclose()
             self._http = None
+
+    idempotent_send: ClassVar[bool] = False
+    """The platform recognises a repeated `send` by its `idempotency_key` and posts once."""
+
+    async def confirm(self, reply: OutgoingReply) -> SentReply | None:
+        """Look on the platform whether `reply` (whose answer was lost) exists; None if not.
+
+        Called before a resend on platforms without `idempotent_send`.
+        """
+        return None

@@ -62,6 +62,7 @@ class BlueskyConnector(Connector):
 
     type: ClassVar[str] = "bluesky"
     default_length_limit: ClassVar[int] = POST_LIMIT
+    idempotent_send: ClassVar[bool] = True
 
     def __init__(
         self,

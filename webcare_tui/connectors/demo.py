@@ -51,6 +51,7 @@ class DemoConnector(Connector):
 
     type = "demo"
     default_length_limit = 500
+    idempotent_send = True
 
     def __init__(
         self,

@@ -143,6 +143,7 @@ class MastodonConnector(Connector):
 
     type: ClassVar[str] = "mastodon"
     default_length_limit: ClassVar[int] = FALLBACK_LIMIT
+    idempotent_send: ClassVar[bool] = True
 
     def __init__(
         self,
