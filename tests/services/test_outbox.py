@@ -452,7 +452,7 @@ def test_a_temporary_failure_retries_by_itself_under_the_same_key(
     item = outbox.queue_reply(thread_id, GOOD, length_limit=500, undo_seconds=0)
     platform.fault_after_post.append(error)  # worst case: it did go out
     [failed] = send_due(outbox)
-    assert not failed.ok and failed.item.state is OutboxState.FAILED
+    assert not failed.ok and failed.item.state is OutboxState.UNCONFIRMED
     assert failed.item.retry_at == T0 + retry_delay(1) and failed.error
     assert send_due(outbox) == []  # backing off
     clock.advance(seconds=retry_delay(1).total_seconds())
@@ -505,13 +505,21 @@ def test_a_refusal_waits_for_an_agent_and_a_retry_posts_once(
     assert len(platform.posts) == 1
 
 
-def test_the_cli_mode_leaves_a_temporary_failure_to_an_agent(
+def test_the_cli_mode_leaves_a_rate_limit_to_an_agent_and_resolves_an_unknown_outcome(
     outbox: Outbox, platform: FakePlatform, clock: FakeClock, thread_id: int
 ) -> None:
     item = outbox.queue_reply(thread_id, GOOD, length_limit=500, undo_seconds=0)
-    platform.faults.append(TransientError("down"))
+    platform.faults.append(RateLimited("slow down"))
     [failed] = send_due(outbox, item_id=item.id, auto_retry=False)
     assert failed.item.state is OutboxState.FAILED and failed.item.retry_at is None
+    outbox.retry(item.id)
+    platform.faults.append(TransientError("down"))
+    [unknown] = send_due(outbox, item_id=item.id, auto_retry=False)
+    assert unknown.item.state is OutboxState.UNCONFIRMED and unknown.item.retry_at is not None
+    assert platform.posts == {}
+    clock.advance(seconds=3600)
+    [outcome] = send_due(outbox)
+    assert outcome.ok and len(platform.posts) == 1
 
 
 def test_retries_stop_by_themselves_after_a_while(

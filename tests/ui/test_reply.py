@@ -280,7 +280,9 @@ async def test_a_failed_send_is_shown_and_retried_under_the_same_key(
         await pilot.press("ctrl+s")
         await advance(pilot, clock, 10)
         # The platform's words are shown as written, markup and all.
-        assert banner(app).startswith("Not sent yet: temporarily unavailable: mastodon: [bold]")
+        assert banner(app).startswith(
+            "Not confirmed yet: temporarily unavailable: mastodon: [bold]"
+        )
         assert any("[bold]social.example[/]" in n for n in notes(app))
         assert app.store.thread(thread_id).state is ThreadState.OPEN
         await advance(pilot, clock, 10)  # the first back-off is over

@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from webcare_tui.cli import escalation, feed, polling, replies, setup
+from webcare_tui.cli import escalation, feed, outbox, polling, replies, setup
 from webcare_tui.cli import importing as importing_cli
 from webcare_tui.cli.context import Command, Context, Failed, UsageError, load
 from webcare_tui.config import ConfigError
 
-MODULES = (feed, replies, escalation, importing_cli, setup, polling)
+MODULES = (feed, replies, outbox, escalation, importing_cli, setup, polling)
 COMMANDS: dict[str, Command] = {c.name: c for m in MODULES for c in m.COMMANDS}
 
 

@@ -26,6 +26,13 @@ def banner_text(item: OutboxItem, now: datetime, timezone: tzinfo) -> str:
     if item.state is OutboxState.SENT:
         when = f" at {clock(item.sent_at)}" if item.sent_at else ""
         return f"Sent{when} · escape goes back"
+    if item.state is OutboxState.AWAITING_APPROVAL:
+        return "Waiting for a colleague's approval · u takes it back"
+    if item.state is OutboxState.UNCONFIRMED:
+        error = item.last_error or "the answer was lost"
+        if item.retry_at is not None:
+            return f"Not confirmed yet: {error} · looking again at {clock(item.retry_at)}"
+        return f"Not confirmed: {error} · `webcare outbox retry {item.id}` resolves it"
     if item.state is OutboxState.FAILED:
         error = item.last_error or "unknown error"
         if item.retry_at is not None:
@@ -44,6 +51,8 @@ class SendBanner(Static):
     SendBanner.-sending { background: $warning 30%; }
     SendBanner.-sent { background: $success 30%; }
     SendBanner.-failed { background: $error 30%; }
+    SendBanner.-unconfirmed { background: $warning 30%; }
+    SendBanner.-awaiting_approval { background: $warning 30%; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
