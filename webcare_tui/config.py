@@ -12,18 +12,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
-from webcare_tui.connectors.base import ConnectorSettings
+import msgspec
+
+from webcare_tui.connectors.base import ConnectorOptions, ConnectorSettings
 from webcare_tui.core.clock import ResponseClock, ResponseWindow, parse_duration, parse_hours
+from webcare_tui.services.registry import KNOWN_TYPES, connector_class
 
-CONNECTOR_KEYS: dict[str, tuple[set[str], set[str]]] = {
-    # type: (required keys, optional keys)
-    "mastodon": ({"base_url", "token_env"}, set()),
-    "bluesky": ({"handle", "password_env"}, {"service"}),
-    "rss": ({"url"}, {"keywords"}),
-    "demo": (set(), set()),
-}
 COMMON_CONNECTOR_KEYS = {"name", "type", "poll_every", "channel", "enabled"}
 WINDOW_KEYS = {"channel", "first_response", "next_response", "follow_up", "hours"}
 TOP_KEYS = {"team", "agent", "windows", "connectors", "ui", "keys", "clock", "replies"}
@@ -34,6 +29,50 @@ _SECTION_KEYS = {
     "clock": {"warn_share", "warn_before"},
     "replies": {"undo_seconds", "canned"},
 }
+_TYPE_WORDS = {
+    "str": "a string",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "array": "a list",
+    "object": "a table",
+    "null": "nothing",
+}
+_MSGSPEC_AT = re.compile(r"\s*- at `\$(?P<path>[^`]*)`$")
+
+
+def explain(message: str, raw: Any, kind: str, allowed: list[str]) -> tuple[str, str]:
+    """A msgspec validation message in our words: (the key, what was expected)."""
+    at = _MSGSPEC_AT.search(message)
+    path = at.group("path") if at else ""
+    message = message[: at.start()] if at else message
+    key = re.split(r"[.\[]", path.lstrip("."), maxsplit=1)[0]
+    if found := re.match(r"Object missing required field `(.+)`$", message):
+        return found.group(1), f"a {kind} connector needs {found.group(1)}"
+    if found := re.match(r"Object contains unknown field `(.+)`$", message):
+        return found.group(1), (
+            f"unknown key for a {kind} connector; expected one of {', '.join(allowed)}"
+        )
+    if found := re.match(r"Expected `(\w+)`(?:, got `\w+`)?", message):
+        wanted = _TYPE_WORDS.get(found.group(1), found.group(1))
+        if " matching regex " in message or " of length " in message:
+            return key, "expected a non-empty string"
+        return key, f"expected {wanted}, got {_value_at(raw, path)!r}"
+    if found := re.match(r"(\w+): (.+)$", message):  # our own, from an Options __post_init__
+        return found.group(1), found.group(2)
+    return key or "options", message
+
+
+def _value_at(raw: Any, path: str) -> Any:
+    for step in re.findall(r"\.(\w+)|\[(\d+)\]", path):
+        name, number = step
+        try:
+            raw = raw[name] if name else raw[int(number)]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return raw
+
+
 _COUNTRY = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 
 
@@ -364,27 +403,14 @@ class _Validator:
                 raise self.fail("connectors", index, "name", f"{name!r} is used twice")
             names.add(name)
             kind = item.get("type")
-            if kind not in CONNECTOR_KEYS:
+            if kind not in KNOWN_TYPES:
                 raise self.fail(
                     "connectors",
                     index,
                     "type",
-                    f"expected one of {', '.join(CONNECTOR_KEYS)}, got {kind!r}",
+                    f"expected one of {', '.join(KNOWN_TYPES)}, got {kind!r}",
                 )
-            required, optional = CONNECTOR_KEYS[kind]
-            for key in sorted(required - set(item)):
-                raise self.fail("connectors", index, key, f"a {kind} connector needs {key}")
-            unknown = set(item) - required - optional - COMMON_CONNECTOR_KEYS
-            if unknown:
-                allowed = ", ".join(sorted(required | optional | COMMON_CONNECTOR_KEYS))
-                raise self.fail(
-                    "connectors",
-                    index,
-                    sorted(unknown)[0],
-                    f"unknown key for a {kind} connector; expected one of {allowed}",
-                )
-            options = {k: item[k] for k in required | optional if k in item}
-            self.check_options(index, kind, options)
+            options = self.options(index, kind, item)
             poll_every = timedelta(seconds=60)
             if "poll_every" in item:
                 poll_every = self.duration("connectors", index, item, "poll_every")
@@ -400,22 +426,16 @@ class _Validator:
             result.append(ConnectorSettings(name, kind, channel, poll_every, enabled, options))
         return tuple(result)
 
-    def check_options(self, index: int, kind: str, options: dict[str, Any]) -> None:
-        for key in ("base_url", "service", "url"):
-            if key in options:
-                url = options[key]
-                parsed = urlparse(url) if isinstance(url, str) else None
-                if not parsed or parsed.scheme not in ("http", "https") or not parsed.netloc:
-                    raise self.fail(
-                        "connectors", index, key, f"expected an http(s) URL, got {url!r}"
-                    )
-        for key in ("token_env", "password_env", "handle"):
-            if key in options and (not isinstance(options[key], str) or not options[key].strip()):
-                raise self.fail("connectors", index, key, "expected a non-empty string")
-        if "keywords" in options:
-            words = options["keywords"]
-            if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
-                raise self.fail("connectors", index, "keywords", 'expected a list like ["kompas"]')
+    def options(self, index: int, kind: str, item: Mapping[str, Any]) -> ConnectorOptions:
+        """The type's own keys, validated against the `Options` its class declares."""
+        cls = connector_class(kind).Options
+        raw = {k: v for k, v in item.items() if k not in COMMON_CONNECTOR_KEYS}
+        try:
+            return msgspec.convert(raw, cls)
+        except msgspec.ValidationError as error:
+            allowed = sorted(set(cls.__struct_fields__) | COMMON_CONNECTOR_KEYS)
+            key, expected = explain(str(error), raw, kind, allowed)
+            raise self.fail("connectors", index, key, expected) from None
 
 
 DEMO_CONFIG = """

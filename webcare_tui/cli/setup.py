@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+import msgspec
+
 from webcare_tui.cli.context import Command, Context
 
 
@@ -28,7 +30,8 @@ def cmd_check_config(context: Context) -> int:
         )
     for c in config.connectors:
         state = "" if c.enabled else " (disabled)"
-        options = ", ".join(f"{k}={v}" for k, v in sorted(c.options.items()))
+        values = msgspec.structs.asdict(c.options)
+        options = ", ".join(f"{k}={v}" for k, v in sorted(values.items()))
         print(f"Connector {c.name}: {c.type} → channel {c.channel}, every {c.poll_every}{state}")
         if options:
             print(f"    {options}")

@@ -20,12 +20,15 @@ import httpx
 from webcare_tui.connectors.base import (
     Connector,
     ConnectorError,
+    ConnectorOptions,
     ConnectorSettings,
     FetchResult,
     MalformedResponse,
+    NonBlank,
     OutgoingReply,
     SentReply,
     TransientError,
+    check_http_url,
 )
 from webcare_tui.connectors.bluesky_records import (
     REASONS,
@@ -38,6 +41,7 @@ from webcare_tui.connectors.bluesky_records import (
 )
 from webcare_tui.connectors.bluesky_session import XrpcSession
 from webcare_tui.connectors.http_errors import RequestRejected, expect
+from webcare_tui.core.length import BLUESKY, LengthRule
 from webcare_tui.core.model import IncomingMessage
 
 __all__ = ["BlueskyConnector"]
@@ -49,7 +53,6 @@ CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
 PAGE_SIZE = 50
 BACKFILL_PAGES = 3  # first run: recent notifications only
 MAX_PAGES = 40  # a safety stop; 2000 notifications between two polls would be a flood
-POST_LIMIT = 300  # graphemes
 DM_DEDUPE_WINDOW = timedelta(minutes=15)
 
 
@@ -57,11 +60,25 @@ def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+class BlueskyOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """`service`: the PDS (default `https://bsky.social`); `handle`: the account
+    (`acme.bsky.social`); `password_env`: the variable that holds its app password."""
+
+    handle: NonBlank
+    password_env: NonBlank
+    service: NonBlank = DEFAULT_SERVICE
+
+    def __post_init__(self) -> None:
+        check_http_url("service", self.service)
+
+
 class BlueskyConnector(Connector):
     """A Bluesky account (handle + app password) on its PDS."""
 
     type: ClassVar[str] = "bluesky"
-    default_length_limit: ClassVar[int] = POST_LIMIT
+    Options = BlueskyOptions
+    length_rule: ClassVar[LengthRule] = BLUESKY
+    options: BlueskyOptions
     idempotent_send: ClassVar[bool] = True
 
     def __init__(
@@ -72,10 +89,9 @@ class BlueskyConnector(Connector):
         environ: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(settings, http=http, environ=environ)
-        options = settings.options
-        self.service = str(options.get("service") or DEFAULT_SERVICE).rstrip("/")
-        self.handle = str(options.get("handle", "")).lstrip("@")
-        self.password_env = str(options.get("password_env", ""))
+        self.service = self.options.service.rstrip("/")
+        self.handle = self.options.handle.lstrip("@")
+        self.password_env = self.options.password_env
         self.session = XrpcSession(
             connector=self.name,
             service=self.service,
@@ -315,7 +331,3 @@ class BlueskyConnector(Connector):
         except MalformedResponse:
             sent_at = datetime.now(UTC)
         return SentReply(f"{convo_id}/{sent['id']}", None, sent_at)
-
-    async def length_limit(self) -> int:
-        """300 graphemes: Bluesky's post limit (DMs allow more, posts are the stricter)."""
-        return POST_LIMIT

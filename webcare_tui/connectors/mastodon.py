@@ -18,14 +18,18 @@ from webcare_tui.connectors.base import (
     AuthFailed,
     Connector,
     ConnectorError,
+    ConnectorOptions,
     ConnectorSettings,
     FetchResult,
     MalformedResponse,
+    NonBlank,
     OutgoingReply,
     SentReply,
+    check_http_url,
 )
 from webcare_tui.connectors.html_text import html_to_text
 from webcare_tui.connectors.http_errors import expect, parse_json, platform_time, request
+from webcare_tui.core.length import MASTODON, LengthRule
 from webcare_tui.core.model import IncomingMessage
 
 __all__ = ["MastodonConnector", "ensure_mention", "parse_mention"]
@@ -34,7 +38,6 @@ PLATFORM = "mastodon"
 PAGE_SIZE = 40  # Mastodon's default page for notifications (the maximum is 80)
 BACKFILL_PAGES = 3  # first run: the newest few pages, not the account's whole history
 FORWARD_PAGES = 10  # per fetch; the cursor moves past what was read and the rest comes next time
-FALLBACK_LIMIT = 500  # Mastodon's stock status length
 
 
 def _text(value: Any) -> str | None:
@@ -138,11 +141,24 @@ def _page_param(response: httpx.Response, rel: str, name: str) -> str | None:
         return None
 
 
+class MastodonOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """`base_url`: the instance (`https://social.example`); `token_env`: the variable that
+    holds the account's access token."""
+
+    base_url: NonBlank
+    token_env: NonBlank
+
+    def __post_init__(self) -> None:
+        check_http_url("base_url", self.base_url)
+
+
 class MastodonConnector(Connector):
     """A Mastodon account: its mentions in, replies out as statuses."""
 
     type: ClassVar[str] = "mastodon"
-    default_length_limit: ClassVar[int] = FALLBACK_LIMIT
+    Options = MastodonOptions
+    length_rule: ClassVar[LengthRule] = MASTODON
+    options: MastodonOptions
     idempotent_send: ClassVar[bool] = True
 
     def __init__(
@@ -153,8 +169,8 @@ class MastodonConnector(Connector):
         environ: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(settings, http=http, environ=environ)
-        self.base_url = str(settings.options.get("base_url", "")).rstrip("/")
-        self.token_env = str(settings.options.get("token_env", ""))
+        self.base_url = self.options.base_url.rstrip("/")
+        self.token_env = self.options.token_env
         self._length_limit: int | None = None
 
     # -- plumbing ------------------------------------------------------------------------------
@@ -297,7 +313,7 @@ class MastodonConnector(Connector):
         )
 
     async def length_limit(self) -> int:
-        """The instance's `max_characters`, asked once; 500 when the instance will not say."""
+        """The instance's `max_characters`, asked once; the rule's 500 when it will not say."""
         if self._length_limit is not None:
             return self._length_limit
         try:
@@ -305,8 +321,8 @@ class MastodonConnector(Connector):
             instance = parse_json(response, PLATFORM)
             limit = instance["configuration"]["statuses"]["max_characters"]
         except (ConnectorError, KeyError, TypeError):
-            return FALLBACK_LIMIT  # not cached: the next call asks again
+            return self.length_rule.limit  # not cached: the next call asks again
         if type(limit) is not int or limit <= 0:
-            return FALLBACK_LIMIT
+            return self.length_rule.limit
         self._length_limit = limit
         return limit

@@ -22,12 +22,16 @@ import httpx
 from webcare_tui.connectors.base import (
     Connector,
     ConnectorError,
+    ConnectorOptions,
     ConnectorSettings,
     FetchResult,
     MalformedResponse,
+    NonBlank,
+    check_http_url,
 )
 from webcare_tui.connectors.html_text import html_to_text
 from webcare_tui.connectors.http_errors import request
+from webcare_tui.core.length import PLAIN, LengthRule
 from webcare_tui.core.model import IncomingMessage
 
 __all__ = ["RssConnector", "entry_key", "parse_feed", "unwrap_link"]
@@ -172,11 +176,24 @@ def _load_cursor(cursor: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+class RssOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """`url`: the feed; `keywords`: when given, an entry must contain one of them (any case)."""
+
+    url: NonBlank
+    keywords: list[NonBlank] = []
+
+    def __post_init__(self) -> None:
+        check_http_url("url", self.url)
+
+
 class RssConnector(Connector):
     """One RSS or Atom feed, polled with conditional GETs. It cannot send."""
 
     type: ClassVar[str] = "rss"
+    Options = RssOptions
+    length_rule: ClassVar[LengthRule] = PLAIN
     can_send: ClassVar[bool] = False
+    options: RssOptions
 
     def __init__(
         self,
@@ -186,11 +203,8 @@ class RssConnector(Connector):
         environ: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(settings, http=http, environ=environ)
-        self.url = str(settings.options.get("url", ""))
-        keywords = settings.options.get("keywords") or []
-        if isinstance(keywords, str):
-            keywords = [keywords]
-        self.keywords = [str(k) for k in keywords] if isinstance(keywords, list | tuple) else []
+        self.url = self.options.url
+        self.keywords = list(self.options.keywords)
 
     async def fetch(self, cursor: str | None) -> FetchResult:
         """Entries not handed over before (and matching `keywords`, if set), oldest first."""

@@ -111,11 +111,10 @@ def _secrets_of(connector: Connector) -> list[str]:
     """The values of the environment variables the connector's config names (`token_env`,
     `password_env`, ...): connectors redact their own errors, but a bug's message might not."""
     found = []
-    for key, value in connector.settings.options.items():
-        if key.endswith("_env") and isinstance(value, str) and value:
-            secret = connector.environ.get(value)
-            if secret:
-                found.append(secret)
+    for variable in connector.options.secret_variables().values():
+        secret = connector.environ.get(variable)
+        if secret:
+            found.append(secret)
     return found
 
 

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from webcare_tui.config import Config
 from webcare_tui.core.alerts import crossings
@@ -24,6 +26,7 @@ from webcare_tui.core.timeutil import now_utc
 from webcare_tui.core.window_text import window_text
 from webcare_tui.paths import themes_dir
 from webcare_tui.store import Store
+from webcare_tui.ui.failures import failure_notice, one_line
 from webcare_tui.ui.screens.help import HelpScreen, key_rows
 from webcare_tui.ui.screens.inbox import InboxScreen
 from webcare_tui.ui.screens.thread import ThreadScreen
@@ -34,6 +37,8 @@ from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 if TYPE_CHECKING:
     from webcare_tui.services.outbox import Outbox
     from webcare_tui.services.poller import PollOutcome
+
+log = logging.getLogger(__name__)
 
 DEFAULT_THEME = "webcare-dark"
 ALERT_EVERY = 5.0
@@ -156,7 +161,7 @@ class WebcareApp(App[None]):
         elif not outcome.ok and self._connector_ok.get(outcome.connector, True):
             # Once when a connector starts failing; its back-off shows in the header after.
             self.notify(
-                f"{outcome.connector}: {outcome.error}",
+                one_line(f"{outcome.connector}: {outcome.error}"),
                 title="connector failed",
                 severity="warning",
                 markup=False,
@@ -206,6 +211,34 @@ class WebcareApp(App[None]):
             )
         if self.config.bell:
             self.bell()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The backstop: a worker that failed, the App's own or forwarded by a screen or a
+        widget, becomes one visible notice and a log entry. Nothing fails without a word."""
+        error = event.worker.error
+        if event.state is not WorkerState.ERROR or error is None:
+            return
+        log.error("%s failed", event.worker.name or "a worker", exc_info=error)
+        self.log.error(f"{event.worker.name} failed", error)
+        title, text = failure_notice(error)
+        # A broken disk fails every keystroke's save: one notice while it is on screen, not a
+        # stack of the same one.
+        if not any((n.title, n.message) == (title, text) for n in self._notifications):
+            self.notify_failure(error)
+
+    def notify_failure(
+        self,
+        error: BaseException,
+        *,
+        severity: SeverityLevel = "error",
+        title: str | None = None,
+        text: str | None = None,
+    ) -> None:
+        """One notice for `error`: its title and its text as one plain line (thread-safe)."""
+        own_title, own_text = failure_notice(error)
+        shown = one_line(text) if text is not None else own_text
+        self.notify(shown, title=title or own_title, severity=severity, markup=False)
 
     def data_changed(self) -> None:
         """Something in the store changed: every screen that shows data refreshes.
@@ -293,7 +326,7 @@ class WebcareApp(App[None]):
                 continue
             later = outcome.item.retries_by_itself
             self.notify(
-                f"Reply to {who} not sent: {outcome.error}"
+                one_line(f"Reply to {who} not sent: {outcome.error}")
                 + ("; trying again by itself" if later else "; open the reply to retry or undo"),
                 title="reply failed",
                 severity="warning" if later else "error",

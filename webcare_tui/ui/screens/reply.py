@@ -23,7 +23,6 @@ from webcare_tui.core.checks import Finding
 from webcare_tui.core.model import Thread
 from webcare_tui.core.outbox import OutboxItem, OutboxState
 from webcare_tui.services.drafting import (
-    DEFAULT_LIMITS,
     draft_template,
     placeholder_values,
     says_something,
@@ -118,14 +117,14 @@ class ReplyScreen(ThreadActions):
             text = app.store.draft(self.thread_id, app.config.agent)
             lang = app.store.reply_target(self.thread_id).extra.get("lang", "")
         except StoreError as error:
-            app.call_from_thread(self._problem, str(error), error.title)
+            self._problem(error)
             return
         app.call_from_thread(self._show_draft, thread, item, text, lang)
 
     def _show_draft(self, thread: Thread, item: OutboxItem | None, text: str, lang: str) -> None:
         self.thread, self.lang = thread, lang
         self.kind = self.outbox.kind_of(thread)
-        self.limit = DEFAULT_LIMITS.get(self.kind, 0)
+        self.limit = self.outbox.rule_of(thread).limit
         cursor = len(text)
         if not text:
             text, cursor = draft_template(
@@ -237,7 +236,7 @@ class ReplyScreen(ThreadActions):
                 self.thread_id, text, length_limit=limit, opened_at=self.opened_at
             )
         except (StoreError, ValueError) as error:
-            self.app.call_from_thread(self._problem, str(error), "cannot check the reply")
+            self._problem(error, title="cannot check the reply")
             return
         if review.blocking:
             self.app.call_from_thread(self._confirm, text, limit, review.findings)
@@ -266,10 +265,10 @@ class ReplyScreen(ThreadActions):
             )
         except ClaimedByOther as error:
             message = f"{error.holder} took this thread just now; ctrl+s shows what to do."
-            app.call_from_thread(self._problem, message, error.title)
+            self._problem(error, text=message)
             return
         except (OutboxError, StoreError) as error:
-            app.call_from_thread(self._problem, str(error), error.title)
+            self._problem(error)
             return
         app.call_from_thread(self._show_item, item)
 
@@ -278,7 +277,7 @@ class ReplyScreen(ThreadActions):
         try:
             item = self.outbox.retry(item_id)
         except StoreError as error:
-            self.app.call_from_thread(self._problem, str(error), error.title)
+            self._problem(error)
             return
         self.app.call_from_thread(self._show_item, item)
 
@@ -324,7 +323,7 @@ class ReplyScreen(ThreadActions):
             self.outbox.cancel(item_id)
             text = app.store.draft(self.thread_id, app.config.agent)
         except StoreError as error:  # too late: it is being sent
-            app.call_from_thread(self._problem, str(error), error.title)
+            self._problem(error)
             app.call_from_thread(self._refresh_item)
             return
         app.call_from_thread(self._undone, text)
@@ -344,7 +343,7 @@ class ReplyScreen(ThreadActions):
         try:
             replies = load_canned(data_dir() / "canned", self.webcare.config.canned)
         except DataFileError as error:
-            self._problem(str(error), error.title)
+            self._problem(error)
             return
         picker = CannedPicker(replies, lang=self.lang or None)
         self.app.push_screen(picker, self._insert_canned)
@@ -364,7 +363,7 @@ class ReplyScreen(ThreadActions):
             command = editor_command()
             edited = edit_in_editor(self.app, self.area.text, command)
         except EditorUnavailable as error:
-            self.notify(str(error), title="editor", severity="warning", markup=False)
+            self._problem(error, title="editor")
             return
         if edited is not None and edited != self.area.text:
             self.area.load_text(edited)
@@ -372,8 +371,11 @@ class ReplyScreen(ThreadActions):
 
     # -- the rest ----------------------------------------------------------------------------
 
-    def _problem(self, message: str, title: str) -> None:
-        self.notify(message, title=title, severity="warning", markup=False)
+    def _problem(
+        self, error: BaseException, *, title: str | None = None, text: str | None = None
+    ) -> None:
+        """A refusal the agent can act on (thread-safe): a warning, not the backstop's error."""
+        self.webcare.notify_failure(error, severity="warning", title=title, text=text)
 
     def data_changed(self) -> None:
         self.query_one(ThreadView).reload()

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from webcare_tui.core.clock import ClockKind
 from webcare_tui.core.model import ThreadState
 from webcare_tui.store.store import StoreError
+from webcare_tui.ui.failures import ForwardsWorkerFailures
 
 if TYPE_CHECKING:
     from webcare_tui.ui.app import WebcareApp
@@ -30,7 +31,7 @@ THREAD_BINDINGS = [
 ]
 
 
-class ThreadActions(Screen[None]):
+class ThreadActions(ForwardsWorkerFailures, Screen[None]):
     """A screen that has a current thread the thread keys act on."""
 
     @property
@@ -55,9 +56,7 @@ class ThreadActions(Screen[None]):
         try:
             change()
         except StoreError as error:
-            app.call_from_thread(
-                app.notify, str(error), title=error.title, severity=severity, markup=False
-            )
+            app.notify_failure(error, severity=severity)
             return
         app.call_from_thread(app.notify, done, markup=False)
         app.call_from_thread(app.data_changed)

@@ -26,6 +26,7 @@ from webcare_tui.core.due_text import countdown_cell
 from webcare_tui.core.model import Thread
 from webcare_tui.store import Store
 from webcare_tui.store.store import FeedFilter
+from webcare_tui.ui.failures import ForwardsWorkerFailures
 from webcare_tui.ui.feed_rows import PAGE, FeedRows, fetch_page, fetch_window
 
 COUNTDOWN_WIDTH = 15
@@ -41,7 +42,7 @@ _STATE_LABELS = {
 }
 
 
-class ThreadFeed(Widget, can_focus=True):
+class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
     """Every thread of the current filter, one line each.
 
     It scrolls itself rather than through Textual's scrolling: moving the view by one line

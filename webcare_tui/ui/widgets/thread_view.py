@@ -15,6 +15,7 @@ from webcare_tui.core.countdown import format_countdown
 from webcare_tui.core.model import Direction
 from webcare_tui.store import Store
 from webcare_tui.store.base import ThreadNotFound
+from webcare_tui.ui.failures import ForwardsWorkerFailures
 from webcare_tui.ui.safe_text import literal
 from webcare_tui.ui.thread_detail import ThreadDetail, load_detail
 
@@ -23,7 +24,7 @@ def _when(moment: datetime, clock: ResponseClock) -> str:
     return moment.astimezone(clock.timezone).strftime("%a %d %b %H:%M")
 
 
-class ThreadView(VerticalScroll, can_focus=True):
+class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
     """Shows one thread; empty until a thread is chosen."""
 
     DEFAULT_CSS = """
