@@ -134,9 +134,15 @@ class OutboxItem:
             and self.retry_at is not None
         )
 
-    def seconds_left(self, now: datetime) -> int:
-        """Whole seconds of the undo window left (rounded up, never negative)."""
-        return max(0, math.ceil((self.send_after - now).total_seconds()))
+    def seconds_left(self, now: datetime, window: float | None = None) -> int:
+        """Whole seconds of the undo window left (rounded up, never negative).
+
+        With `window` (the configured undo seconds) never more than that: `send_after` is
+        rounded up to a whole second, so a 10 s window may really be 10.7 s, and a countdown
+        that starts at 11 looks like a wrong setting.
+        """
+        left = max(0, math.ceil((self.send_after - now).total_seconds()))
+        return left if window is None else min(left, math.ceil(window))
 
 
 def may_resume(

@@ -92,7 +92,7 @@ class ReplyScreen(ThreadActions):
             with Horizontal(id="draft-bar"):
                 yield Label("", id="draft-counter", markup=False)
                 yield Label("loading the draft…", id="draft-status", markup=False)
-            yield SendBanner(id="send-banner")
+            yield SendBanner(window=app.config.undo_seconds, id="send-banner")
             yield DraftFindings(id="findings")
         yield Footer()
 

@@ -10,14 +10,17 @@ from textual.widgets import Static
 from webcare_tui.core.outbox import OutboxItem, OutboxState
 
 
-def banner_text(item: OutboxItem, now: datetime, timezone: tzinfo) -> str:
-    """The banner line for `item` at `now`, times shown in the team's timezone."""
+def banner_text(
+    item: OutboxItem, now: datetime, timezone: tzinfo, window: float | None = None
+) -> str:
+    """The banner line for `item` at `now`, times shown in the team's timezone; the countdown
+    never shows more than the undo `window`."""
 
     def clock(moment: datetime) -> str:
         return moment.astimezone(timezone).strftime("%H:%M:%S")
 
     if item.state is OutboxState.QUEUED:
-        left = item.seconds_left(now)
+        left = item.seconds_left(now, window)
         if left > 0:
             return f"Sending in {left}s · u to undo"
         return "Sending… · u to undo"
@@ -55,9 +58,10 @@ class SendBanner(Static):
     SendBanner.-awaiting_approval { background: $warning 30%; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, window: float | None = None, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.item: OutboxItem | None = None
+        self.window = window
 
     def show(self, item: OutboxItem | None, now: datetime, timezone: tzinfo) -> None:
         self.item = item
@@ -66,4 +70,6 @@ class SendBanner(Static):
         for state in OutboxState:
             self.set_class(item is not None and item.state is state, f"-{state.value}")
         # The error text comes from a platform: shown as plain text, never markup.
-        self.update(Text(banner_text(item, now, timezone), end="") if item and shown else "")
+        self.update(
+            Text(banner_text(item, now, timezone, self.window), end="") if item and shown else ""
+        )
