@@ -244,6 +244,11 @@ class Outbox:
             raise DraftRefused(review.findings)
         return review, tuple(Override(f.code, f.message) for f in stopping)
 
+    @staticmethod
+    def needs_reason(findings: list[Finding]) -> bool:
+        """Whether sending past `findings` takes a reason: any blocking check about the text."""
+        return any(f.code not in NO_REASON_NEEDED for f in blocking(findings))
+
     @property
     def four_eyes(self) -> bool:
         """`[replies] override = "second-agent"`: a blocked reply waits for a colleague."""
@@ -264,12 +269,15 @@ class Outbox:
 
         Raises ClaimedByOther when another agent holds the thread and DraftRefused when a check
         blocks, both unless `force`, which claims the thread anyway and records the blocking
-        findings with the reply, and `reason`. With the `second-agent` override such a reply
+        findings with the reply, and `reason`, which a check about the text needs
+        (ReasonNeeded). With the `second-agent` override such a reply
         awaits a colleague's approval. NothingToSend and ChannelCannotSend are never forced.
         """
         review, override = self._vet(
             thread_id, text, length_limit=length_limit, force=force, opened_at=opened_at
         )
+        if self.needs_reason(review.findings) and not (reason or "").strip():
+            raise ReasonNeeded(review.findings)
         now = self.now()
         seconds = self.config.undo_seconds if undo_seconds is None else undo_seconds
         return self.store.queue_reply(
@@ -321,7 +329,7 @@ class Outbox:
         if earlier is not None:
             return ReplyStart(earlier, resumed=True)
         review, override = self._vet(thread_id, text, length_limit=length_limit, force=force)
-        if any(o.code not in NO_REASON_NEEDED for o in override) and not (reason or "").strip():
+        if self.needs_reason(review.findings) and not (reason or "").strip():
             raise ReasonNeeded(review.findings)
         item, resumed = self.store.start_reply(
             thread_id,
