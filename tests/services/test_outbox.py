@@ -42,6 +42,7 @@ from webcare_tui.services.outbox import (
     DraftRefused,
     NothingToSend,
     Outbox,
+    ReasonNeeded,
     SendOutcome,
 )
 from webcare_tui.store import Store
@@ -201,11 +202,16 @@ def test_a_blocking_finding_refuses_and_force_records_the_override(
     codes = {f.code for f in refused.value.blocking}
     assert {"tone.defensive", "tone.lecturing"} <= codes or "tone.sarcasm" in codes
     assert store.outbox_items(thread_id) == []
-    item = outbox.queue_reply(thread_id, RUDE, length_limit=500, force=True, undo_seconds=0)
+    with pytest.raises(ReasonNeeded):
+        outbox.queue_reply(thread_id, RUDE, length_limit=500, force=True, undo_seconds=0)
+    item = outbox.queue_reply(
+        thread_id, RUDE, length_limit=500, force=True, undo_seconds=0, reason="hun eigen woorden"
+    )
     assert {o.code for o in item.override} == codes
     send_due(outbox)
     event = store.events(thread_id)[-1]
     assert event.kind == "replied" and "sent despite" in event.detail
+    assert "reason: hun eigen woorden" in event.detail
     [reply] = [m for m in store.messages(thread_id) if m.direction is Direction.OUT]
     assert "override" in store.message_extra(reply.id)
 
