@@ -378,6 +378,14 @@ class Outbox:
             item_id=item_id,
         )
 
+    def in_undo_window(self) -> list[OutboxItem]:
+        """This agent's replies queued and not yet being sent: what quitting would leave."""
+        return [
+            item
+            for item in self.store.pending_replies()
+            if item.state is OutboxState.QUEUED and self._is_me(item.agent)
+        ]
+
     def pending(self, thread_id: int) -> OutboxItem | None:
         """This agent's reply in the thread that has not gone out yet, if any."""
         mine = [
