@@ -375,6 +375,15 @@ class OutboxRecords(StoreBase):
             self._event(conn, item.thread_id, now, approver, "reply approved", item.text)
             return self._outbox_row(conn, item_id)
 
+    def pending_threads(self) -> dict[int, OutboxState]:
+        """Threads with a reply that may still go out, and the state of the latest one: what
+        the feed marks."""
+        states = ", ".join(f"'{state.value}'" for state in PENDING)
+        rows = self.conn.execute(
+            f"SELECT thread_id, state FROM outbox WHERE state IN ({states}) ORDER BY id"
+        ).fetchall()
+        return {int(row["thread_id"]): OutboxState(row["state"]) for row in rows}
+
     def pending_replies(self) -> list[OutboxItem]:
         """Every reply that may still go out, of every thread, oldest first."""
         states = ", ".join(f"'{state.value}'" for state in PENDING)
