@@ -72,9 +72,6 @@ MAX_PER_ROUND = 50
 NO_REASON_NEEDED = frozenset({"ownership"})
 """Blocking checks `force` passes by itself: taking a thread over is on the record already."""
 
-RESOLVE_PAUSES = (0.5, 2.0)
-"""Waits between tries of a send whose outcome is unknown, within one CLI command."""
-
 
 @dataclass(frozen=True, slots=True)
 class Review:
@@ -436,24 +433,13 @@ class Outbox:
     ) -> SendOutcome:
         thread = await asyncio.to_thread(self.store.thread, item.thread_id)
         target = await asyncio.to_thread(self.store.reply_target, item.thread_id)
-        connector = self.connector(thread.connector)
         delivery = Delivery(self.store, self.holder, self.now, self.config.clock)
-        if connector is None:
-            message = f"the connector {thread.connector!r} is not configured or not enabled"
-            done = await asyncio.to_thread(
-                self.store.mark_reply_failed,
-                item.id,
-                holder=self.holder,
-                error=message,
-                retry_at=None,
-                now=self.now(),
-            )
-            return SendOutcome(done, customer=target.customer, error=message)
-        return await delivery.deliver(item, target, connector, auto_retry=auto_retry, pauses=pauses)
+        connector = self.connector(thread.connector)
+        return await delivery.deliver(
+            item, target, connector or thread.connector, auto_retry=auto_retry, pauses=pauses
+        )
 
-    async def send_claimed(
-        self, item: OutboxItem, *, pauses: Sequence[float] = RESOLVE_PAUSES
-    ) -> SendOutcome:
+    async def send_claimed(self, item: OutboxItem, *, pauses: Sequence[float] = ()) -> SendOutcome:
         """Send an item this process claimed (`reply_now`, `claim`), resolving an unknown
         outcome within the call: tried again after each of `pauses`, under the same key."""
         return await self._send(item, auto_retry=False, pauses=pauses)

@@ -89,11 +89,15 @@ class Delivery:
         self,
         item: OutboxItem,
         target: ReplyTarget,
-        connector: Connector,
+        connector: Connector | str,
         *,
         auto_retry: bool,
         pauses: Sequence[float] = (),
     ) -> SendOutcome:
+        """Send `item`; `connector` is the name of one not configured (or not enabled)."""
+        if isinstance(connector, str):
+            message = f"the connector {connector!r} is not configured or not enabled"
+            return await self._failed(item, target, message, None)
         reply = outgoing(item, target)
         # A second claim of an item means an earlier try may have posted it.
         maybe_out = item.attempts > 1
