@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from webcare_tui.config import ConfigError, parse_config
+from tests.cli.config_errors import error_for
+from webcare_tui.config import parse_config
 from webcare_tui.connectors.bluesky import BlueskyConnector, BlueskyOptions
 from webcare_tui.connectors.mastodon import MastodonConnector
 from webcare_tui.connectors.rss import RssOptions
@@ -17,12 +16,6 @@ HEAD = '[team]\ntimezone = "Europe/Amsterdam"\n\n'
 
 def connector(body: str) -> str:
     return HEAD + '[[connectors]]\nname = "c"\n' + body
-
-
-def error_for(text: str) -> ConfigError:
-    with pytest.raises(ConfigError) as caught:
-        parse_config(text, Path("/etc/webcare.toml"))
-    return caught.value
 
 
 def test_defaults_come_from_the_class() -> None:

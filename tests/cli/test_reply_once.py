@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,6 @@ from tests.cli.test_cli_reply import GOOD, MASTODON, RUDE, thread_of, webcare
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply
 from webcare_tui.cli import replies
-from webcare_tui.config import Config, load_config
-from webcare_tui.core.outbox import OutboxState
-from webcare_tui.services.outbox import Outbox
 from webcare_tui.store import Store
 
 SUBPROCESS_TIMEOUT = 60
@@ -147,13 +143,6 @@ def test_outbox_lists_nothing_when_all_is_sent_and_refuses_unknown_items(
     assert "no outbox item 42" in capsys.readouterr().err
 
 
-@dataclass(frozen=True, slots=True)
-class FourEyes(Config):
-    """The config with `[replies] override = "second-agent"`."""
-
-    override_mode: str = "second-agent"
-
-
 def test_with_four_eyes_a_blocked_reply_waits_for_a_colleagues_approval(
     workspace: Path,
     mastodon: tuple[FakeMastodon, FakeServer],
@@ -161,29 +150,30 @@ def test_with_four_eyes_a_blocked_reply_waits_for_a_colleagues_approval(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fake, _ = mastodon
+    config = workspace / "config.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[replies]\noverride = "second-agent"\n',
+        encoding="utf-8",
+    )
     thread = thread_of(workspace, "klant@other.example", capsys)
-    loaded = load_config(workspace / "config.toml")
-    config = FourEyes(**{f.name: getattr(loaded, f.name) for f in fields(loaded)})
-    store = Store(workspace / "w.db")
-    outbox = Outbox(store, config)
-    start = outbox.reply_now(thread, RUDE, length_limit=500, force=True, reason="quoting them")
-    store.close()
-    assert start.item.state is OutboxState.AWAITING_APPROVAL
+    forced = ("--force", "--reason", "quoting them")
+    assert webcare(workspace, "reply", str(thread), "--text", RUDE, *forced) == 0
+    out = capsys.readouterr()
+    assert out.out == "" and "waits for a colleague's approval" in out.err
     [listed] = outbox_json(workspace, capsys)
-    assert listed["state"] == "awaiting_approval"
-    assert webcare(workspace, "outbox", "approve", str(start.item.id)) == 1
+    assert listed["state"] == "awaiting_approval" and fake.statuses == []
+    assert webcare(workspace, "outbox", "approve", str(listed["id"])) == 1
     assert "a colleague approves it" in capsys.readouterr().err
     assert fake.statuses == []
     monkeypatch.setenv("WEBCARE_AGENT", "MK")
-    assert webcare(workspace, "outbox", "approve", str(start.item.id)) == 0
+    assert webcare(workspace, "outbox", "approve", str(listed["id"])) == 0
     [status] = fake.statuses
     assert capsys.readouterr().out.strip() == status["id"]
-    shown = Store(workspace / "w.db")
-    events = [(e.kind, e.actor) for e in shown.events(thread)]
-    detail = shown.events(thread)[-1].detail
-    shown.close()
-    assert ("reply approved", "MK") in events
-    assert "reason: quoting them" in detail and "approved by MK" in detail
+    store = Store(workspace / "w.db")
+    events = store.events(thread)
+    store.close()
+    assert ("reply approved", "MK") in [(e.kind, e.actor) for e in events]
+    assert "reason: quoting them" in events[-1].detail and "approved by MK" in events[-1].detail
 
 
 # -- separate processes --------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 import webcare_tui.store.store as store_module
 from webcare_tui.core.clock import ResponseClock, ResponseWindow, parse_duration
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
-from webcare_tui.store import Store
+from webcare_tui.store import Store, StoreError
 from webcare_tui.store.store import ClaimedByOther, FeedFilter, ThreadNotFound
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -89,13 +89,21 @@ def test_cursor_is_stored_with_the_batch(store: Store) -> None:
     assert store.cursor("c1") == "c-after-1"
 
 
-def test_cursor_does_not_move_when_the_batch_fails(store: Store) -> None:
+def test_an_item_that_cannot_be_stored_is_recorded_and_the_rest_of_the_batch_kept(
+    store: Store,
+) -> None:
     ingest(store, msg("1"), cursor="good")
     broken = IncomingMessage("2", "anna", "x", created_at="not a time")  # type: ignore[arg-type]
-    with pytest.raises(AttributeError):
-        ingest(store, broken, cursor="bad")
-    assert store.cursor("c1") == "good"
-    assert store.feed_count() == 1
+    result = ingest(store, broken, msg("3", author="bob"), cursor="after-3")
+    assert result.new_messages == 1 and result.rejected == [("2", "created_at is not a time")]
+    assert store.cursor("c1") == "after-3"
+    assert store.feed_count() == 2
+    [skipped] = store.skipped_items("c1")
+    assert (skipped.remote_id, skipped.reason, skipped.times) == (
+        "2",
+        "created_at is not a time",
+        1,
+    )
 
 
 def test_hostile_text_is_neutralised_when_stored(store: Store) -> None:
@@ -113,13 +121,16 @@ def test_feed_orders_by_due_time_and_pages_by_keyset(store: Store) -> None:
     everything = store.feed_slice(FeedFilter(), 0, 100)
     dues = [t.due_at for t in everything]
     assert dues == sorted(dues)
-    from webcare_tui.ui.feed_rows import feed_key
-
-    first = store.feed_page(limit=20)
-    second = store.feed_page(after=feed_key(first[-1]), limit=20)
-    back = store.feed_page(before=feed_key(second[0]), limit=20)
-    assert [t.id for t in first + second] == [t.id for t in everything[:40]]
-    assert [t.id for t in back] == [t.id for t in first]
+    first = store.feed_keyed(limit=20)
+    assert first.last is not None
+    second = store.feed_keyed(after=first.last, limit=20)
+    assert second.first is not None
+    back = store.feed_keyed(before=second.first, limit=20)
+    assert [t.id for t in first.threads + second.threads] == [t.id for t in everything[:40]]
+    assert [t.id for t in back.threads] == [t.id for t in first.threads]
+    assert [t.id for t in store.feed_keyed(offset=45, limit=20).threads] == [
+        t.id for t in everything[45:]
+    ]
     assert store.feed_position(FeedFilter(), everything[33].id) == 33
 
 
@@ -260,7 +271,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version = 99")
     conn.close()
-    with pytest.raises(RuntimeError, match="newer"):
+    with pytest.raises(StoreError, match="newer"):
         Store(path)
 
 

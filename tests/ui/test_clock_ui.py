@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from tests.fakes.clock import FROZEN_NOW
 from tests.pilot import settle
-from webcare_tui.ui.screens.explain import ExplainScreen
-from webcare_tui.ui.screens.help import HelpScreen
+from webcare_tui.ui.dialogs.explain import ExplainDialog
+from webcare_tui.ui.dialogs.help import HelpDialog
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
 
@@ -19,11 +19,11 @@ async def test_w_explains_the_due_time(build_app) -> None:  # type: ignore[no-un
         await settle(pilot)
         await pilot.press("w")
         await settle(pilot)
-        assert isinstance(app.screen, ExplainScreen)
+        assert isinstance(app.screen, ExplainDialog)
         text = "\n".join(app.screen.lines)
         assert "due" in text and "open time" in text
         await pilot.press("escape")
-        assert not isinstance(app.screen, ExplainScreen)
+        assert not isinstance(app.screen, ExplainDialog)
 
 
 async def test_w_on_a_thread_without_clock_says_so(build_app) -> None:  # type: ignore[no-untyped-def]
@@ -32,7 +32,7 @@ async def test_w_on_a_thread_without_clock_says_so(build_app) -> None:  # type: 
         await settle(pilot)
         await pilot.press("end", "w")
         await settle(pilot)
-        assert isinstance(app.screen, ExplainScreen)
+        assert isinstance(app.screen, ExplainDialog)
         assert "No clock runs" in app.screen.lines[0]
 
 
@@ -66,7 +66,7 @@ async def test_help_shows_the_advertised_promise(build_app) -> None:  # type: ig
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen, HelpDialog)
         assert "We answer within 60 minutes" in app.screen.promise
         assert "We reageren binnen 60 minuten" in app.screen.promise
         assert any(keys == "w" for _, keys, _ in app.screen.rows)

@@ -16,9 +16,9 @@ from textual.pilot import Pilot
 
 from tests.pilot import settle
 from webcare_tui.store import StoreError
-from webcare_tui.ui import app as app_module
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.failures import UNEXPECTED, ForwardsWorkerFailures
+from webcare_tui.ui.messages import DataChanged
 from webcare_tui.ui.screens.reply import ReplyScreen
 from webcare_tui.ui.screens.thread import ThreadScreen
 
@@ -70,7 +70,7 @@ async def filter_feed(pilot: Pilot[None]) -> None:
 
 
 async def refresh_everything(pilot: Pilot[None]) -> None:
-    pilot.app.post_message(app_module.DataChanged())  # as when a colleague changes a thread
+    pilot.app.post_message(DataChanged())  # as when a colleague changes a thread
 
 
 async def type_in_draft(pilot: Pilot[None]) -> None:

@@ -13,7 +13,7 @@ from tests.pilot import settle
 from webcare_tui.core.model import IncomingMessage, ThreadState
 from webcare_tui.store.store import FeedFilter
 from webcare_tui.ui.app import WebcareApp
-from webcare_tui.ui.screens.help import HelpScreen
+from webcare_tui.ui.dialogs.help import HelpDialog
 from webcare_tui.ui.screens.thread import ThreadScreen
 from webcare_tui.ui.widgets.inbox_header import InboxHeader
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
@@ -93,12 +93,12 @@ async def test_help_lists_every_key(build_app) -> None:  # type: ignore[no-untyp
         await settle(pilot)
         await pilot.press("question_mark")
         await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen, HelpDialog)
         listed = {keys for _, keys, _ in app.screen.rows}
         for key in ("j, down", "k, up", "enter", "r", "e", "a", "i", "/", "?", "ctrl+p", "q"):
             assert key in listed
         await pilot.press("escape")
-        assert not isinstance(app.screen, HelpScreen)
+        assert not isinstance(app.screen, HelpDialog)
 
 
 async def test_assign_to_me(build_app) -> None:  # type: ignore[no-untyped-def]

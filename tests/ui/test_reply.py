@@ -28,7 +28,7 @@ from webcare_tui.core.outbox import OutboxState
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.dialogs.canned_picker import CannedPicker
 from webcare_tui.ui.dialogs.confirm_send import ConfirmSendDialog
-from webcare_tui.ui.screens.help import HelpScreen
+from webcare_tui.ui.dialogs.help import HelpDialog
 from webcare_tui.ui.screens.reply import ReplyScreen
 from webcare_tui.ui.screens.thread import ThreadScreen
 from webcare_tui.ui.widgets.draft_findings import DraftFindings
@@ -308,7 +308,7 @@ async def test_the_help_lists_the_reply_keys(
         await settle(pilot)
         await pilot.press("question_mark")
         await settle(pilot)
-        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen, HelpDialog)
         reply_keys = {keys for group, keys, _ in app.screen.rows if group == "Reply"}
         assert {"ctrl+s", "u", "ctrl+t", "ctrl+e", "escape"} <= reply_keys
 

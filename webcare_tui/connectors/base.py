@@ -74,11 +74,14 @@ class FetchResult:
 
     `cursor` is opaque to everyone but the connector; None keeps the previous one.
     `warnings` are problems that lost nothing (a feed that parsed with complaints).
+    `skipped` are items read but left out because they could not be understood, as (id as it
+    may be shown, why): the cursor moves past them, and the store keeps the list.
     """
 
     messages: list[IncomingMessage]
     cursor: str | None
     warnings: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ refreshed with the refresh JWT; when that fails too, the connector logs in again
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -34,15 +35,16 @@ from webcare_tui.connectors.bluesky_records import (
     REASONS,
     SeenUntil,
     build_facets,
-    parse_notification,
+    parse_notifications,
     parse_time,
     post_url,
     tid_for_key,
 )
 from webcare_tui.connectors.bluesky_session import XrpcSession
 from webcare_tui.connectors.http_errors import RequestRejected, expect
+from webcare_tui.core.incoming import shown_id
 from webcare_tui.core.length import BLUESKY, LengthRule
-from webcare_tui.core.model import IncomingMessage
+from webcare_tui.core.sanitize import clean_line
 
 __all__ = ["BlueskyConnector"]
 
@@ -113,6 +115,7 @@ class BlueskyConnector(Connector):
             seen = None
             warnings.append("bluesky: the stored cursor was unreadable; fetched recent ones again")
         found: list[tuple[datetime, Any]] = []
+        skipped: list[tuple[str, str]] = []
         handed: set[str] = set()
         newest: SeenUntil | None = None
         server_cursor: str | None = None
@@ -129,10 +132,15 @@ class BlueskyConnector(Connector):
             expect(isinstance(items, list), PLATFORM, "notifications is not a list")
             reached_seen = False
             for item in items:
-                expect(isinstance(item, dict), PLATFORM, "notification is not an object")
-                uri = item.get("uri")
-                expect(isinstance(uri, str), PLATFORM, "notification without uri")
-                at = parse_time(item.get("indexedAt"))
+                uri = item.get("uri") if isinstance(item, dict) else None
+                if not isinstance(uri, str) or not uri:
+                    skipped.append(("(no uri)", "a notification without uri"))
+                    continue
+                try:
+                    at = parse_time(item.get("indexedAt"))
+                except MalformedResponse as exc:
+                    skipped.append((shown_id(uri), str(exc)))
+                    continue
                 if newest is None or at > newest.at:
                     newest = SeenUntil(at, frozenset({uri}))
                 elif at == newest.at:
@@ -159,16 +167,11 @@ class BlueskyConnector(Connector):
                 )
         found.reverse()  # server order is newest first
         found.sort(key=lambda pair: pair[0])  # stable: equal instants keep that order
-        messages: list[IncomingMessage] = []
-        for _, item in found:
-            try:
-                message = parse_notification(item)
-            except MalformedResponse as exc:
-                warnings.append(f"skipped notification {item.get('uri')}: {exc}")
-                continue
-            if message is not None:
-                messages.append(message)
-        return FetchResult(messages, self._next_cursor(seen, newest), warnings)
+        # Off the event loop: the TUI keeps answering keys while a long catch-up is read.
+        messages, bad = await asyncio.to_thread(parse_notifications, [i for _, i in found])
+        skipped += bad
+        warnings += [f"skipped notification {i}: {why}" for i, why in skipped]
+        return FetchResult(messages, self._next_cursor(seen, newest), warnings, skipped)
 
     @staticmethod
     def _next_cursor(seen: SeenUntil | None, newest: SeenUntil | None) -> str | None:
@@ -260,7 +263,8 @@ class BlueskyConnector(Connector):
                 raise
             return existing
         expect(isinstance(created, dict) and isinstance(created.get("uri"), str), PLATFORM, "uri")
-        uri = str(created["uri"])
+        uri = clean_line(str(created["uri"]))
+        expect(bool(uri), PLATFORM, "uri")
         return SentReply(uri, post_url(session.handle, uri), datetime.now(UTC))
 
     async def _existing_post(self, rkey: str) -> SentReply | None:
@@ -281,7 +285,8 @@ class BlueskyConnector(Connector):
             created_at = parse_time(created) if created else None
         except MalformedResponse:
             created_at = None
-        return SentReply(found["uri"], post_url(session.handle, found["uri"]), created_at)
+        uri = clean_line(found["uri"])
+        return SentReply(uri, post_url(session.handle, uri), created_at) if uri else None
 
     async def _send_dm(
         self, reply: OutgoingReply, did: str, facets: list[dict[str, Any]]
@@ -315,7 +320,7 @@ class BlueskyConnector(Connector):
             except MalformedResponse:
                 continue
             if datetime.now(UTC) - sent_at <= DM_DEDUPE_WINDOW:
-                return SentReply(f"{convo_id}/{message.get('id')}", None, sent_at)
+                return SentReply(clean_line(f"{convo_id}/{message.get('id')}"), None, sent_at)
         payload: dict[str, Any] = {"text": reply.text}
         if facets:
             payload["facets"] = facets
@@ -330,4 +335,4 @@ class BlueskyConnector(Connector):
             sent_at = parse_time(sent.get("sentAt"))
         except MalformedResponse:
             sent_at = datetime.now(UTC)
-        return SentReply(f"{convo_id}/{sent['id']}", None, sent_at)
+        return SentReply(clean_line(f"{convo_id}/{sent['id']}"), None, sent_at)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, tzinfo
 from webcare_tui.core.timeutil import from_db
 from webcare_tui.services.poller import AUTH_FAILED, BACKING_OFF, OK, RATE_LIMITED, WARNING
 
-__all__ = ["connector_health", "health_summary"]
+__all__ = ["connector_health", "connectors_line", "health_summary"]
 
 SEPARATOR = " · "
 
@@ -68,3 +68,12 @@ def health_summary(
     the team's local times). No rows: an empty string.
     """
     return SEPARATOR.join(f"{row.get('name')} {connector_health(row, now, tz)}" for row in rows)
+
+
+def connectors_line(rows: Sequence[Mapping[str, object]], now: datetime, tz: tzinfo) -> str:
+    """The inbox header's connector part: the ones in trouble by name, or how many are fine."""
+    troubled = [r for r in rows if r.get("status") not in (OK, WARNING, "new")]
+    if troubled:
+        return health_summary(troubled, now, tz)
+    fine = sum(1 for r in rows if r.get("status") in (OK, WARNING))
+    return f"{fine} connectors ok" if fine else ""

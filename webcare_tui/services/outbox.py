@@ -193,11 +193,12 @@ class Outbox:
             agent=self.agent,
             agent_initials=self.agent,
             signature=self.config.signature_text,
-            is_public=not target.is_private,
+            private=target.is_private,
             customer_handle=thread.author,
             thread_assignee=thread.assignee,
             replied_since_opened_by=others[0] if others else None,
-            lang=target.extra.get("lang") or None,
+            thread_language=target.extra.get("lang") or None,
+            contacts=tuple(getattr(self.config, "contacts", ())),
         )
         return Review(
             findings=check_draft(context),
@@ -382,6 +383,16 @@ class Outbox:
             for item in self.store.pending_replies()
             if item.state is OutboxState.QUEUED and self._is_me(item.agent)
         ]
+
+    def poller_elsewhere(self) -> bool:
+        """Whether another process holds the poller lease now: it sends what this one leaves."""
+        from webcare_tui.core.timeutil import from_db
+        from webcare_tui.services.poller import LEASE
+
+        lease = self.store.lease(LEASE)
+        if lease is None or from_db(lease["expires_at"]) <= self.now():
+            return False
+        return not str(lease["holder"]).startswith(self.holder + ":")
 
     def pending(self, thread_id: int) -> OutboxItem | None:
         """This agent's reply in the thread that has not gone out yet, if any."""

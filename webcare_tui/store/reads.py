@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from webcare_tui.core.model import (
@@ -30,6 +31,15 @@ from webcare_tui.store.rows import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    """Threads in feed order, with the feed keys of the first and the last (None if empty)."""
+
+    threads: list[Thread]
+    first: FeedKey | None
+    last: FeedKey | None
+
+
 class FeedReads(StoreBase):
     # -- the feed ----------------------------------------------------------------------------
 
@@ -49,6 +59,23 @@ class FeedReads(StoreBase):
     ) -> list[Thread]:
         """Threads most urgent first, keyset-paged: the page after `after`, or the one that
         ends just before `before` (returned in feed order)."""
+        return self.feed_keyed(feed, after=after, before=before, limit=limit).threads
+
+    def feed_slice(self, feed: FeedFilter, offset: int, limit: int) -> list[Thread]:
+        """Threads at positions `offset`..`offset+limit` of the feed, for a jump (End, PgDn)."""
+        return self.feed_keyed(feed, offset=offset, limit=limit).threads
+
+    def feed_keyed(
+        self,
+        feed: FeedFilter = ALL_ACTIVE,
+        *,
+        after: FeedKey | None = None,
+        before: FeedKey | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> FeedPage:
+        """A page of the feed with the keys of its ends, to page on from either side: keyset
+        after `after` or before `before`, else `limit` threads from position `offset`."""
         where, params = feed.where()
         order = "ASC"
         if after is not None:
@@ -60,21 +87,18 @@ class FeedReads(StoreBase):
             order = "DESC"
         rows = self.conn.execute(
             f"SELECT {THREAD_COLUMNS}, sort_key FROM threads WHERE {where} "
-            f"ORDER BY sort_key {order}, id {order} LIMIT ?",
-            [*params, limit],
+            f"ORDER BY sort_key {order}, id {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset if after is None and before is None else 0],
         ).fetchall()
-        threads = [thread_from_row(row) for row in rows]
-        return threads[::-1] if order == "DESC" else threads
-
-    def feed_slice(self, feed: FeedFilter, offset: int, limit: int) -> list[Thread]:
-        """Threads at positions `offset`..`offset+limit` of the feed, for a jump (End, PgDn)."""
-        where, params = feed.where()
-        rows = self.conn.execute(
-            f"SELECT {THREAD_COLUMNS} FROM threads WHERE {where} "
-            "ORDER BY sort_key, id LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        ).fetchall()
-        return [thread_from_row(row) for row in rows]
+        if order == "DESC":
+            rows = rows[::-1]
+        if not rows:
+            return FeedPage([], None, None)
+        return FeedPage(
+            [thread_from_row(row) for row in rows],
+            FeedKey(rows[0]["sort_key"], rows[0]["id"]),
+            FeedKey(rows[-1]["sort_key"], rows[-1]["id"]),
+        )
 
     def feed_position(self, feed: FeedFilter, thread_id: int) -> int | None:
         """Where thread `thread_id` stands in the feed (0 is first), or None if not in it."""

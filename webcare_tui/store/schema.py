@@ -182,7 +182,22 @@ MIGRATIONS: list[str] = [
         BEFORE UPDATE OF id, at, actor, kind, detail ON events
         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
     """,
-    # 5: two outbox states: `unconfirmed` (the answer to a send was lost: it may be out) and
+    # 5: items a connector read but could not store (a time in year 1, a count too large):
+    # left out so the rest of their page is stored, and kept here so `status` can say so.
+    # One row per item; seeing it again counts up.
+    """
+    CREATE TABLE skipped_items (
+        id INTEGER PRIMARY KEY,
+        connector TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        times INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (connector, remote_id)
+    );
+    """,
+    # 6: two outbox states: `unconfirmed` (the answer to a send was lost: it may be out) and
     # `awaiting_approval` (a blocked reply a colleague must let go); the agent's reason for an
     # override and who approved it. SQLite cannot change a CHECK, so the table is rebuilt.
     """

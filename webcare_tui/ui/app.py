@@ -13,24 +13,24 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.message import Message
-from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from webcare_tui.config import Config
-from webcare_tui.core.alerts import crossings
-from webcare_tui.core.clock import ClockKind, ResponseClock
+from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.timeutil import now_utc
 from webcare_tui.core.window_text import window_text
 from webcare_tui.paths import themes_dir
+from webcare_tui.services.deadline_watch import Crossing
+from webcare_tui.services.workspace import Workspace
 from webcare_tui.store import Store
-from webcare_tui.ui.failures import failure_notice, one_line
-from webcare_tui.ui.screens.help import HelpScreen, key_rows
+from webcare_tui.ui.dialogs.help import HelpDialog, key_rows
+from webcare_tui.ui.failures import failure_notice, notify_failure, one_line
+from webcare_tui.ui.messages import DataChanged, OutboxDue
 from webcare_tui.ui.screens.inbox import InboxScreen
 from webcare_tui.ui.screens.thread import ThreadScreen
-from webcare_tui.ui.screens.thread_actions import THREAD_BINDINGS
+from webcare_tui.ui.screens.thread_keys import THREAD_BINDINGS, WorkspaceScreen
 from webcare_tui.ui.themes import SLA_DEFAULTS, load_themes
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
@@ -44,14 +44,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_THEME = "webcare-dark"
 ALERT_EVERY = 5.0
-ALERT_WATCH = 500
-
-
-class DataChanged(Message):
-    """The store changed; screens showing data should refresh."""
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, DataChanged)
 
 
 class WebcareApp(App[None]):
@@ -77,8 +69,9 @@ class WebcareApp(App[None]):
     ) -> None:
         super().__init__()
         self.config = config
-        self.store = store
-        self.clock: ResponseClock = config.clock()
+        self.store = store  # the App's to close; screens get the workspace's handles
+        self.workspace = Workspace(config, store, now)
+        self.clock: ResponseClock = self.workspace.clock
         self.now_source = now
         self.set_reactive(WebcareApp.now, now())
         self._tick = tick
@@ -86,10 +79,7 @@ class WebcareApp(App[None]):
         self._watch_db = watch_db
         self._stop_polling = asyncio.Event()
         self._theme_problems: list[str] = []
-        self._alert_levels: dict[int, str] | None = None
-        self._alert_authors: dict[int, str] = {}
         self._connector_ok: dict[str, bool] = {}
-        self._outbox: Outbox | None = None
         # Before the first stylesheet is read, so the inbox is styled once, in its own theme.
         self._choose_theme()
 
@@ -116,7 +106,7 @@ class WebcareApp(App[None]):
             )
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
-        self.push_screen(InboxScreen())
+        self.push_screen(InboxScreen(self.workspace))
         if self._tick:
             self.set_interval(1.0, self._advance_clock)
             self.set_interval(1.0, self.send_outbox)
@@ -133,17 +123,7 @@ class WebcareApp(App[None]):
 
     @work(exclusive=True, group="poller", exit_on_error=False)
     async def _run_poller(self) -> None:
-        from webcare_tui.services.poller import Poller
-        from webcare_tui.services.registry import build_all
-
-        connectors = build_all(self.config.connectors, now=self.now_source)
-        poller = Poller(
-            self.store,
-            connectors,
-            self.clock,
-            now=self.now_source,
-            on_outcome=self._poll_outcome,
-        )
+        poller = self.workspace.poller(self._poll_outcome)
         try:
             await poller.run(self._stop_polling)
         finally:
@@ -177,10 +157,10 @@ class WebcareApp(App[None]):
         # Other processes (agents' TUIs, the headless poller) write to the same file:
         # PRAGMA data_version tells this connection when anyone else committed.
         worker = get_current_worker()
-        version = self.store.data_version()
+        version = self.workspace.data_version()
         while not worker.is_cancelled:
             time.sleep(0.5)
-            current = self.store.data_version()
+            current = self.workspace.data_version()
             if current != version:
                 version = current
                 self.call_from_thread(self.data_changed)
@@ -188,27 +168,18 @@ class WebcareApp(App[None]):
     @work(thread=True, exclusive=True, group="alerts", exit_on_error=False)
     def check_alerts(self) -> None:
         """Notify once when a thread's countdown crosses into warning or overdue."""
-        now = self.now
-        levels: dict[int, str] = {}
-        for thread in self.store.feed_page(limit=ALERT_WATCH):
-            if thread.due_at is None or thread.clock_kind is None:
-                continue
-            kind = ClockKind(thread.clock_kind)
-            levels[thread.id] = self.clock.countdown(thread.channel, kind, now, thread.due_at).level
-            self._alert_authors[thread.id] = thread.author_name or thread.author
-        risen = crossings(self._alert_levels, levels) if self._alert_levels is not None else []
-        self._alert_levels = {**(self._alert_levels or {}), **levels}
+        risen = self.workspace.deadlines.check(self.now)
         if risen:
             self.call_from_thread(self._announce_crossings, risen)
 
-    def _announce_crossings(self, risen: list[tuple[int, str]]) -> None:
-        for thread_id, level in risen:
-            who = self._alert_authors.get(thread_id, "")
-            text = "is overdue" if level == "overdue" else "is running out of time"
+    def _announce_crossings(self, risen: list[Crossing]) -> None:
+        for crossing in risen:
+            overdue = crossing.level == "overdue"
+            text = "is overdue" if overdue else "is running out of time"
             self.notify(
-                f"Thread #{thread_id} ({who}) {text}",
-                title=level,
-                severity="error" if level == "overdue" else "warning",
+                f"Thread #{crossing.thread_id} ({crossing.who}) {text}",
+                title=crossing.level,
+                severity="error" if overdue else "warning",
                 markup=False,
             )
         if self.config.bell:
@@ -227,20 +198,7 @@ class WebcareApp(App[None]):
         # A broken disk fails every keystroke's save: one notice while it is on screen, not a
         # stack of the same one.
         if not any((n.title, n.message) == (title, text) for n in self._notifications):
-            self.notify_failure(error)
-
-    def notify_failure(
-        self,
-        error: BaseException,
-        *,
-        severity: SeverityLevel = "error",
-        title: str | None = None,
-        text: str | None = None,
-    ) -> None:
-        """One notice for `error`: its title and its text as one plain line (thread-safe)."""
-        own_title, own_text = failure_notice(error)
-        shown = one_line(text) if text is not None else own_text
-        self.notify(shown, title=title or own_title, severity=severity, markup=False)
+            notify_failure(self, error)
 
     def data_changed(self) -> None:
         """Something in the store changed: every screen that shows data refreshes.
@@ -252,9 +210,8 @@ class WebcareApp(App[None]):
 
     def on_data_changed(self, _message: DataChanged) -> None:
         for screen in self.screen_stack:
-            refresh = getattr(screen, "data_changed", None)
-            if callable(refresh):
-                refresh()
+            if isinstance(screen, WorkspaceScreen):
+                screen.data_changed()
 
     async def action_quit(self) -> None:
         """Quit; a reply of this agent's still in its undo window is not left to chance."""
@@ -266,22 +223,13 @@ class WebcareApp(App[None]):
         if not waiting:
             self._quit()
             return
-        poller_runs = await asyncio.to_thread(self._other_poller_runs)
+        poller_runs = await asyncio.to_thread(self.outbox.poller_elsewhere)
         dialog = QuitWithPendingDialog(len(waiting), poller_runs=poller_runs)
         self.push_screen(dialog, lambda choice: self._quit_with(choice, waiting))
 
     def _quit(self) -> None:
         self._stop_polling.set()
         self.exit()
-
-    def _other_poller_runs(self) -> bool:
-        from webcare_tui.core.timeutil import from_db
-        from webcare_tui.services.poller import LEASE
-
-        lease = self.store.lease(LEASE)
-        if lease is None or from_db(lease["expires_at"]) <= self.now_source():
-            return False
-        return not str(lease["holder"]).startswith(self.outbox.holder + ":")
 
     def _quit_with(self, choice: QuitChoice | None, waiting: list[OutboxItem]) -> None:
         if choice is not None:
@@ -307,30 +255,23 @@ class WebcareApp(App[None]):
     # -- navigation --------------------------------------------------------------------------
 
     def open_thread(self, thread_id: int) -> None:
-        self.push_screen(ThreadScreen(thread_id))
-
-    def open_reply(self, thread_id: int) -> None:
-        from webcare_tui.ui.screens.reply import ReplyScreen
-
-        self.push_screen(ReplyScreen(thread_id))
+        self.push_screen(ThreadScreen(self.workspace, thread_id))
 
     def key_groups(self) -> list[tuple[str, list[Binding]]]:
-        from webcare_tui.ui.screens.help import HelpScreen as _Help
-
         return [
             ("Everywhere", list(self.BINDINGS)),  # type: ignore[arg-type]
             ("Feed", list(ThreadFeed.BINDINGS)),  # type: ignore[arg-type]
             ("Thread", [*THREAD_BINDINGS, *ThreadScreen.BINDINGS[len(THREAD_BINDINGS) :]]),  # type: ignore[list-item]
             ("Inbox", list(InboxScreen.BINDINGS[len(THREAD_BINDINGS) :])),  # type: ignore[arg-type]
             *self._reply_key_groups(),
-            ("Help", list(_Help.BINDINGS)),  # type: ignore[arg-type]
+            ("Help", list(HelpDialog.BINDINGS)),  # type: ignore[arg-type]
         ]
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpDialog):
             return
         promise = "\n".join(window_text(self.clock, lang) for lang in ("en", "nl"))
-        self.push_screen(HelpScreen(key_rows(self.key_groups(), self.config.keys), promise))
+        self.push_screen(HelpDialog(key_rows(self.key_groups(), self.config.keys), promise))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -348,14 +289,11 @@ class WebcareApp(App[None]):
 
     @property
     def outbox(self) -> Outbox:
-        """This agent's outbox, made when first needed: loading the draft checks costs ~100 ms,
-        which the first feed rows should not wait for. With a ticking clock, due replies are
-        sent every second."""
-        if self._outbox is None:
-            from webcare_tui.services.outbox import Outbox
+        """This agent's outbox. With a ticking clock, due replies are sent every second."""
+        return self.workspace.outbox
 
-            self._outbox = Outbox(self.store, self.config, now=self.now_source)
-        return self._outbox
+    def on_outbox_due(self, _message: OutboxDue) -> None:
+        self.send_outbox()
 
     def send_outbox(self) -> None:
         """Send every reply whose undo window has passed, in a worker; one round at a time."""

@@ -7,6 +7,8 @@ failure then reaches the App like one of its own workers' failures.
 
 from __future__ import annotations
 
+from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from webcare_tui.core.sanitize import clean_text
@@ -37,3 +39,17 @@ def failure_notice(error: BaseException) -> tuple[str, str]:
     if isinstance(title, str) and title:
         return title, text or type(error).__name__
     return UNEXPECTED, f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def notify_failure(
+    node: DOMNode,
+    error: BaseException,
+    *,
+    severity: SeverityLevel = "error",
+    title: str | None = None,
+    text: str | None = None,
+) -> None:
+    """One notice for `error`: its title and its text as one plain line. Thread-safe."""
+    own_title, own_text = failure_notice(error)
+    shown = one_line(text) if text is not None else own_text
+    node.app.notify(shown, title=title or own_title, severity=severity, markup=False)

@@ -9,11 +9,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from webcare_tui.core.canned import CannedReply, fuzzy_filter
+from webcare_tui.ui.dialogs.dialog import Dialog
 
 CANNED_BINDINGS: list[Binding] = [
     Binding("down", "move(1)", "Next reply", id="canned.next", show=False),
@@ -36,18 +36,14 @@ def _prompt(reply: CannedReply) -> Text:
     return prompt
 
 
-class CannedPicker(ModalScreen[CannedReply | None]):
+class CannedPicker(Dialog[CannedReply | None]):
     """Returns the chosen canned reply (placeholders not yet filled), or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*CANNED_BINDINGS]
     DEFAULT_CSS = """
-    CannedPicker { align: center middle; }
-    CannedPicker > Vertical {
-        width: 84; max-width: 95%; height: auto; max-height: 90%; padding: 1 2;
-        background: $surface; border: round $primary;
-    }
+    CannedPicker > Vertical { width: 84; max-width: 95%; max-height: 90%; }
     CannedPicker OptionList { height: auto; max-height: 16; margin-top: 1; }
-    CannedPicker .hint { color: $text-muted; margin-top: 1; width: 100%; }
+    CannedPicker .hint { margin-top: 1; width: 100%; }
     """
 
     def __init__(self, replies: Sequence[CannedReply], *, lang: str | None = None) -> None:
@@ -101,6 +97,3 @@ class CannedPicker(ModalScreen[CannedReply | None]):
             return
         current = options.highlighted if options.highlighted is not None else -step
         options.highlighted = max(0, min(len(self.shown) - 1, current + step))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

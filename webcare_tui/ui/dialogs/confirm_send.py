@@ -9,25 +9,19 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from webcare_tui.core.checks import Finding
+from webcare_tui.ui.dialogs.dialog import Dialog
 from webcare_tui.ui.widgets.draft_findings import findings_text
 
 CONFIRM_BINDINGS: list[Binding] = [
-    Binding(
-        "ctrl+s",
-        "send_anyway",
-        "Send anyway (reason recorded)",
-        id="confirm.send_anyway",
-        priority=True,
-    ),
+    Binding("ctrl+s", "send_anyway", "Send anyway (reason recorded)", id="confirm.send_anyway"),
     Binding("escape", "cancel", "Back to the draft", id="confirm.cancel"),
 ]
 
 
-class ConfirmSendDialog(ModalScreen[str | None]):
+class ConfirmSendDialog(Dialog[str]):
     """Returns the agent's reason when they send anyway (recorded with the reply), else None.
 
     A reason is required: a second ctrl+s without one sends nothing, so a reflex cannot send
@@ -36,14 +30,12 @@ class ConfirmSendDialog(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [*CONFIRM_BINDINGS]
     DEFAULT_CSS = """
-    ConfirmSendDialog { align: center middle; }
     ConfirmSendDialog > Vertical {
-        width: 76; max-width: 95%; height: auto; max-height: 90%; padding: 1 2;
-        background: $surface; border: round $error;
+        width: 76; max-width: 95%; max-height: 90%; border: round $error;
     }
     ConfirmSendDialog .title { text-style: bold; margin-bottom: 1; }
     ConfirmSendDialog VerticalScroll { height: auto; max-height: 14; }
-    ConfirmSendDialog .hint { color: $text-muted; margin-top: 1; width: 100%; }
+    ConfirmSendDialog .hint { margin-top: 1; width: 100%; }
     ConfirmSendDialog #confirm-missing { color: $error; display: none; }
     ConfirmSendDialog #confirm-missing.-shown { display: block; }
     """
@@ -92,6 +84,3 @@ class ConfirmSendDialog(ModalScreen[str | None]):
             self.query_one("#reason", Input).focus()
             return
         self.dismiss(reason)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from webcare_tui.ui.dialogs.dialog import Dialog
 
 TARGETS = (
     ("phone", "Phone: ask for a number and call back"),
@@ -26,15 +27,11 @@ class Escalation:
     note: str
 
 
-class EscalateDialog(ModalScreen[Escalation | None]):
+class EscalateDialog(Dialog[Escalation | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
     DEFAULT_CSS = """
-    EscalateDialog { align: center middle; }
-    EscalateDialog > Vertical {
-        width: 64; height: auto; padding: 1 2; background: $surface; border: round $primary;
-    }
+    EscalateDialog > Vertical { width: 64; }
     EscalateDialog OptionList { height: auto; max-height: 8; margin-bottom: 1; }
-    EscalateDialog .hint { color: $text-muted; }
     """
 
     def compose(self) -> ComposeResult:
@@ -56,6 +53,3 @@ class EscalateDialog(ModalScreen[Escalation | None]):
             return
         target = options.get_option_at_index(index).id or "dm"
         self.dismiss(Escalation(target, event.value.strip()))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

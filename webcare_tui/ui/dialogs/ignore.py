@@ -5,23 +5,20 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
+
+from webcare_tui.ui.dialogs.dialog import Dialog
 
 REASONS = ("spam", "not for us", "no reply needed", "duplicate", "troll")
 
 
-class IgnoreDialog(ModalScreen[str | None]):
+class IgnoreDialog(Dialog[str | None]):
     """Returns the reason given, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
     DEFAULT_CSS = """
-    IgnoreDialog { align: center middle; }
-    IgnoreDialog > Vertical {
-        width: 64; height: auto; padding: 1 2; background: $surface; border: round $primary;
-    }
+    IgnoreDialog > Vertical { width: 64; }
     IgnoreDialog Label { margin-bottom: 1; }
-    IgnoreDialog .hint { color: $text-muted; }
     """
 
     def __init__(self, author: str) -> None:
@@ -40,6 +37,3 @@ class IgnoreDialog(ModalScreen[str | None]):
             self.notify("Give a reason: ignoring is a decision.", severity="warning", markup=False)
             return
         self.dismiss(reason)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,8 +9,10 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from webcare_tui.store.store import FeedFilter
-from webcare_tui.ui.screens.thread_actions import THREAD_BINDINGS, ThreadActions
+from webcare_tui.services.feed_pager import FeedFilter
+from webcare_tui.ui.app_clock import app_now
+from webcare_tui.ui.screens.thread import ThreadScreen
+from webcare_tui.ui.screens.thread_keys import THREAD_BINDINGS, ThreadKeysScreen
 from webcare_tui.ui.widgets.inbox_header import InboxHeader
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 from webcare_tui.ui.widgets.thread_view import ThreadView
@@ -20,23 +20,10 @@ from webcare_tui.ui.widgets.thread_view import ThreadView
 WIDE = 120
 
 
-def connectors_line(rows: list[dict[str, object]], now: datetime, tz: tzinfo) -> str:
-    """The header's connector part: the ones in trouble by name, or how many are fine."""
-    # Loaded here, after the first rows are shown: nothing before that needs them.
-    from webcare_tui.services.health import health_summary
-    from webcare_tui.services.poller import OK, WARNING
-
-    troubled = [r for r in rows if r.get("status") not in (OK, WARNING, "new")]
-    if troubled:
-        return health_summary(troubled, now, tz)
-    fine = sum(1 for r in rows if r.get("status") in (OK, WARNING))
-    return f"{fine} connectors ok" if fine else ""
-
-
 SIDE_PANE_DELAY = 0.12
 
 
-class InboxScreen(ThreadActions):
+class InboxScreen(ThreadKeysScreen):
     BINDINGS = [
         *THREAD_BINDINGS,
         Binding("slash", "filter", "Filter", id="feed.filter"),
@@ -53,12 +40,12 @@ class InboxScreen(ThreadActions):
     _counted = False
 
     def compose(self) -> ComposeResult:
-        app = self.webcare
+        workspace = self.workspace
         # The filter box and the side pane are mounted when first needed: each costs start-up
         # time (styles, layout) and an agent at 80 columns may never use either.
-        yield InboxHeader(app.config.team_name, app.config.agent, app.clock)
+        yield InboxHeader(workspace.config.team_name, workspace.agent, workspace.clock)
         with Horizontal(id="panes"):
-            yield ThreadFeed(app.store, app.clock, app.config.agent, id="feed")
+            yield ThreadFeed(workspace.feed, workspace.clock, workspace.agent, id="feed")
 
     @property
     def feed(self) -> ThreadFeed:
@@ -69,8 +56,7 @@ class InboxScreen(ThreadActions):
         found = self.query("#side")
         if found:
             return found.only_one(ThreadView)
-        webcare = self.webcare
-        side = ThreadView(webcare.store, webcare.clock, id="side")
+        side = ThreadView(self.workspace.threads, self.workspace.clock, id="side")
         self.query_one("#panes", Horizontal).mount(side)
         return side
 
@@ -130,7 +116,7 @@ class InboxScreen(ThreadActions):
         if self.is_wide:
             self.side.show_thread(message.thread.id)
         else:
-            self.webcare.open_thread(message.thread.id)
+            self.app.push_screen(ThreadScreen(self.workspace, message.thread.id))
 
     def data_changed(self) -> None:
         self.feed.reload()
@@ -140,12 +126,12 @@ class InboxScreen(ThreadActions):
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def refresh_counts(self) -> None:
-        app = self.webcare
-        counts = app.store.counts(app.config.agent, app.now)
-        health = connectors_line(app.store.health(), app.now, app.clock.timezone)
+        status, now = self.workspace.status, app_now(self)
+        counts = status.counts(now)
+        health = status.connectors(now)
         header = self.query_one(InboxHeader)
-        app.call_from_thread(setattr, header, "counts", counts)
-        app.call_from_thread(setattr, header, "health", health)
+        self.app.call_from_thread(setattr, header, "counts", counts)
+        self.app.call_from_thread(setattr, header, "health", health)
 
     def action_filter(self) -> None:
         self.add_class("filtering")

@@ -28,11 +28,15 @@ from webcare_tui.services.drafting import (
     says_something,
 )
 from webcare_tui.services.outbox import Outbox, OutboxError, Review
+from webcare_tui.services.workspace import Workspace
 from webcare_tui.store.store import ClaimedByOther, StoreError
+from webcare_tui.ui.app_clock import app_now
 from webcare_tui.ui.dialogs.canned_picker import CannedPicker
 from webcare_tui.ui.dialogs.confirm_send import ConfirmSendDialog
 from webcare_tui.ui.external_editor import EditorUnavailable, edit_in_editor, editor_command
-from webcare_tui.ui.screens.thread_actions import ThreadActions
+from webcare_tui.ui.failures import notify_failure
+from webcare_tui.ui.messages import OutboxDue
+from webcare_tui.ui.screens.thread_keys import ThreadKeysScreen
 from webcare_tui.ui.widgets.draft_findings import DraftFindings
 from webcare_tui.ui.widgets.send_banner import SendBanner
 from webcare_tui.ui.widgets.thread_view import ThreadView
@@ -47,7 +51,7 @@ REPLY_BINDINGS: list[Binding] = [
 ]
 
 
-class ReplyScreen(ThreadActions):
+class ReplyScreen(ThreadKeysScreen):
     """The conversation with a draft below it. Every keystroke is kept (per thread and agent)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*REPLY_BINDINGS]
@@ -60,8 +64,8 @@ class ReplyScreen(ThreadActions):
     ReplyScreen #draft-status { width: 1fr; color: $text-muted; }
     """
 
-    def __init__(self, thread_id: int) -> None:
-        super().__init__()
+    def __init__(self, workspace: Workspace, thread_id: int) -> None:
+        super().__init__(workspace)
         self.thread_id = thread_id
         self.thread: Thread | None = None
         self.lang = ""
@@ -78,21 +82,20 @@ class ReplyScreen(ThreadActions):
 
     @property
     def outbox(self) -> Outbox:
-        return self.webcare.outbox
+        return self.workspace.outbox
 
     @property
     def area(self) -> TextArea:
         return self.query_one("#draft", TextArea)
 
     def compose(self) -> ComposeResult:
-        app = self.webcare
         with Vertical():
-            yield ThreadView(app.store, app.clock, id="thread")
+            yield ThreadView(self.workspace.threads, self.workspace.clock, id="thread")
             yield TextArea(id="draft", soft_wrap=True, tab_behavior="focus")
             with Horizontal(id="draft-bar"):
                 yield Label("", id="draft-counter", markup=False)
                 yield Label("loading the draft…", id="draft-status", markup=False)
-            yield SendBanner(window=app.config.undo_seconds, id="send-banner")
+            yield SendBanner(window=self.workspace.config.undo_seconds, id="send-banner")
             yield DraftFindings(id="findings")
         yield Footer()
 
@@ -100,7 +103,7 @@ class ReplyScreen(ThreadActions):
         return self.thread_id
 
     def on_mount(self) -> None:
-        self.opened_at = self.webcare.now
+        self.opened_at = app_now(self)
         self.query_one(ThreadView).show_thread(self.thread_id)
         self.area.disabled = True  # until the draft is there: nothing typed may be lost
         self.watch(self.app, "now", self._tick, init=False)
@@ -110,16 +113,13 @@ class ReplyScreen(ThreadActions):
 
     @work(thread=True, exit_on_error=False, group="reply-load")
     def _load_draft(self) -> None:
-        app = self.webcare
         try:
-            thread = app.store.thread(self.thread_id)
+            draft = self.workspace.drafts.open(self.thread_id)
             item = self.outbox.pending(self.thread_id)
-            text = app.store.draft(self.thread_id, app.config.agent)
-            lang = app.store.reply_target(self.thread_id).extra.get("lang", "")
         except StoreError as error:
             self._problem(error)
             return
-        app.call_from_thread(self._show_draft, thread, item, text, lang)
+        self.app.call_from_thread(self._show_draft, draft.thread, item, draft.text, draft.lang)
 
     def _show_draft(self, thread: Thread, item: OutboxItem | None, text: str, lang: str) -> None:
         self.thread, self.lang = thread, lang
@@ -128,7 +128,7 @@ class ReplyScreen(ThreadActions):
         cursor = len(text)
         if not text:
             text, cursor = draft_template(
-                self.kind, thread.author, self.webcare.config.signature_text
+                self.kind, thread.author, self.workspace.config.signature_text
             )
         area = self.area
         self._unsaved = text  # an untouched template is not worth a row in the drafts table
@@ -161,8 +161,7 @@ class ReplyScreen(ThreadActions):
 
     @work(thread=True, exclusive=True, group="draft-save", exit_on_error=False)
     def _save(self, text: str) -> None:
-        app = self.webcare
-        app.store.save_draft(self.thread_id, app.config.agent, text, now=app.now)
+        self.workspace.drafts.save(self.thread_id, text)
 
     def _request_check(self) -> None:
         """Check the draft now, or right after the check under way: at most one runs, and the
@@ -263,7 +262,6 @@ class ReplyScreen(ThreadActions):
 
     def _queue(self, text: str, limit: int, *, force: bool, reason: str | None = None) -> None:
         """Runs in a worker thread."""
-        app = self.webcare
         try:
             item = self.outbox.queue_reply(
                 self.thread_id,
@@ -280,7 +278,7 @@ class ReplyScreen(ThreadActions):
         except (OutboxError, StoreError) as error:
             self._problem(error)
             return
-        app.call_from_thread(self._show_item, item)
+        self.app.call_from_thread(self._show_item, item)
 
     @work(thread=True, group="reply-send", exit_on_error=False)
     def _retry(self, item_id: int) -> None:
@@ -296,20 +294,20 @@ class ReplyScreen(ThreadActions):
         if item is not None and item.state is OutboxState.CANCELLED:
             item = None
         self.item = item
-        self.query_one(SendBanner).show(item, self.webcare.now, self.webcare.clock.timezone)
+        self.query_one(SendBanner).show(item, app_now(self), self.workspace.clock.timezone)
         area = self.area
         area.disabled = item is not None
         if item is None:
             area.focus()
         self.refresh_bindings()
-        self._tick(self.webcare.now)
+        self._tick(app_now(self))
 
     def _tick(self, now: datetime) -> None:
         item = self.item
         if item is None:
             return
         if item.state is OutboxState.QUEUED:
-            self.query_one(SendBanner).show(item, now, self.webcare.clock.timezone)
+            self.query_one(SendBanner).show(item, now, self.workspace.clock.timezone)
             due = item.seconds_left(now) == 0
         elif item.retries_by_itself and item.retry_at is not None:
             due = item.retry_at <= now
@@ -318,7 +316,7 @@ class ReplyScreen(ThreadActions):
         if due and self._send_asked_for != (item.id, item.attempts):
             # Its time has come: ask the app's outbox worker now, not on its next round.
             self._send_asked_for = (item.id, item.attempts)
-            self.webcare.send_outbox()
+            self.post_message(OutboxDue())
 
     # -- undo --------------------------------------------------------------------------------
 
@@ -328,15 +326,14 @@ class ReplyScreen(ThreadActions):
 
     @work(thread=True, group="reply-send", exit_on_error=False)
     def _undo(self, item_id: int) -> None:
-        app = self.webcare
         try:
             self.outbox.cancel(item_id)
-            text = app.store.draft(self.thread_id, app.config.agent)
+            text = self.workspace.drafts.text(self.thread_id)
         except StoreError as error:  # too late: it is being sent
             self._problem(error)
-            app.call_from_thread(self._refresh_item)
+            self.app.call_from_thread(self._refresh_item)
             return
-        app.call_from_thread(self._undone, text)
+        self.app.call_from_thread(self._undone, text)
 
     def _undone(self, text: str) -> None:
         self._show_item(None)
@@ -351,7 +348,7 @@ class ReplyScreen(ThreadActions):
         from webcare_tui.paths import data_dir
 
         try:
-            replies = load_canned(data_dir() / "canned", self.webcare.config.canned)
+            replies = load_canned(data_dir() / "canned", self.workspace.config.canned)
         except DataFileError as error:
             self._problem(error)
             return
@@ -361,9 +358,9 @@ class ReplyScreen(ThreadActions):
     def _insert_canned(self, reply: CannedReply | None) -> None:
         if reply is None or self.thread is None:
             return
-        values = placeholder_values(self.thread, self.webcare.config, reply.lang)
+        values = placeholder_values(self.thread, self.workspace.config, reply.lang)
         self.area.insert(render_canned(reply, values))
-        signature = self.webcare.config.signature_text
+        signature = self.workspace.config.signature_text
         if signature and signature not in self.area.text:
             self.area.insert(f"\n\n{signature}", self.area.document.end)
         self.area.focus()
@@ -385,7 +382,7 @@ class ReplyScreen(ThreadActions):
         self, error: BaseException, *, title: str | None = None, text: str | None = None
     ) -> None:
         """A refusal the agent can act on (thread-safe): a warning, not the backstop's error."""
-        self.webcare.notify_failure(error, severity="warning", title=title, text=text)
+        notify_failure(self, error, severity="warning", title=title, text=text)
 
     def data_changed(self) -> None:
         self.query_one(ThreadView).reload()
@@ -399,7 +396,7 @@ class ReplyScreen(ThreadActions):
         if self.item is None:
             return
         try:
-            item = self.webcare.store.outbox_item(self.item.id)
+            item = self.workspace.drafts.reply(self.item.id)
         except StoreError:
             return
         self.app.call_from_thread(self._show_item, item)

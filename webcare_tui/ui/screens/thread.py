@@ -6,23 +6,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 
-from webcare_tui.ui.screens.thread_actions import THREAD_BINDINGS, ThreadActions
+from webcare_tui.services.workspace import Workspace
+from webcare_tui.ui.screens.thread_keys import THREAD_BINDINGS, ThreadKeysScreen
 from webcare_tui.ui.widgets.thread_view import ThreadView
 
 
-class ThreadScreen(ThreadActions):
+class ThreadScreen(ThreadKeysScreen):
     BINDINGS = [
         *THREAD_BINDINGS,
         Binding("escape", "back", "Back", id="thread.back"),
     ]
 
-    def __init__(self, thread_id: int) -> None:
-        super().__init__()
+    def __init__(self, workspace: Workspace, thread_id: int) -> None:
+        super().__init__(workspace)
         self.thread_id = thread_id
 
     def compose(self) -> ComposeResult:
-        app = self.webcare
-        yield ThreadView(app.store, app.clock, id="thread")
+        yield ThreadView(self.workspace.threads, self.workspace.clock, id="thread")
         yield Footer()
 
     def on_mount(self) -> None:

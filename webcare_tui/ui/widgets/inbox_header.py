@@ -10,6 +10,7 @@ from textual.widget import Widget
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.countdown import format_team_status
+from webcare_tui.ui.app_clock import app_now
 
 
 class InboxHeader(Widget):
@@ -38,7 +39,7 @@ class InboxHeader(Widget):
         self.refresh()
 
     def render(self) -> Text:
-        now: datetime = self.app.now  # type: ignore[attr-defined]
+        now = app_now(self)
         counts = self.counts or {}
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(self.team, style="bold")

@@ -7,7 +7,6 @@ is repainted then.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from rich.cells import set_cell_size
@@ -24,10 +23,9 @@ from textual.widget import Widget
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.due_text import countdown_cell
 from webcare_tui.core.model import Thread
-from webcare_tui.store import Store
-from webcare_tui.store.store import FeedFilter
+from webcare_tui.services.feed_pager import PAGE, FeedFilter, FeedPage, FeedPager, FeedRows
+from webcare_tui.ui.app_clock import app_now
 from webcare_tui.ui.failures import ForwardsWorkerFailures
-from webcare_tui.ui.feed_rows import PAGE, FeedRows, fetch_page, fetch_window
 
 COUNTDOWN_WIDTH = 15
 _STRIP_CACHE = 1000
@@ -106,10 +104,10 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
             self.total = total
 
     def __init__(
-        self, store: Store, clock: ResponseClock, agent: str, *, id: str | None = None
+        self, pager: FeedPager, clock: ResponseClock, agent: str, *, id: str | None = None
     ) -> None:
         super().__init__(id=id)
-        self.store = store
+        self.pager = pager
         self.clock = clock
         self.agent = agent
         self.rows = FeedRows()
@@ -131,9 +129,9 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
         # worker it waited on the GIL while the app was still mounting, about 60 ms, and there
         # is nothing to show until it is back. Later reloads go to a worker.
         try:
-            rows, cursor = fetch_window(self.store, self.feed, selected=None, cursor=0)
-        except sqlite3.Error:
-            self.reload()  # the worker reports it like any later failure
+            rows, cursor = self.pager.window(self.feed, selected=None, cursor=0)
+        except Exception:
+            self.reload()  # the worker fails the same way, and the backstop shows it
         else:
             self.call_later(self._apply, rows, cursor)
 
@@ -147,7 +145,7 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
 
     @work(thread=True, exclusive=True, group="feed-reload", exit_on_error=False)
     def _reload(self, feed: FeedFilter, selected: int | None, cursor: int) -> None:
-        rows, cursor = fetch_window(self.store, feed, selected=selected, cursor=cursor)
+        rows, cursor = self.pager.window(feed, selected=selected, cursor=cursor)
         self.app.call_from_thread(self._apply, rows, cursor)
 
     def _apply(self, rows: FeedRows, cursor: int) -> None:
@@ -169,10 +167,10 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
 
     @work(thread=True, group="feed-page", exit_on_error=False)
     def _fetch_page(self, rows: FeedRows, number: int) -> None:
-        page = fetch_page(self.store, rows, number)
+        page = self.pager.page(rows, number)
         self.app.call_from_thread(self._page_arrived, rows, number, page)
 
-    def _page_arrived(self, rows: FeedRows, number: int, page: list[Thread]) -> None:
+    def _page_arrived(self, rows: FeedRows, number: int, page: FeedPage) -> None:
         self._loading.discard(number)
         if rows is not self.rows:
             return
@@ -325,8 +323,7 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
         return style
 
     def _row(self, thread: Thread, width: int, base: Style, selected: bool, bar: str) -> Strip:
-        now: datetime = self.app.now  # type: ignore[attr-defined]
-        text, level = countdown_cell(thread, self.clock, now)
+        text, level = countdown_cell(thread, self.clock, app_now(self))
         focused = self.has_focus
         painted_from = (width, base, selected, focused, text, level, bar)
         cached = self._strips.get(thread.id)

@@ -13,11 +13,10 @@ from textual.widgets import Static
 from webcare_tui.core.clock import ClockKind, ResponseClock
 from webcare_tui.core.countdown import format_countdown
 from webcare_tui.core.model import Direction
-from webcare_tui.store import Store
-from webcare_tui.store.base import ThreadNotFound
+from webcare_tui.services.thread_loader import ThreadDetail, ThreadLoader
+from webcare_tui.ui.app_clock import app_now
 from webcare_tui.ui.failures import ForwardsWorkerFailures
 from webcare_tui.ui.safe_text import literal
-from webcare_tui.ui.thread_detail import ThreadDetail, load_detail
 
 
 def _when(moment: datetime, clock: ResponseClock) -> str:
@@ -42,9 +41,11 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
     ThreadView > .empty { color: $text-muted; }
     """
 
-    def __init__(self, store: Store, clock: ResponseClock, *, id: str | None = None) -> None:
+    def __init__(
+        self, loader: ThreadLoader, clock: ResponseClock, *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
-        self.store = store
+        self.loader = loader
         self.clock = clock
         self.detail: ThreadDetail | None = None
         self.thread_id: int | None = None
@@ -66,18 +67,8 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
 
     @work(thread=True, exclusive=True, group="thread-view", exit_on_error=False)
     def _load(self, thread_id: int) -> None:
-        try:
-            detail = load_detail(self.store, thread_id)
-        except ThreadNotFound:
-            # The thread joined the one its first message answers: follow it there.
-            shown = self.detail
-            if shown is None or shown.thread.id != thread_id or not shown.messages:
-                raise
-            first = shown.messages[0]
-            moved_to = self.store.thread_of_message(first.connector, first.remote_id)
-            if moved_to is None:
-                raise
-            detail = load_detail(self.store, moved_to)
+        # A thread that joined the one its first message answers is followed there.
+        detail = self.loader.load(thread_id, shown=self.detail)
         self.app.call_from_thread(self._arrived, thread_id, detail)
 
     def _arrived(self, asked: int, detail: ThreadDetail) -> None:
@@ -98,7 +89,7 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
 
     def _widgets(self, detail: ThreadDetail) -> list[Static]:
         thread, customer = detail.thread, detail.customer
-        now: datetime = self.app.now  # type: ignore[attr-defined]
+        now = app_now(self)
         head = Text(end="")
         head.append(thread.author)
         if customer.name:

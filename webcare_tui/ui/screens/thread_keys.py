@@ -1,6 +1,7 @@
-"""What an agent does to a thread, shared by the inbox and the thread screen.
+"""The keys that act on a thread, shared by every screen that has a current thread.
 
-Each action asks the store from a worker, then tells the app the data changed.
+Each action runs in a worker through the workspace's thread actions, says how it went, and
+tells the App the data changed.
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 
-from webcare_tui.core.clock import ClockKind
-from webcare_tui.core.model import ThreadState
-from webcare_tui.store.store import StoreError
-from webcare_tui.ui.failures import ForwardsWorkerFailures
+from webcare_tui.store import StoreError
+from webcare_tui.ui.app_clock import app_now
+from webcare_tui.ui.failures import notify_failure
+from webcare_tui.ui.messages import DataChanged
+from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
 
 if TYPE_CHECKING:
-    from webcare_tui.ui.app import WebcareApp
     from webcare_tui.ui.dialogs.escalate import Escalation
 
 THREAD_BINDINGS = [
@@ -31,12 +31,8 @@ THREAD_BINDINGS = [
 ]
 
 
-class ThreadActions(ForwardsWorkerFailures, Screen[None]):
+class ThreadKeysScreen(WorkspaceScreen):
     """A screen that has a current thread the thread keys act on."""
-
-    @property
-    def webcare(self) -> WebcareApp:
-        return self.app  # type: ignore[return-value]
 
     def current_thread_id(self) -> int | None:
         raise NotImplementedError
@@ -51,23 +47,22 @@ class ThreadActions(ForwardsWorkerFailures, Screen[None]):
     def _store_action(
         self, change: Callable[[], object], done: str, severity: SeverityLevel = "error"
     ) -> None:
-        """Run one store change off the UI thread; say how it went and refresh the screens."""
-        app = self.webcare
+        """Run one change off the UI thread; say how it went and refresh the screens."""
         try:
             change()
         except StoreError as error:
-            app.notify_failure(error, severity=severity)
+            notify_failure(self, error, severity=severity)
             return
-        app.call_from_thread(app.notify, done, markup=False)
-        app.call_from_thread(app.data_changed)
+        self.notify(done, markup=False)
+        self.post_message(DataChanged())
 
     def action_assign(self) -> None:
         thread_id = self._thread_or_hint()
         if thread_id is None:
             return
-        app = self.webcare
+        actions = self.workspace.actions
         self._store_action(
-            lambda: app.store.assign(thread_id, app.config.agent, now=app.now),
+            lambda: actions.assign_to_me(thread_id),
             f"Thread #{thread_id} is yours.",
             severity="warning",
         )
@@ -76,19 +71,12 @@ class ThreadActions(ForwardsWorkerFailures, Screen[None]):
         thread_id = self._thread_or_hint()
         if thread_id is None:
             return
-        app = self.webcare
+        actions = self.workspace.actions
 
         def done(reason: str | None) -> None:
             if reason:
                 self._store_action(
-                    lambda: app.store.set_state(
-                        thread_id,
-                        ThreadState.IGNORED,
-                        actor=app.config.agent,
-                        now=app.now,
-                        reason=reason,
-                    ),
-                    f"Thread #{thread_id} {ThreadState.IGNORED.value}.",
+                    lambda: actions.ignore(thread_id, reason), f"Thread #{thread_id} ignored."
                 )
 
         from webcare_tui.ui.dialogs.ignore import IgnoreDialog  # dialogs load when first used
@@ -99,19 +87,12 @@ class ThreadActions(ForwardsWorkerFailures, Screen[None]):
         thread_id = self._thread_or_hint()
         if thread_id is None:
             return
-        app = self.webcare
+        actions = self.workspace.actions
 
         def done(escalation: Escalation | None) -> None:
             if escalation:
                 self._store_action(
-                    lambda: app.store.escalate(
-                        thread_id,
-                        escalation.to,
-                        actor=app.config.agent,
-                        now=app.now,
-                        clock=app.clock,
-                        note=escalation.note,
-                    ),
+                    lambda: actions.escalate(thread_id, escalation.to, escalation.note),
                     f"Thread #{thread_id} escalated to {escalation.to}.",
                 )
 
@@ -126,23 +107,14 @@ class ThreadActions(ForwardsWorkerFailures, Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="thread-action")
     def _explain(self, thread_id: int) -> None:
-        app = self.webcare
-        thread = app.store.thread(thread_id)
-        title = f"Thread #{thread.id} · {thread.author} · {thread.channel}"
-        if thread.due_at is None or thread.clock_kind is None or thread.clock_start is None:
-            state = thread.state.value
-            lines = [f"No clock runs: the thread is {state}, nothing is owed to the customer now."]
-        else:
-            kind = ClockKind(thread.clock_kind)
-            explanation = app.clock.explain(
-                thread.channel, kind, thread.clock_start, app.now, thread.due_at
-            )
-            lines = list(explanation.lines)
-        from webcare_tui.ui.screens.explain import ExplainScreen
+        why = self.workspace.threads.why_due(thread_id, app_now(self))
+        from webcare_tui.ui.dialogs.explain import ExplainDialog
 
-        app.call_from_thread(app.push_screen, ExplainScreen(title, lines))
+        self.app.call_from_thread(self.app.push_screen, ExplainDialog(why.title, why.lines))
 
     def action_reply(self) -> None:
         thread_id = self._thread_or_hint()
         if thread_id is not None:
-            self.webcare.open_reply(thread_id)
+            from webcare_tui.ui.screens.reply import ReplyScreen  # it costs start-up time
+
+            self.app.push_screen(ReplyScreen(self.workspace, thread_id))

@@ -6,19 +6,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from webcare_tui.ui.dialogs.dialog import Dialog
 
-class ExplainScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,w,q", "close", "Close", id="explain.close")]
+
+class ExplainDialog(Dialog[None]):
+    BINDINGS = [Binding("escape,w,q", "cancel", "Close", id="explain.close")]
     DEFAULT_CSS = """
-    ExplainScreen { align: center middle; }
-    ExplainScreen > Vertical {
-        width: 76; height: auto; max-height: 90%; padding: 1 2;
-        background: $surface; border: round $primary;
-    }
-    ExplainScreen .hint { color: $text-muted; margin-top: 1; }
+    ExplainDialog > Vertical { width: 76; max-height: 90%; }
+    ExplainDialog .hint { margin-top: 1; }
     """
 
     def __init__(self, title: str, lines: list[str]) -> None:
@@ -33,6 +30,3 @@ class ExplainScreen(ModalScreen[None]):
         with Vertical():
             yield Static(text)
             yield Static("escape closes", classes="hint", markup=False)
-
-    def action_close(self) -> None:
-        self.dismiss()

@@ -8,8 +8,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from webcare_tui.ui.dialogs.dialog import Dialog
 
 
 def key_rows(
@@ -31,14 +32,10 @@ def _pretty(key: str) -> str:
     return {"question_mark": "?", "slash": "/", "ctrl+p": "ctrl+p"}.get(key.strip(), key.strip())
 
 
-class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
+class HelpDialog(Dialog[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "cancel", "Close", id="help.close")]
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 72; max-height: 90%; height: auto; padding: 1 2;
-        background: $surface; border: round $primary;
-    }
+    HelpDialog > VerticalScroll { width: 72; max-height: 90%; }
     """
 
     def __init__(self, rows: list[tuple[str, str, str]], promise: str = "") -> None:
@@ -62,6 +59,3 @@ class HelpScreen(ModalScreen[None]):
         text.append("\nescape closes this help", style="italic")
         with VerticalScroll():
             yield Static(text)
-
-    def action_close(self) -> None:
-        self.dismiss()

@@ -1,0 +1,82 @@
+"""The feed's window onto the store: pages of threads fetched on demand, keyset where it can.
+
+Threads are never all in memory: at most MAX_PAGES pages are held, the ones farthest from
+where the agent is reading are let go. A page is fetched (in a worker thread) when the feed
+first needs one of its rows; a neighbouring page already held gives the keyset to continue
+from, so scrolling reads `WHERE (sort_key, id) > (?, ?) ... LIMIT n` on the feed index. A
+jump with no neighbour (End, a filter) falls back to an offset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from webcare_tui.core.model import Thread
+from webcare_tui.store import Store
+from webcare_tui.store.base import FeedFilter
+from webcare_tui.store.reads import FeedPage
+
+__all__ = ["MAX_PAGES", "PAGE", "FeedFilter", "FeedPage", "FeedPager", "FeedRows"]
+
+PAGE = 100
+MAX_PAGES = 30
+
+
+@dataclass
+class FeedRows:
+    """A sparse copy of the feed: the total and whichever pages have been fetched."""
+
+    feed: FeedFilter = field(default_factory=FeedFilter)
+    total: int = 0
+    pages: dict[int, FeedPage] = field(default_factory=dict)
+
+    def get(self, index: int) -> Thread | None:
+        """The thread at position `index`, or None while its page is not held."""
+        page = self.pages.get(index // PAGE)
+        if page is None:
+            return None
+        offset = index % PAGE
+        return page.threads[offset] if offset < len(page.threads) else None
+
+    def has_page(self, number: int) -> bool:
+        return number in self.pages
+
+    def add_page(self, number: int, page: FeedPage) -> None:
+        """Hold page `number`; past MAX_PAGES, let go of the pages farthest from it."""
+        self.pages[number] = page
+        if len(self.pages) > MAX_PAGES:
+            keep = sorted(self.pages, key=lambda held: abs(held - number))[:MAX_PAGES]
+            self.pages = {held: self.pages[held] for held in sorted(keep)}
+
+
+class FeedPager:
+    """What the feed widget reads: windows and pages of the feed, nothing else of the store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def page(self, rows: FeedRows, number: int) -> FeedPage:
+        """Page `number` of `rows`' feed, from a neighbouring page's keyset where one is held."""
+        before = rows.pages.get(number - 1)
+        if before is not None and before.last is not None:
+            return self._store.feed_keyed(rows.feed, after=before.last, limit=PAGE)
+        after = rows.pages.get(number + 1)
+        if after is not None and after.first is not None and number >= 0:
+            return self._store.feed_keyed(rows.feed, before=after.first, limit=PAGE)
+        return self._store.feed_keyed(rows.feed, offset=number * PAGE, limit=PAGE)
+
+    def window(
+        self, feed: FeedFilter, *, selected: int | None, cursor: int
+    ) -> tuple[FeedRows, int]:
+        """A fresh copy of the feed around the selected thread (else the cursor position),
+        and where the cursor stands in it now."""
+        store = self._store
+        rows = FeedRows(feed=feed, total=store.feed_count(feed))
+        if selected is not None:
+            position = store.feed_position(feed, selected)
+            if position is not None:
+                cursor = position
+        cursor = max(0, min(cursor, rows.total - 1)) if rows.total else 0
+        number = cursor // PAGE
+        rows.add_page(number, store.feed_keyed(feed, offset=number * PAGE, limit=PAGE))
+        return rows, cursor

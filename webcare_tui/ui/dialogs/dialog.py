@@ -1,0 +1,29 @@
+"""The one base of every modal in the app: a box in the middle of the screen.
+
+A dialog yields one container (a `Vertical`, or a `VerticalScroll` for long text) and sets
+its width; the base gives it the frame, and `action_cancel` (bound to escape by each dialog,
+under its own binding id) dismisses it without a result.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.screen import ModalScreen
+
+from webcare_tui.ui.failures import ForwardsWorkerFailures
+
+ResultType = TypeVar("ResultType")
+
+
+class Dialog(ForwardsWorkerFailures, ModalScreen[ResultType]):
+    DEFAULT_CSS = """
+    Dialog { align: center middle; }
+    Dialog > Vertical, Dialog > VerticalScroll {
+        height: auto; padding: 1 2; background: $surface; border: round $primary;
+    }
+    Dialog .hint { color: $text-muted; }
+    """
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
