@@ -20,7 +20,11 @@ def cmd_poll(context: Context) -> int:
     connectors = build_all(context.config.connectors)
     if not connectors:
         fail("no enabled connectors in the config")
-    poller = Poller(store, connectors, context.config.clock(), now=context.now)
+    from webcare_tui.services.outbox import Outbox
+
+    # One set of connectors for both: the outbox sends through the clients the poller opened.
+    outbox = Outbox(store, context.config, now=context.now, connectors=dict(connectors))
+    poller = Poller(store, connectors, context.config.clock(), now=context.now, outbox=outbox)
     # --once reports each connector itself; the long-running poller logs as a service would.
     logging.basicConfig(
         level=logging.ERROR if context.args.once else logging.INFO,

@@ -235,6 +235,44 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS messages_time ON messages (created_at, id);
     CREATE INDEX IF NOT EXISTS threads_snoozed ON threads (snoozed_until) WHERE state = 'snoozed';
     """,
+    # 7: two outbox states: `unconfirmed` (the answer to a send was lost: it may be out) and
+    # `awaiting_approval` (a blocked reply a colleague must let go); the agent's reason for an
+    # override and who approved it. SQLite cannot change a CHECK, so the table is rebuilt.
+    """
+    CREATE TABLE outbox_rebuilt (
+        id INTEGER PRIMARY KEY,
+        thread_id INTEGER NOT NULL REFERENCES threads (id),
+        agent TEXT NOT NULL,
+        text TEXT NOT NULL,
+        private INTEGER NOT NULL DEFAULT 0,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL DEFAULT 'queued'
+            CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled', 'unconfirmed',
+                             'awaiting_approval')),
+        created_at TEXT NOT NULL,
+        send_after TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        remote_id TEXT,
+        sent_at TEXT,
+        override TEXT,
+        retry_at TEXT,
+        claimed_by TEXT,
+        claimed_at TEXT,
+        reason TEXT,
+        approved_by TEXT
+    );
+    INSERT INTO outbox_rebuilt (id, thread_id, agent, text, private, idempotency_key, state,
+        created_at, send_after, attempts, last_error, remote_id, sent_at, override, retry_at,
+        claimed_by, claimed_at)
+    SELECT id, thread_id, agent, text, private, idempotency_key, state, created_at, send_after,
+        attempts, last_error, remote_id, sent_at, override, retry_at, claimed_by, claimed_at
+    FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_rebuilt RENAME TO outbox;
+    CREATE INDEX outbox_due ON outbox (state, send_after);
+    CREATE INDEX outbox_thread ON outbox (thread_id, created_at);
+    """,
 ]
 
 
