@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import Callable
 
-from webcare_tui.core.countdown import short_duration
+from webcare_tui.core.clock_text import short_duration
 from webcare_tui.core.report import Report, Section, Stats
 
 CSV_COLUMNS = (
