@@ -71,6 +71,7 @@ class FakePlatform:
 
 class FakeConnector(Connector):
     type = "fake"
+    idempotent_send = True  # the fake platform keeps one post per idempotency key
 
     def __init__(self, settings: ConnectorSettings, platform: FakePlatform) -> None:
         super().__init__(settings)
