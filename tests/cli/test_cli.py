@@ -63,7 +63,7 @@ def test_import_threads_and_show_json(workspace: Path, capsys: pytest.CaptureFix
     captured = capsys.readouterr()
     assert "export.jsonl:4: skipped" in captured.err
     assert main(run(workspace, "import", str(source), "--connector", "demo")) == 0
-    assert "Imported 0 messages" in capsys.readouterr().out
+    assert "0 imported, 3 already there, 1 skipped." in capsys.readouterr().out
 
     assert main(run(workspace, "threads", "--json")) == 0
     threads = json.loads(capsys.readouterr().out)

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 
 from webcare_tui.config import ConfigError, demo_config, load_config, parse_config
+from webcare_tui.connectors.mastodon import MastodonOptions
+from webcare_tui.connectors.rss import RssOptions
 
 GOOD = """
 [team]
@@ -46,8 +48,10 @@ def test_contract_example_is_understood(monkeypatch: pytest.MonkeyPatch) -> None
     assert config.signature_text == "^AB"
     [social, blog] = config.connectors
     assert social.channel == "mastodon" and social.poll_every.total_seconds() == 30
-    assert social.options["token_env"] == "ACME_MASTODON_TOKEN"
-    assert blog.channel == "blog" and blog.options["keywords"] == ["acme"]
+    assert isinstance(social.options, MastodonOptions)
+    assert social.options.token_env == "ACME_MASTODON_TOKEN"
+    assert blog.channel == "blog" and isinstance(blog.options, RssOptions)
+    assert blog.options.keywords == ["acme"]
     assert config.clock().window_for("blog").channel == "*"
 
 

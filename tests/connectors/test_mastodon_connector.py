@@ -24,7 +24,12 @@ from webcare_tui.connectors.base import (
     TransientError,
 )
 from webcare_tui.connectors.http_errors import RequestRejected
-from webcare_tui.connectors.mastodon import MastodonConnector, ensure_mention, parse_mention
+from webcare_tui.connectors.mastodon import (
+    MastodonConnector,
+    MastodonOptions,
+    ensure_mention,
+    parse_mention,
+)
 
 Env = tuple[FakeMastodon, FakeServer]
 PATH = "/api/v1/notifications"
@@ -43,7 +48,7 @@ def make(server: FakeServer, http: httpx.AsyncClient, **environ: str) -> Mastodo
         name="acme-social",
         type="mastodon",
         channel="mastodon",
-        options={"base_url": server.base_url + "/", "token_env": "ACME_MASTODON_TOKEN"},
+        options=MastodonOptions(base_url=server.base_url + "/", token_env="ACME_MASTODON_TOKEN"),
     )
     env = environ if environ else {"ACME_MASTODON_TOKEN": TOKEN}
     return MastodonConnector(settings, http=http, environ=env)

@@ -23,7 +23,7 @@ from webcare_tui.connectors.base import (
     TransientError,
 )
 from webcare_tui.connectors.http_errors import MAX_BODY_BYTES, RequestRejected
-from webcare_tui.connectors.rss import RssConnector, parse_feed, unwrap_link
+from webcare_tui.connectors.rss import RssConnector, RssOptions, parse_feed, unwrap_link
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fakes" / "fixtures" / "rss"
 LAST_MODIFIED = "Sun, 22 Nov 2026 09:00:00 GMT"
@@ -74,11 +74,10 @@ def feed() -> Iterator[Env]:
 
 
 def make(
-    server: FakeServer, http: httpx.AsyncClient, path: str = "/feed", **options: object
+    server: FakeServer, http: httpx.AsyncClient, path: str = "/feed", keywords: tuple[str, ...] = ()
 ) -> RssConnector:
-    settings = ConnectorSettings(
-        name="alerts", type="rss", channel="web", options={"url": server.base_url + path, **options}
-    )
+    options = RssOptions(url=server.base_url + path, keywords=list(keywords))
+    settings = ConnectorSettings(name="alerts", type="rss", channel="web", options=options)
     return RssConnector(settings, http=http)
 
 
@@ -163,7 +162,7 @@ async def test_rss_items_are_read_as_plain_text(feed: Env, http) -> None:
 async def test_keywords_filter_entries(feed: Env, http) -> None:
     fake, server = feed
     fake.serve("reviews.rss")
-    result = await make(server, http, keywords=["REFUND", "locker"]).fetch(None)
+    result = await make(server, http, keywords=("REFUND", "locker")).fetch(None)
     assert [m.text.split("\n")[0] for m in result.messages] == [
         "Two stars: slow refund",
         "An undated note without a link",

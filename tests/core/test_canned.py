@@ -66,8 +66,8 @@ def test_every_canned_reply_passes_the_checks_once_signed(
         agent="AB",
         agent_initials="AB",
         signature="^AB",
-        is_public=True,
-        lang=reply.lang,
+        private=False,
+        thread_language=reply.lang,
     )
     assert check_draft(context) == []
 

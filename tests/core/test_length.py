@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from webcare_tui.core.length import (
     MASTODON_URL_LENGTH,
+    LengthRule,
     count_graphemes,
     length_for,
     mastodon_length,
@@ -124,3 +125,13 @@ def test_combining_and_zwj_sequences_count_as_one(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert count_graphemes(text) == len(pieces)
     assert mastodon_length(text) == len(pieces)
+
+
+def test_a_length_rule_counts_as_its_platform_and_marks_the_overflow() -> None:
+    text = "ab https://example.com/ " + "x" * 40
+    mastodon, bluesky = LengthRule("mastodon", 30), LengthRule("bluesky", 30)
+    assert mastodon.measure(text) == 3 + MASTODON_URL_LENGTH + 1 + 40
+    assert bluesky.measure(text) == len(text)
+    assert mastodon.overflow_index(text) == 3 + len("https://example.com/") + 4
+    assert bluesky.overflow_index(text) == 30
+    assert LengthRule("plain", 0).overflow_index("abc", 5) is None

@@ -33,6 +33,7 @@ from webcare_tui.connectors.base import (
     TransientError,
 )
 from webcare_tui.connectors.http_errors import RequestRejected
+from webcare_tui.connectors.rss import RssOptions
 from webcare_tui.core.clock import ClockKind
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.core.outbox import OutboxState, retry_delay
@@ -258,7 +259,8 @@ def test_empty_and_unsendable_replies_are_refused_even_when_forced(
         clock=config.clock(),
         seen_at=T0,
     )
-    rss = replace(config, connectors=(*config.connectors, ConnectorSettings("news", "rss", "rss")))
+    news = ConnectorSettings("news", "rss", "rss", options=RssOptions(url="http://127.0.0.1:9/"))
+    rss = replace(config, connectors=(*config.connectors, news))
     with pytest.raises(ChannelCannotSend, match="cannot send"):
         make_outbox(store, rss, platform, clock).queue_reply(
             feed.new_threads[0], GOOD, length_limit=0, force=True

@@ -7,10 +7,22 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from webcare_tui.connectors.base import Connector, ConnectorSettings, FetchResult
+from webcare_tui.connectors.base import (
+    Connector,
+    ConnectorOptions,
+    ConnectorSettings,
+    FetchResult,
+)
+from webcare_tui.core.length import MASTODON, LengthRule
 from webcare_tui.core.model import Direction, IncomingMessage
 
 Step = FetchResult | Exception | asyncio.Event
+
+
+class ScriptedOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """A secret's variable, to see that it is kept out of errors."""
+
+    token_env: str = ""
 
 
 class ScriptedConnector(Connector):
@@ -19,17 +31,23 @@ class ScriptedConnector(Connector):
     With the script used up it returns nothing new and keeps the cursor."""
 
     type: ClassVar[str] = "scripted"
+    Options = ScriptedOptions
+    length_rule: ClassVar[LengthRule] = MASTODON
 
     def __init__(
         self,
         name: str,
         *script: Step,
         every: float = 30,
-        options: Mapping[str, str] | None = None,
+        token_env: str = "",
         environ: Mapping[str, str] | None = None,
     ) -> None:
         settings = ConnectorSettings(
-            name, "scripted", "mastodon", timedelta(seconds=every), options=dict(options or {})
+            name,
+            "scripted",
+            "mastodon",
+            timedelta(seconds=every),
+            options=ScriptedOptions(token_env=token_env),
         )
         super().__init__(settings, environ=environ or {})
         self.script = list(script)

@@ -46,9 +46,11 @@ class Reply:
     status: int = 200
     body: Any = b""
     headers: dict[str, str] = field(default_factory=dict)
-    # Faults: wait (holding the connection) until the test ends; or send only part of the body.
+    # Faults: wait (holding the connection) until the test ends; or send only part of the body;
+    # or send the body one byte every `drip_every` seconds, each in time for a read timeout.
     hang: bool = False
     cut_body_at: int | None = None
+    drip_every: float | None = None
 
     def payload(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -110,6 +112,15 @@ class FakeServer:
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
+                if reply.drip_every is not None:
+                    self.end_headers()
+                    for byte in payload:
+                        if server._release.wait(reply.drip_every):
+                            break  # the test is over
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    self.close_connection = True
+                    return
                 if reply.cut_body_at is not None:
                     self.send_header("Connection", "close")
                     self.end_headers()

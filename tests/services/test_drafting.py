@@ -11,16 +11,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from webcare_tui.config import demo_config
+from webcare_tui.connectors.base import ConnectorSettings
 from webcare_tui.core.canned import CannedReply, render_canned
 from webcare_tui.core.checks import Finding
+from webcare_tui.core.length import LengthRule
 from webcare_tui.core.model import Thread, ThreadState
 from webcare_tui.core.outbox import OutboxItem, OutboxState, retry_delay, whole_second_after
 from webcare_tui.services.drafting import (
-    channel_kind,
     draft_template,
     placeholder_values,
     says_something,
 )
+from webcare_tui.services.registry import connector_class
 from webcare_tui.ui.external_editor import EditorUnavailable, editor_command
 from webcare_tui.ui.widgets.draft_findings import findings_text
 from webcare_tui.ui.widgets.send_banner import banner_text
@@ -80,9 +82,13 @@ def test_says_something_ignores_mentions_and_signatures() -> None:
 
 
 def test_the_length_rules_follow_the_platform_not_the_demo() -> None:
-    assert channel_kind("mastodon", "demo") == "mastodon"
-    assert channel_kind("support", "bluesky") == "bluesky"
-    assert channel_kind("forum", "rss") == "forum"
+    def rule(kind: str, channel: str) -> LengthRule:
+        return connector_class(kind).rule_for(ConnectorSettings("c", kind, channel))
+
+    assert rule("demo", "mastodon") == LengthRule("mastodon", 500)
+    assert rule("demo", "bluesky") == LengthRule("bluesky", 300)
+    assert rule("bluesky", "support") == LengthRule("bluesky", 300)
+    assert rule("rss", "forum").counting == "plain"
 
 
 def test_the_banner_counts_down_and_says_what_went_wrong() -> None:

@@ -95,7 +95,7 @@ async def test_a_bug_that_quotes_a_secret_never_shows_it(
     leaky = ScriptedConnector(
         "leaky",
         ValueError(f"cannot parse header Authorization: Bearer {SECRET}"),
-        options={"token_env": "LEAKY_TOKEN"},
+        token_env="LEAKY_TOKEN",
         environ={"LEAKY_TOKEN": SECRET},
     )
     [outcome] = await make_poller(store, clock, response_clock, leaky).run_once()

@@ -9,13 +9,18 @@ import pytest
 
 from webcare_tui.config import demo_config
 from webcare_tui.connectors.base import ConnectorSettings
-from webcare_tui.connectors.mastodon import MastodonConnector
+from webcare_tui.connectors.mastodon import MastodonConnector, MastodonOptions
 from webcare_tui.services.registry import build_all, connector_class
 
 
 async def test_enabled_connectors_are_built_with_the_given_client() -> None:
     settings = (
-        ConnectorSettings("on", "mastodon", "mastodon", options={"base_url": "http://127.0.0.1:9"}),
+        ConnectorSettings(
+            "on",
+            "mastodon",
+            "mastodon",
+            options=MastodonOptions(base_url="http://127.0.0.1:9", token_env="T"),
+        ),
         ConnectorSettings("off", "rss", "forum", timedelta(seconds=60), enabled=False),
     )
     async with httpx.AsyncClient() as http:

@@ -10,7 +10,7 @@ import pytest
 import webcare_tui.store.store as store_module
 from webcare_tui.core.clock import ClockKind, ResponseClock, ResponseWindow, parse_duration
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
-from webcare_tui.store import IngestResult, Store
+from webcare_tui.store import IngestResult, Store, StoreError
 from webcare_tui.store.reads import InboxCounts
 from webcare_tui.store.store import ClaimedByOther, FeedFilter, ThreadNotFound
 
@@ -90,13 +90,21 @@ def test_cursor_is_stored_with_the_batch(store: Store) -> None:
     assert store.cursor("c1") == "c-after-1"
 
 
-def test_cursor_does_not_move_when_the_batch_fails(store: Store) -> None:
+def test_an_item_that_cannot_be_stored_is_recorded_and_the_rest_of_the_batch_kept(
+    store: Store,
+) -> None:
     ingest(store, msg("1"), cursor="good")
     broken = IncomingMessage("2", "anna", "x", created_at="not a time")  # type: ignore[arg-type]
-    with pytest.raises(AttributeError):
-        ingest(store, broken, cursor="bad")
-    assert store.cursor("c1") == "good"
-    assert store.feed_count() == 1
+    result = ingest(store, broken, msg("3", author="bob"), cursor="after-3")
+    assert result.new_messages == 1 and result.rejected == [("2", "created_at is not a time")]
+    assert store.cursor("c1") == "after-3"
+    assert store.feed_count() == 2
+    [skipped] = store.skipped_items("c1")
+    assert (skipped.remote_id, skipped.reason, skipped.times) == (
+        "2",
+        "created_at is not a time",
+        1,
+    )
 
 
 def test_hostile_text_is_neutralised_when_stored(store: Store) -> None:
@@ -262,7 +270,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version = 99")
     conn.close()
-    with pytest.raises(RuntimeError, match="newer"):
+    with pytest.raises(StoreError, match="newer"):
         Store(path)
 
 

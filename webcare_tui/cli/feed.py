@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from webcare_tui.cli.context import Command, Context, emit_json, fail
+from webcare_tui.cli.context import Command, Context, emit_json, fail, thread_id
 from webcare_tui.core.model import ThreadState
 
 
@@ -68,7 +68,7 @@ def _threads_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _show_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("thread", type=int)
+    parser.add_argument("thread", type=thread_id)
     parser.add_argument("--json", action="store_true")
 
 

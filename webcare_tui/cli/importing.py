@@ -6,33 +6,43 @@ import argparse
 import sys
 from pathlib import Path
 
-from webcare_tui.cli.context import Command, Context, fail
+from webcare_tui.cli.context import Command, Context, UsageError, fail
 
 
 def cmd_import(context: Context) -> int:
     from webcare_tui.services.importer import import_file
 
     path = Path(context.args.file)
-    if not path.is_file():
-        fail(f"{path}: no such file")
     name = context.args.connector
     settings = context.config.connector(name)
-    channel = settings.channel if settings else name
+    if settings is None:
+        # Threads of a connector that is not configured could never be answered.
+        known = ", ".join(c.name for c in context.config.connectors) or "none"
+        raise UsageError(
+            f"--connector {name!r} is not a configured connector (configured: {known})"
+        )
+    if not path.is_file():
+        fail(f"{path}: no such file")
     store = context.store()
-    report = import_file(
-        store,
-        path,
-        connector=name,
-        channel=channel,
-        clock=context.config.clock(),
-        now=context.now(),
-    )
+    try:
+        report = import_file(
+            store,
+            path,
+            connector=name,
+            channel=settings.channel,
+            clock=context.config.clock(),
+            now=context.now(),
+        )
+    except OSError as error:
+        fail(f"{path}: cannot read it ({error.strerror or error})")
     for number, message in report.errors:
         print(f"{path}:{number}: skipped: {message}", file=sys.stderr)
     print(
-        f"Imported {report.imported} messages; {report.already_there} were there already; "
-        f"{len(report.errors)} lines skipped."
+        f"Read {report.read} lines: {report.imported} imported, "
+        f"{report.already_there} already there, {len(report.errors)} skipped."
     )
+    if report.nothing_read:
+        fail(f"{path}: no line could be read as a mention; is it a JSON Lines export?")
     return 0
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 
-from webcare_tui.cli import escalation, feed, polling, replies, setup
+from webcare_tui.cli import database, escalation, feed, polling, replies, setup
 from webcare_tui.cli import importing as importing_cli
 from webcare_tui.cli.context import Command, Context, Failed, UsageError, load
 from webcare_tui.config import ConfigError
+from webcare_tui.core.sanitize import clean_line
+from webcare_tui.store.base import StoreError
 
-MODULES = (feed, replies, escalation, importing_cli, setup, polling)
+MODULES = (feed, replies, escalation, importing_cli, setup, polling, database)
 COMMANDS: dict[str, Command] = {c.name: c for m in MODULES for c in m.COMMANDS}
 
 
@@ -35,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# A reader that went away (`webcare threads | head`): the exit status of a process that SIGPIPE
+# ended, as the shell reports it for other tools.
+BROKEN_PIPE = 128 + 13
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -42,21 +51,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         context = load(args)
         if args.command is None:
             return run_tui(context)
-        return COMMANDS[args.command].run(context)
+        code = COMMANDS[args.command].run(context)
+        sys.stdout.flush()  # here, so that a closed pipe is noticed while it can be handled
+        return code
     except ConfigError as error:
-        print(f"webcare: {error}", file=sys.stderr)
-        return 2
+        return _say(error, 2)
     except UsageError as error:
-        print(f"webcare: {error}", file=sys.stderr)
-        return 2
-    except Failed as error:
-        print(f"webcare: {error}", file=sys.stderr)
-        return 1
+        return _say(error, 2)
+    except (Failed, StoreError) as error:
+        return _say(error, 1)
+    except BrokenPipeError:
+        return _reader_gone()
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: one line for the user; WEBCARE_DEBUG=1 for the traceback
+        if os.environ.get("WEBCARE_DEBUG"):
+            raise
+        return _say(f"unexpected {type(error).__name__}: {error} (WEBCARE_DEBUG=1 shows where)", 1)
+
+
+def _say(message: object, code: int) -> int:
+    with contextlib.suppress(OSError):  # stderr gone too: the exit status says it all
+        print(f"webcare: {clean_line(str(message))}", file=sys.stderr)
+    return code
+
+
+def _reader_gone() -> int:
+    # Python would complain again while flushing stdout at exit: point it at nothing.
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return BROKEN_PIPE
 
 
 def run_tui(context: Context) -> int:
+    from webcare_tui.cli.ui_settings import check_ui_settings
     from webcare_tui.ui.app import run
+
+    check_ui_settings(context.config)
 
     return run(context.config, context.db)

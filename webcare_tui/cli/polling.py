@@ -35,12 +35,17 @@ def cmd_poll(context: Context) -> int:
             await poller.aclose()
         for outcome in outcomes:
             if outcome.ok:
+                skipped = f", {outcome.skipped} skipped" if outcome.skipped else ""
                 print(
                     f"{outcome.connector}: {outcome.new_messages} new messages, "
-                    f"{outcome.new_threads} new threads"
+                    f"{outcome.new_threads} new threads{skipped}"
                 )
             else:
                 print(f"{outcome.connector}: failed: {outcome.error}", file=sys.stderr)
+        failed = [o.connector for o in outcomes if not o.ok]
+        if failed and len(failed) == len(outcomes):
+            print(f"webcare: every connector failed: {', '.join(failed)}", file=sys.stderr)
+            return 1
         return 0
 
     async def forever() -> int:
@@ -62,6 +67,7 @@ def cmd_poll(context: Context) -> int:
 
 
 def cmd_status(context: Context) -> int:
+    from webcare_tui.core.sanitize import clean_line
     from webcare_tui.core.timeutil import from_db
     from webcare_tui.services.health import ConnectorHealth, HealthStatus, connector_health
 
@@ -77,7 +83,14 @@ def cmd_status(context: Context) -> int:
         if h.last_success_at:
             parts.append(f"last success {h.last_success_at.astimezone(tz):%Y-%m-%d %H:%M}")
         if h.last_error and h.status is not HealthStatus.OK:
-            parts.append(f"last error: {h.last_error}")
+            parts.append(f"last error: {clean_line(h.last_error)}")
+        skipped = store.skipped_count(settings.name)
+        if skipped:
+            [latest] = store.skipped_items(settings.name, limit=1)
+            parts.append(
+                f"{skipped} item{'s' if skipped != 1 else ''} skipped, latest "
+                f"{latest.remote_id}: {latest.reason}"
+            )
         print(" · ".join(parts))
     lease = store.lease("poller")
     if lease and from_db(lease["expires_at"]) > now:

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import os
+
+import msgspec
 
 from webcare_tui.cli.context import Command, Context
+from webcare_tui.services.registry import connector_class
 
 
 def cmd_check_config(context: Context) -> int:
+    from webcare_tui.cli.ui_settings import check_ui_settings
+
     config = context.config
+    check_ui_settings(config)
     where = str(config.path) if config.path else "built-in demo workspace (no config file)"
     print(f"Config: {where}")
     print(f"Database: {context.db}")
     print(f"Team: {config.team_name} · timezone {config.timezone}")
-    if config.holidays or config.holiday_country:
+    if config.holidays or config.holiday_countries:
         days = ", ".join(d.isoformat() for d in config.holidays)
-        country = (
-            f" + public holidays of {config.holiday_country}" if config.holiday_country else ""
-        )
+        countries = ", ".join(config.holiday_countries)
+        country = f" + public holidays of {countries}" if countries else ""
         print(f"Holidays: {days or 'none listed'}{country}")
+    print(f"Contacts we publish: {_listed(config.contacts)}")
     print(f"Agent: {config.agent} · signs replies {config.signature_text}")
     for window in config.windows:
         hours = window.hours if window.hours is not None else "round the clock"
@@ -26,13 +33,37 @@ def cmd_check_config(context: Context) -> int:
             f"Window {window.channel}: first response {window.first_response}, next response "
             f"{window.next_response}, follow-up {window.follow_up}, open {hours}"
         )
+    print(f"Escalation teams: {_listed(config.escalation_teams)}")
+    print(f"DM template: {config.dm_template}")
+    print(f"Public template: {config.public_template}")
+    print(f"Tags: {_listed(config.tags)}")
+    print(f"Blocked replies sent anyway by: {_OVERRIDES[config.override_mode]}")
+    print(f"Theme: {config.theme}")
+    for binding, key in sorted(config.keys.items()):
+        print(f"Key {binding}: {key}")
+    warnings: list[str] = []
     for c in config.connectors:
         state = "" if c.enabled else " (disabled)"
-        options = ", ".join(f"{k}={v}" for k, v in sorted(c.options.items()))
+        values = msgspec.structs.asdict(c.options)
+        options = ", ".join(f"{k}={v}" for k, v in sorted(values.items()))
         print(f"Connector {c.name}: {c.type} → channel {c.channel}, every {c.poll_every}{state}")
         if options:
             print(f"    {options}")
+        if c.enabled:
+            cls = connector_class(c.type)
+            warnings += [
+                f"connector {c.name}: {w}" for w in cls.check_options(c.options, os.environ)
+            ]
+    for warning in warnings:
+        print(f"Warning: {warning}")
     return 0
+
+
+_OVERRIDES = {"reason": "the agent, giving a reason", "second-agent": "a second agent's approval"}
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    return ", ".join(names) if names else "none"
 
 
 def cmd_window_text(context: Context) -> int:

@@ -7,25 +7,57 @@ resume from any cursor it has returned. The outbox calls `send`. Neither touches
 
 from __future__ import annotations
 
+import builtins
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
+from urllib.parse import urlparse
 
+import msgspec
+
+from webcare_tui.core.length import LengthRule
 from webcare_tui.core.model import IncomingMessage
 
 if TYPE_CHECKING:
     import httpx
 
 
+class ConnectorOptions(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """A connector type's own config keys. Each type subclasses it; defaults are documented.
+
+    A field without a default is a key the config must give. A field whose name ends in `_env`
+    names an environment variable holding a secret: `check_options` warns when it is unset,
+    and the poller keeps its value out of every error. A `__post_init__` that raises
+    `ValueError` refuses a value: start its message with the key (`check_http_url` does), config
+    puts file and line before it.
+    """
+
+    def secret_variables(self) -> dict[str, str]:
+        """The environment variables this connector's secrets come from, by key (`token_env`)."""
+        found = {key: getattr(self, key) for key in self.__struct_fields__ if key.endswith("_env")}
+        return {key: value for key, value in found.items() if isinstance(value, str) and value}
+
+
+NonBlank = Annotated[str, msgspec.Meta(pattern=r"\S")]
+"""An option that must hold some text (config says "expected a non-empty string")."""
+
+
+def check_http_url(key: str, value: str) -> None:
+    """For `__post_init__`: ValueError naming `key` unless `value` is an http(s) URL with a host."""
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValueError(f"{key}: expected an http(s) URL, got {value!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class ConnectorSettings:
     """One `[[connectors]]` table of the config, validated.
 
-    `options` holds the type's own keys (`base_url`, `token_env`, `service`, `handle`, ...).
-    `channel` defaults to the type.
+    `options` holds the type's own keys (`base_url`, `token_env`, `service`, `handle`, ...) as
+    an instance of that type's `Connector.Options`. `channel` defaults to the type.
     """
 
     name: str
@@ -33,7 +65,7 @@ class ConnectorSettings:
     channel: str
     poll_every: timedelta = timedelta(seconds=60)
     enabled: bool = True
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: ConnectorOptions = field(default_factory=ConnectorOptions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +74,14 @@ class FetchResult:
 
     `cursor` is opaque to everyone but the connector; None keeps the previous one.
     `warnings` are problems that lost nothing (a feed that parsed with complaints).
+    `skipped` are items read but left out because they could not be understood, as (id as it
+    may be shown, why): the cursor moves past them, and the store keeps the list.
     """
 
     messages: list[IncomingMessage]
     cursor: str | None
     warnings: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +152,18 @@ class CannotSend(ConnectorError):
 
 
 class Connector(ABC):
-    """One platform account, polled for mentions and used to send replies."""
+    """One platform account, polled for mentions and used to send replies.
+
+    A type declares, on its class: `type` (its name in the config), `Options` (its own config
+    keys, a `ConnectorOptions` subclass), `length_rule` (how its platform counts a reply and
+    its stock limit) and `can_send`. Config validates each `[[connectors]]` table against
+    `Options`; the connector reads its keys from `self.options`.
+    """
 
     type: ClassVar[str]
+    Options: ClassVar[builtins.type[ConnectorOptions]] = ConnectorOptions
+    length_rule: ClassVar[LengthRule]
     can_send: ClassVar[bool] = True
-    default_length_limit: ClassVar[int] = 500
 
     def __init__(
         self,
@@ -131,9 +173,44 @@ class Connector(ABC):
         environ: Mapping[str, str] | None = None,
     ) -> None:
         self.settings = settings
+        self.options = self._own_options(settings)
         self.environ = os.environ if environ is None else environ
         self._http = http
         self._owns_http = http is None
+
+    @classmethod
+    def _own_options(cls, settings: ConnectorSettings) -> ConnectorOptions:
+        options = settings.options
+        if isinstance(options, cls.Options):
+            return options
+        if type(options) is ConnectorOptions:  # no keys given: the type's defaults, if it has
+            try:
+                return cls.Options()
+            except TypeError:
+                pass
+        raise TypeError(
+            f"{cls.__name__} {settings.name!r} needs {cls.Options.__name__}, "
+            f"got {type(options).__name__}"
+        )
+
+    @classmethod
+    def check_options(cls, options: ConnectorOptions, environ: Mapping[str, str]) -> list[str]:
+        """Warnings about valid `options` that will not work here (a secret's variable unset).
+
+        `check-config` prints them; nothing stops on them. Override to add the type's own
+        (and call this one). Errors belong in `Options.__post_init__` instead.
+        """
+        return [
+            f"{key}: {variable} is not set in the environment"
+            for key, variable in options.secret_variables().items()
+            if not environ.get(variable)
+        ]
+
+    @classmethod
+    def rule_for(cls, settings: ConnectorSettings) -> LengthRule:
+        """How replies on `settings`' channel are counted; the class's rule unless the type
+        stands in for other platforms (the demo replays Mastodon and Bluesky)."""
+        return cls.length_rule
 
     @property
     def name(self) -> str:
@@ -162,8 +239,12 @@ class Connector(ABC):
         raise CannotSend(f"{self.settings.type} connector {self.name!r} cannot send replies")
 
     async def length_limit(self) -> int:
-        """The most characters (as the platform counts them) one reply may have."""
-        return self.default_length_limit
+        """The most characters (as `length_rule` counts) one reply may have; 0 for no limit.
+
+        Override only where the server says (Mastodon's `max_characters`), falling back to
+        the rule's limit.
+        """
+        return self.rule_for(self.settings).limit
 
     async def aclose(self) -> None:
         if self._owns_http and self._http is not None:

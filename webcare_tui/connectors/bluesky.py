@@ -11,6 +11,7 @@ refreshed with the refresh JWT; when that fails too, the connector logs in again
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -20,25 +21,30 @@ import httpx
 from webcare_tui.connectors.base import (
     Connector,
     ConnectorError,
+    ConnectorOptions,
     ConnectorSettings,
     FetchResult,
     MalformedResponse,
+    NonBlank,
     OutgoingReply,
     SentReply,
     TransientError,
+    check_http_url,
 )
 from webcare_tui.connectors.bluesky_records import (
     REASONS,
     SeenUntil,
     build_facets,
-    parse_notification,
+    parse_notifications,
     parse_time,
     post_url,
     tid_for_key,
 )
 from webcare_tui.connectors.bluesky_session import XrpcSession
 from webcare_tui.connectors.http_errors import RequestRejected, expect
-from webcare_tui.core.model import IncomingMessage
+from webcare_tui.core.incoming import shown_id
+from webcare_tui.core.length import BLUESKY, LengthRule
+from webcare_tui.core.sanitize import clean_line
 
 __all__ = ["BlueskyConnector"]
 
@@ -49,7 +55,6 @@ CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
 PAGE_SIZE = 50
 BACKFILL_PAGES = 3  # first run: recent notifications only
 MAX_PAGES = 40  # a safety stop; 2000 notifications between two polls would be a flood
-POST_LIMIT = 300  # graphemes
 DM_DEDUPE_WINDOW = timedelta(minutes=15)
 
 
@@ -57,11 +62,25 @@ def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+class BlueskyOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """`service`: the PDS (default `https://bsky.social`); `handle`: the account
+    (`acme.bsky.social`); `password_env`: the variable that holds its app password."""
+
+    handle: NonBlank
+    password_env: NonBlank
+    service: NonBlank = DEFAULT_SERVICE
+
+    def __post_init__(self) -> None:
+        check_http_url("service", self.service)
+
+
 class BlueskyConnector(Connector):
     """A Bluesky account (handle + app password) on its PDS."""
 
     type: ClassVar[str] = "bluesky"
-    default_length_limit: ClassVar[int] = POST_LIMIT
+    Options = BlueskyOptions
+    length_rule: ClassVar[LengthRule] = BLUESKY
+    options: BlueskyOptions
 
     def __init__(
         self,
@@ -71,10 +90,9 @@ class BlueskyConnector(Connector):
         environ: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(settings, http=http, environ=environ)
-        options = settings.options
-        self.service = str(options.get("service") or DEFAULT_SERVICE).rstrip("/")
-        self.handle = str(options.get("handle", "")).lstrip("@")
-        self.password_env = str(options.get("password_env", ""))
+        self.service = self.options.service.rstrip("/")
+        self.handle = self.options.handle.lstrip("@")
+        self.password_env = self.options.password_env
         self.session = XrpcSession(
             connector=self.name,
             service=self.service,
@@ -96,6 +114,7 @@ class BlueskyConnector(Connector):
             seen = None
             warnings.append("bluesky: the stored cursor was unreadable; fetched recent ones again")
         found: list[tuple[datetime, Any]] = []
+        skipped: list[tuple[str, str]] = []
         handed: set[str] = set()
         newest: SeenUntil | None = None
         server_cursor: str | None = None
@@ -112,10 +131,15 @@ class BlueskyConnector(Connector):
             expect(isinstance(items, list), PLATFORM, "notifications is not a list")
             reached_seen = False
             for item in items:
-                expect(isinstance(item, dict), PLATFORM, "notification is not an object")
-                uri = item.get("uri")
-                expect(isinstance(uri, str), PLATFORM, "notification without uri")
-                at = parse_time(item.get("indexedAt"))
+                uri = item.get("uri") if isinstance(item, dict) else None
+                if not isinstance(uri, str) or not uri:
+                    skipped.append(("(no uri)", "a notification without uri"))
+                    continue
+                try:
+                    at = parse_time(item.get("indexedAt"))
+                except MalformedResponse as exc:
+                    skipped.append((shown_id(uri), str(exc)))
+                    continue
                 if newest is None or at > newest.at:
                     newest = SeenUntil(at, frozenset({uri}))
                 elif at == newest.at:
@@ -142,16 +166,11 @@ class BlueskyConnector(Connector):
                 )
         found.reverse()  # server order is newest first
         found.sort(key=lambda pair: pair[0])  # stable: equal instants keep that order
-        messages: list[IncomingMessage] = []
-        for _, item in found:
-            try:
-                message = parse_notification(item)
-            except MalformedResponse as exc:
-                warnings.append(f"skipped notification {item.get('uri')}: {exc}")
-                continue
-            if message is not None:
-                messages.append(message)
-        return FetchResult(messages, self._next_cursor(seen, newest), warnings)
+        # Off the event loop: the TUI keeps answering keys while a long catch-up is read.
+        messages, bad = await asyncio.to_thread(parse_notifications, [i for _, i in found])
+        skipped += bad
+        warnings += [f"skipped notification {i}: {why}" for i, why in skipped]
+        return FetchResult(messages, self._next_cursor(seen, newest), warnings, skipped)
 
     @staticmethod
     def _next_cursor(seen: SeenUntil | None, newest: SeenUntil | None) -> str | None:
@@ -243,7 +262,8 @@ class BlueskyConnector(Connector):
                 raise
             return existing
         expect(isinstance(created, dict) and isinstance(created.get("uri"), str), PLATFORM, "uri")
-        uri = str(created["uri"])
+        uri = clean_line(str(created["uri"]))
+        expect(bool(uri), PLATFORM, "uri")
         return SentReply(uri, post_url(session.handle, uri), datetime.now(UTC))
 
     async def _existing_post(self, rkey: str) -> SentReply | None:
@@ -264,7 +284,8 @@ class BlueskyConnector(Connector):
             created_at = parse_time(created) if created else None
         except MalformedResponse:
             created_at = None
-        return SentReply(found["uri"], post_url(session.handle, found["uri"]), created_at)
+        uri = clean_line(found["uri"])
+        return SentReply(uri, post_url(session.handle, uri), created_at) if uri else None
 
     async def _send_dm(
         self, reply: OutgoingReply, did: str, facets: list[dict[str, Any]]
@@ -298,7 +319,7 @@ class BlueskyConnector(Connector):
             except MalformedResponse:
                 continue
             if datetime.now(UTC) - sent_at <= DM_DEDUPE_WINDOW:
-                return SentReply(f"{convo_id}/{message.get('id')}", None, sent_at)
+                return SentReply(clean_line(f"{convo_id}/{message.get('id')}"), None, sent_at)
         payload: dict[str, Any] = {"text": reply.text}
         if facets:
             payload["facets"] = facets
@@ -313,8 +334,4 @@ class BlueskyConnector(Connector):
             sent_at = parse_time(sent.get("sentAt"))
         except MalformedResponse:
             sent_at = datetime.now(UTC)
-        return SentReply(f"{convo_id}/{sent['id']}", None, sent_at)
-
-    async def length_limit(self) -> int:
-        """300 graphemes: Bluesky's post limit (DMs allow more, posts are the stricter)."""
-        return POST_LIMIT
+        return SentReply(clean_line(f"{convo_id}/{sent['id']}"), None, sent_at)

@@ -14,13 +14,16 @@ from typing import Any
 
 from webcare_tui.connectors.base import MalformedResponse
 from webcare_tui.connectors.http_errors import expect, platform_time
+from webcare_tui.core.incoming import shown_id
 from webcare_tui.core.model import IncomingMessage
+from webcare_tui.core.sanitize import clean_line
 
 __all__ = [
     "REASONS",
     "SeenUntil",
     "build_facets",
     "parse_notification",
+    "parse_notifications",
     "parse_time",
     "post_url",
     "tid_for_key",
@@ -48,7 +51,7 @@ def rkey_of(uri: str) -> str:
 
 def post_url(handle: str, uri: str) -> str:
     """The bsky.app address of a post, for an agent to open in a browser."""
-    return f"https://bsky.app/profile/{handle}/post/{rkey_of(uri)}"
+    return clean_line(f"https://bsky.app/profile/{handle}/post/{rkey_of(uri)}")
 
 
 def _str(value: Any) -> str | None:
@@ -126,6 +129,28 @@ def parse_notification(notification: Any) -> IncomingMessage | None:
             "reason": str(notification.get("reason")),
         },
     )
+
+
+def parse_notifications(
+    notifications: list[Any],
+) -> tuple[list[IncomingMessage], list[tuple[str, str]]]:
+    """The messages among `notifications`, and the ones that could not be read as (uri, why):
+    one bad notification never costs the rest of the page."""
+    messages: list[IncomingMessage] = []
+    skipped: list[tuple[str, str]] = []
+    for item in notifications:
+        uri = item.get("uri") if isinstance(item, dict) else None
+        try:
+            message = parse_notification(item)
+        except MalformedResponse as exc:
+            skipped.append((shown_id(uri), str(exc)))
+            continue
+        except Exception as exc:  # a shape nobody foresaw: this notification only
+            skipped.append((shown_id(uri), f"unreadable ({type(exc).__name__})"))
+            continue
+        if message is not None:
+            messages.append(message)
+    return messages, skipped
 
 
 def _byte_span(text: str, start: int, end: int) -> dict[str, int]:

@@ -13,21 +13,24 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from webcare_tui.connectors.base import (
     Connector,
+    ConnectorOptions,
     ConnectorSettings,
     FetchResult,
     MalformedResponse,
     OutgoingReply,
     SentReply,
 )
+from webcare_tui.core.length import BLUESKY, MASTODON, LengthRule
 from webcare_tui.core.model import Direction, IncomingMessage
 from webcare_tui.core.timeutil import now_utc, parse_time
 from webcare_tui.paths import data_dir
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def demo_file() -> Path:
@@ -46,11 +49,19 @@ def _ago(text: str) -> timedelta:
     return timedelta(days=days, hours=hours, minutes=minutes)
 
 
+class DemoOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """The demo takes no keys of its own: its `channel` picks the mentions it replays."""
+
+
+_REPLAYED_RULES = {"mastodon": MASTODON, "bluesky": BLUESKY}
+
+
 class DemoConnector(Connector):
     """Replays the demo mentions of this connector's channel (all of them if none match)."""
 
-    type = "demo"
-    default_length_limit = 500
+    type: ClassVar[str] = "demo"
+    Options = DemoOptions
+    length_rule: ClassVar[LengthRule] = LengthRule("plain", MASTODON.limit)
 
     def __init__(
         self,
@@ -64,6 +75,11 @@ class DemoConnector(Connector):
         super().__init__(settings, http=http, environ=environ)
         self.now = now
         self.source = source or demo_file()
+
+    @classmethod
+    def rule_for(cls, settings: ConnectorSettings) -> LengthRule:
+        """A replayed Mastodon or Bluesky channel counts as that platform does."""
+        return _REPLAYED_RULES.get(settings.channel, cls.length_rule)
 
     def lines(self) -> list[dict[str, Any]]:
         try:

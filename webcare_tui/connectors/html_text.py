@@ -42,6 +42,9 @@ class _Converter(HTMLParser):
         super().__init__(convert_charrefs=True)
         # Finished output pieces; "\n" entries are line breaks, spaces inside text are collapsed.
         self._out: list[str] = []
+        # Line breaks at the end of `_out` (spaces between them do not count). Kept as we go:
+        # counting them again at every block made 200,000 empty paragraphs take minutes.
+        self._trailing = 0
         self._hidden = 0
         self._pre = 0
         self._has_text = False
@@ -49,17 +52,21 @@ class _Converter(HTMLParser):
         self._links: list[tuple[str | None, str, int]] = []
 
     # -- helpers -------------------------------------------------------------------------------
+    def _emit(self, piece: str) -> None:
+        if piece == "\n":
+            self._trailing += 1
+        elif piece.strip(" "):
+            self._trailing = 0
+        elif self._trailing:
+            return  # spaces after a line break: the tidy-up drops them anyway
+        self._out.append(piece)
+
     def _newlines(self, count: int) -> None:
-        # Count the line breaks already at the end, so nested blocks do not pile up blank lines.
-        trailing = 0
-        for piece in reversed(self._out):
-            if piece == "\n":
-                trailing += 1
-            elif piece.strip(" "):
-                break
+        # Nested blocks do not pile up blank lines: count the breaks already at the end.
         if not self._has_text:
             return  # nothing written yet: no leading blank lines
-        self._out.extend("\n" for _ in range(max(0, count - trailing)))
+        for _ in range(count - self._trailing):
+            self._emit("\n")
 
     # -- HTMLParser callbacks ------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -67,7 +74,7 @@ class _Converter(HTMLParser):
             self._hidden += 1
             return
         if tag == "br":
-            self._out.append("\n")
+            self._emit("\n")
         elif tag in _PARAGRAPH:
             self._newlines(2)
             if tag == "pre":
@@ -75,14 +82,16 @@ class _Converter(HTMLParser):
         elif tag in _LINE:
             self._newlines(1)
             if tag == "li":
-                self._out.append("- ")
+                self._emit("- ")
         elif tag == "a":
+            if self._links:  # as browsers do: a link inside a link closes the first one
+                self._close_link()
             values = dict(attrs)
             self._links.append((values.get("href"), values.get("class") or "", len(self._out)))
         elif tag == "img":
             alt = dict(attrs).get("alt")
             if alt:
-                self._out.append(alt)
+                self._emit(alt)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -111,13 +120,14 @@ class _Converter(HTMLParser):
         if "mention" in words or "hashtag" in words or text.startswith(("@", "#")):
             return  # Mastodon mentions and tags: the reader knows "@user" and "#tag"
         if not text:
-            self._out.append(href)
+            self._emit(href)
         elif _same_link(text, href):
             # Mastodon shortens long URLs with hidden spans; show the whole target.
             del self._out[start:]
-            self._out.append(href)
+            self._trailing = 0
+            self._emit(href)
         else:
-            self._out.append(f" ({href})")
+            self._emit(f" ({href})")
 
     def handle_data(self, data: str) -> None:
         if self._hidden:
@@ -125,14 +135,14 @@ class _Converter(HTMLParser):
         if self._pre:
             for i, line in enumerate(data.split("\n")):
                 if i:
-                    self._out.append("\n")
+                    self._emit("\n")
                 if line:
-                    self._out.append(line)
+                    self._emit(line)
                     self._has_text = True
             return
         text = _SPACES.sub(" ", data.replace("\n", " "))
         if text:
-            self._out.append(text)
+            self._emit(text)
             self._has_text = self._has_text or bool(text.strip())
 
     def result(self) -> str:

@@ -3,11 +3,14 @@
 Why one place: the poller and the outbox decide what to do by error class alone (back off,
 wait until `retry_at`, stop and ask for credentials), so every platform must name the same
 failure the same way. Messages built here never contain a request's headers or body, and the
-connector passes its secrets so that anything a server echoes back is blanked out.
+connector passes its secrets so that anything a server echoes back is blanked out. Whatever a
+server wrote (its error text, a path it redirected to) is cleaned like message text before it
+becomes part of a message: it ends up on an agent's terminal.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -23,6 +26,7 @@ from webcare_tui.connectors.base import (
     RateLimited,
     TransientError,
 )
+from webcare_tui.core.sanitize import clean_line
 
 __all__ = [
     "RequestRejected",
@@ -38,6 +42,10 @@ __all__ = [
 _EPOCH_FLOOR = 1_000_000_000
 # No page of mentions and no feed we read comes near this; a hostile server's answer might.
 MAX_BODY_BYTES = 10_000_000
+# httpx's timeouts are per read: a server that drips a byte every few seconds never trips them.
+REQUEST_DEADLINE = 30.0
+# A secret's prefix this long, echoed by a server ("invalid password 'hunter2x...'"), is blanked.
+_PREFIX_CHARS = 6
 
 
 class RequestRejected(ConnectorError):
@@ -50,11 +58,25 @@ class RequestRejected(ConnectorError):
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every non-trivial secret replaced by `***`."""
+    """`text` with every non-trivial secret replaced by `***`, and so is any echo of its first
+    few characters: a server that quotes a cut-off password gives most of it away."""
     for secret in secrets:
         if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
+            text = _redact_one(text, secret)
     return text
+
+
+def _redact_one(text: str, secret: str) -> str:
+    head = secret[: min(len(secret), _PREFIX_CHARS)]
+    pieces: list[str] = []
+    start = 0
+    while (found := text.find(head, start)) >= 0:
+        end = found + len(head)
+        while end < len(text) and end - found < len(secret) and text[end] == secret[end - found]:
+            end += 1
+        pieces += [text[start:found], "***"]
+        start = end
+    return "".join(pieces) + text[start:]
 
 
 def _parse_reset(value: str, now: datetime) -> datetime | None:
@@ -106,8 +128,12 @@ def _error_text(response: httpx.Response) -> str:
         return ""
     if not isinstance(body, dict):
         return ""
-    parts = [str(body[key]) for key in ("error", "message", "error_description") if body.get(key)]
-    return ": ".join(dict.fromkeys(parts))[:200]
+    parts = [
+        clean_line(str(body[key]))
+        for key in ("error", "message", "error_description")
+        if body.get(key)
+    ]
+    return ": ".join(dict.fromkeys(p for p in parts if p))[:200]
 
 
 def error_for_response(
@@ -118,8 +144,10 @@ def error_for_response(
     if status < 400:
         return None
     detail = _error_text(response)
-    where = f"{platform}: {response.request.method} {response.request.url.path}"
-    message = redact(f"{where} answered {status}" + (f" ({detail})" if detail else ""), secrets)
+    message = redact(
+        f"{_where(response, platform)} answered {status}" + (f" ({detail})" if detail else ""),
+        secrets,
+    )
     if status in (401, 403):
         return AuthFailed(message)
     if status == 429:
@@ -142,10 +170,15 @@ async def request(
     secrets: Iterable[str] = (),
     check: bool = True,
     max_bytes: int = MAX_BODY_BYTES,
+    deadline: float | None = None,
     **kwargs: Any,
 ) -> httpx.Response:
     """Send one request; network trouble becomes `TransientError`, and a body (unpacked) over
     `max_bytes` a `MalformedResponse`, read no further.
+
+    `deadline` bounds the whole exchange, answer and body, in seconds, on top of the client's
+    connect and read timeouts (`REQUEST_DEADLINE` when None): past it the request is dropped as
+    a `TransientError`.
 
     With `check` (the default) an error status raises its `ConnectorError` too; without it the
     caller inspects the answer itself (Bluesky reads the body of a 400 to spot an expired
@@ -153,16 +186,23 @@ async def request(
     all, and a logged traceback must not show a bearer token.
     """
     secrets = tuple(secrets)
+    deadline = REQUEST_DEADLINE if deadline is None else deadline
     try:
-        response = await _read_capped(http, method, url, platform, max_bytes, **kwargs)
+        response = await asyncio.wait_for(
+            _read_capped(http, method, url, platform, max_bytes, **kwargs), deadline
+        )
+    except TimeoutError:
+        raise TransientError(
+            f"{platform}: {_host(url)} did not finish answering within {deadline:g} s"
+        ) from None
     except httpx.TimeoutException:
-        raise TransientError(f"{platform}: {httpx.URL(url).host} did not answer in time") from None
+        raise TransientError(f"{platform}: {_host(url)} did not answer in time") from None
     except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
         raise TransientError(
-            f"{platform}: could not talk to {httpx.URL(url).host} ({type(exc).__name__})"
+            f"{platform}: could not talk to {_host(url)} ({type(exc).__name__})"
         ) from None
     except (httpx.UnsupportedProtocol, httpx.InvalidURL):
-        raise ConnectorError(f"{platform}: {url!r} is not an http(s) address") from None
+        raise ConnectorError(f"{platform}: {clean_line(url)!r} is not an http(s) address") from None
     except httpx.HTTPError as exc:
         raise TransientError(f"{platform}: request failed ({type(exc).__name__})") from None
     if check:
@@ -193,7 +233,7 @@ async def _read_capped(
             body += chunk
             if len(body) > max_bytes:
                 raise MalformedResponse(
-                    f"{platform}: the answer from {sent.url.host} is larger than "
+                    f"{platform}: the answer from {clean_line(sent.url.host)} is larger than "
                     f"{max_bytes // 1_000_000} MB; not read"
                 )
     finally:
@@ -214,14 +254,27 @@ def parse_json(response: httpx.Response, platform: str) -> Any:
     try:
         return json.loads(response.content)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        where = f"{platform}: {response.request.method} {response.request.url.path}"
-        raise MalformedResponse(f"{where} answered something that is not JSON") from None
+        raise MalformedResponse(
+            f"{_where(response, platform)} answered something that is not JSON"
+        ) from None
+
+
+def _where(response: httpx.Response, platform: str) -> str:
+    # The path is the server's too when it redirected us, and httpx hands it back decoded.
+    return clean_line(f"{platform}: {response.request.method} {response.request.url.path}")
+
+
+def _host(url: str) -> str:
+    try:
+        return clean_line(httpx.URL(url).host)
+    except httpx.InvalidURL:
+        return "the server"
 
 
 def expect(condition: bool, platform: str, what: str) -> None:
     """Raise `MalformedResponse` unless the answer has the shape we rely on."""
     if not condition:
-        raise MalformedResponse(f"{platform}: unexpected answer ({what})")
+        raise MalformedResponse(f"{platform}: unexpected answer ({clean_line(what)})")
 
 
 def platform_time(value: Any, platform: str) -> datetime:
@@ -232,8 +285,12 @@ def platform_time(value: Any, platform: str) -> datetime:
     expect(isinstance(value, str), platform, "a time is not a string")
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise MalformedResponse(f"{platform}: unreadable time {str(value)[:40]!r}") from None
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)  # year 9999 with a negative offset overflows
+    except (ValueError, OverflowError):
+        raise MalformedResponse(
+            f"{platform}: unreadable time {clean_line(str(value)[:40])!r}"
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)

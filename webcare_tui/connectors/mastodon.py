@@ -7,6 +7,7 @@ follows `Link: rel="prev"` forward, so a fetch resumes exactly where the last st
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -18,23 +19,28 @@ from webcare_tui.connectors.base import (
     AuthFailed,
     Connector,
     ConnectorError,
+    ConnectorOptions,
     ConnectorSettings,
     FetchResult,
     MalformedResponse,
+    NonBlank,
     OutgoingReply,
     SentReply,
+    check_http_url,
 )
 from webcare_tui.connectors.html_text import html_to_text
 from webcare_tui.connectors.http_errors import expect, parse_json, platform_time, request
+from webcare_tui.core.incoming import shown_id
+from webcare_tui.core.length import MASTODON, LengthRule
 from webcare_tui.core.model import IncomingMessage
+from webcare_tui.core.sanitize import clean_line
 
-__all__ = ["MastodonConnector", "ensure_mention", "parse_mention"]
+__all__ = ["MastodonConnector", "ensure_mention", "parse_mention", "parse_mentions"]
 
 PLATFORM = "mastodon"
 PAGE_SIZE = 40  # Mastodon's default page for notifications (the maximum is 80)
 BACKFILL_PAGES = 3  # first run: the newest few pages, not the account's whole history
 FORWARD_PAGES = 10  # per fetch; the cursor moves past what was read and the rest comes next time
-FALLBACK_LIMIT = 500  # Mastodon's stock status length
 
 
 def _text(value: Any) -> str | None:
@@ -120,7 +126,46 @@ def ensure_mention(text: str, acct: str) -> str:
 
 
 def _all_digits(ids: list[str]) -> bool:
-    return bool(ids) and all(i.isdigit() for i in ids)
+    # ASCII and short: int() refuses a 5000-digit string, and "٣" is a digit to isdigit().
+    return bool(ids) and all(i.isascii() and i.isdigit() and len(i) < 40 for i in ids)
+
+
+def _has_id(item: Any) -> bool:
+    if not isinstance(item, dict):
+        return False
+    value = item.get("id")
+    return type(value) is int or (isinstance(value, str) and bool(value))
+
+
+def _item_id(notification: dict[str, Any]) -> str:
+    """The id an agent can look up: the status's, else the notification's."""
+    status = notification.get("status")
+    if isinstance(status, dict) and isinstance(status.get("id"), str | int):
+        return shown_id(str(status["id"]))
+    return shown_id(str(notification["id"]))
+
+
+def parse_mentions(
+    notifications: list[Any],
+) -> tuple[list[IncomingMessage], list[tuple[str, str]]]:
+    """The messages in `notifications` (oldest first, one per status) and the ones that could
+    not be read, as (notification id, why): one bad item never costs the rest of the page."""
+    messages: list[IncomingMessage] = []
+    skipped: list[tuple[str, str]] = []
+    seen_status: set[str] = set()
+    for notification in notifications:
+        try:
+            message = parse_mention(notification)
+        except MalformedResponse as exc:
+            skipped.append((_item_id(notification), str(exc)))
+            continue
+        except Exception as exc:  # a stranger's shape we did not foresee: this item only
+            skipped.append((_item_id(notification), f"unreadable ({type(exc).__name__})"))
+            continue
+        if message is not None and message.remote_id not in seen_status:
+            seen_status.add(message.remote_id)
+            messages.append(message)
+    return messages, skipped
 
 
 def _page_param(response: httpx.Response, rel: str, name: str) -> str | None:
@@ -138,11 +183,24 @@ def _page_param(response: httpx.Response, rel: str, name: str) -> str | None:
         return None
 
 
+class MastodonOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """`base_url`: the instance (`https://social.example`); `token_env`: the variable that
+    holds the account's access token."""
+
+    base_url: NonBlank
+    token_env: NonBlank
+
+    def __post_init__(self) -> None:
+        check_http_url("base_url", self.base_url)
+
+
 class MastodonConnector(Connector):
     """A Mastodon account: its mentions in, replies out as statuses."""
 
     type: ClassVar[str] = "mastodon"
-    default_length_limit: ClassVar[int] = FALLBACK_LIMIT
+    Options = MastodonOptions
+    length_rule: ClassVar[LengthRule] = MASTODON
+    options: MastodonOptions
 
     def __init__(
         self,
@@ -152,8 +210,8 @@ class MastodonConnector(Connector):
         environ: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(settings, http=http, environ=environ)
-        self.base_url = str(settings.options.get("base_url", "")).rstrip("/")
-        self.token_env = str(settings.options.get("token_env", ""))
+        self.base_url = self.options.base_url.rstrip("/")
+        self.token_env = self.options.token_env
         self._length_limit: int | None = None
 
     # -- plumbing ------------------------------------------------------------------------------
@@ -186,53 +244,47 @@ class MastodonConnector(Connector):
             **kwargs,
         )
 
-    async def _page(self, **params: str) -> tuple[list[Any], httpx.Response]:
+    async def _page(
+        self, skipped: list[tuple[str, str]], **params: str
+    ) -> tuple[list[Any], httpx.Response]:
+        """One page of notifications, newest first; one without an id is left out (noted in
+        `skipped`), unless the page has nothing else."""
         query: dict[str, str | list[str]] = {"types[]": ["mention"], "limit": str(PAGE_SIZE)}
         query.update(params)
         response = await self._call("GET", "/api/v1/notifications", params=query)
         page = parse_json(response, PLATFORM)
         expect(isinstance(page, list), PLATFORM, "notifications is not a list")
-        for item in page:
-            expect(
-                isinstance(item, dict) and isinstance(item.get("id"), str | int),
-                PLATFORM,
-                "notification without id",
-            )
-        return page, response
+        usable = [item for item in page if _has_id(item)]
+        expect(bool(usable) or not page, PLATFORM, "notifications without id")
+        if len(usable) < len(page):
+            skipped.append(("(no id)", f"{len(page) - len(usable)} notification(s) without id"))
+        return usable, response
 
     # -- the interface -------------------------------------------------------------------------
     async def fetch(self, cursor: str | None) -> FetchResult:
         """Mention notifications after `cursor` (or a bounded backfill), oldest first."""
+        skipped: list[tuple[str, str]] = []
         if cursor:
-            notifications = await self._forward(cursor)
+            notifications = await self._forward(cursor, skipped)
         else:
-            notifications = await self._backfill()
+            notifications = await self._backfill(skipped)
         ids = [str(n["id"]) for n in notifications]
         if _all_digits(ids):
             notifications.sort(key=lambda n: int(n["id"]))
-        messages: list[IncomingMessage] = []
-        warnings: list[str] = []
-        seen_status: set[str] = set()
-        for notification in notifications:
-            try:
-                message = parse_mention(notification)
-            except MalformedResponse as exc:
-                # One unreadable notification must not block the inbox behind it for ever.
-                warnings.append(f"skipped notification {notification['id']}: {exc}")
-                continue
-            if message is not None and message.remote_id not in seen_status:
-                seen_status.add(message.remote_id)
-                messages.append(message)
+        # Off the event loop: a page of big statuses is real work, and the TUI must keep answering.
+        messages, bad = await asyncio.to_thread(parse_mentions, notifications)
+        skipped += bad
+        warnings = [f"skipped notification {i}: {why}" for i, why in skipped]
         newest = str(notifications[-1]["id"]) if notifications else None
-        return FetchResult(messages=messages, cursor=newest or cursor, warnings=warnings)
+        return FetchResult(messages, newest or cursor, warnings, skipped)
 
-    async def _forward(self, cursor: str) -> list[Any]:
+    async def _forward(self, cursor: str, skipped: list[tuple[str, str]]) -> list[Any]:
         """Every notification after `cursor`, oldest first, paging forward with `min_id`."""
         collected: list[Any] = []
         seen: set[str] = set()
         min_id = cursor
         for _ in range(FORWARD_PAGES):
-            page, response = await self._page(min_id=min_id)
+            page, response = await self._page(skipped, min_id=min_id)
             fresh = [n for n in page if str(n["id"]) not in seen and str(n["id"]) != cursor]
             if not fresh:
                 break  # the end, or the same page served again
@@ -244,13 +296,13 @@ class MastodonConnector(Connector):
             min_id = following
         return collected
 
-    async def _backfill(self) -> list[Any]:
+    async def _backfill(self, skipped: list[tuple[str, str]]) -> list[Any]:
         """The newest few pages, oldest first: a first run starts from now, not from 2017."""
         collected: list[Any] = []
         seen: set[str] = set()
         max_id: str | None = None
         for _ in range(BACKFILL_PAGES):
-            page, response = await self._page(**({"max_id": max_id} if max_id else {}))
+            page, response = await self._page(skipped, **({"max_id": max_id} if max_id else {}))
             fresh = [n for n in page if str(n["id"]) not in seen]
             if not fresh:
                 break
@@ -288,15 +340,21 @@ class MastodonConnector(Connector):
         expect(isinstance(status, dict), PLATFORM, "status is not an object")
         status_id = status.get("id")
         expect(isinstance(status_id, str | int), PLATFORM, "status without id")
+        remote_id = clean_line(str(status_id))
+        expect(bool(remote_id), PLATFORM, "status without id")
         created = status.get("created_at")
+        try:
+            created_at = _parse_time(created) if created is not None else None
+        except MalformedResponse:
+            created_at = None  # the reply went out; a garbled time must not make it look lost
         return SentReply(
-            remote_id=str(status_id),
-            url=_text(status.get("url")) or _text(status.get("uri")),
-            created_at=_parse_time(created) if created is not None else None,
+            remote_id=remote_id,
+            url=clean_line(_text(status.get("url")) or _text(status.get("uri"))) or None,
+            created_at=created_at,
         )
 
     async def length_limit(self) -> int:
-        """The instance's `max_characters`, asked once; 500 when the instance will not say."""
+        """The instance's `max_characters`, asked once; the rule's 500 when it will not say."""
         if self._length_limit is not None:
             return self._length_limit
         try:
@@ -304,8 +362,8 @@ class MastodonConnector(Connector):
             instance = parse_json(response, PLATFORM)
             limit = instance["configuration"]["statuses"]["max_characters"]
         except (ConnectorError, KeyError, TypeError):
-            return FALLBACK_LIMIT  # not cached: the next call asks again
+            return self.length_rule.limit  # not cached: the next call asks again
         if type(limit) is not int or limit <= 0:
-            return FALLBACK_LIMIT
+            return self.length_rule.limit
         self._length_limit = limit
         return limit

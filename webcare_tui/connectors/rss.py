@@ -8,9 +8,11 @@ current document are all that is needed.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -22,18 +24,25 @@ import httpx
 from webcare_tui.connectors.base import (
     Connector,
     ConnectorError,
+    ConnectorOptions,
     ConnectorSettings,
     FetchResult,
     MalformedResponse,
+    NonBlank,
+    check_http_url,
 )
 from webcare_tui.connectors.html_text import html_to_text
 from webcare_tui.connectors.http_errors import request
+from webcare_tui.core.incoming import shown_id
+from webcare_tui.core.length import PLAIN, LengthRule
 from webcare_tui.core.model import IncomingMessage
+from webcare_tui.core.sanitize import clean_line
 
 __all__ = ["RssConnector", "entry_key", "parse_feed", "unwrap_link"]
 
 PLATFORM = "rss"
 MAX_SEEN = 1000  # keys kept in the cursor; far more than any feed document holds
+_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,12}|[0-9]{1,12});")
 _GOOGLE_HOSTS = frozenset({"www.google.com", "google.com"})
 _ACCEPT = (
     "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -117,16 +126,21 @@ def parse_feed(
     Raises `MalformedResponse` when nothing in `content` can be read as a feed.
     """
     now = now or datetime.now(UTC)
-    # A file object, never bytes: feedparser would take bytes for a path and open that file.
-    parsed = feedparser.parse(
-        io.BytesIO(content), response_headers={k.lower(): v for k, v in headers.items()}
-    )
+    try:
+        # A file object, never bytes: feedparser would take bytes for a path and open that file.
+        parsed = feedparser.parse(
+            io.BytesIO(_CHARREF.sub(_no_impossible_charref, content)),
+            response_headers={k.lower(): v for k, v in headers.items()},
+        )
+    except Exception as exc:  # its fallback parser trips over what the strict one refused
+        raise MalformedResponse(f"rss: the feed could not be read ({type(exc).__name__})") from None
     warnings: list[str] = []
     if parsed.get("bozo"):
         problem = parsed.get("bozo_exception")
         if not parsed.entries and not parsed.get("version"):
             raise MalformedResponse(f"rss: not a feed ({type(problem).__name__})")
-        warnings.append(f"rss: the feed has errors, read what could be ({str(problem)[:160]})")
+        problem_text = clean_line(str(problem))[:160]
+        warnings.append(f"rss: the feed has errors, read what could be ({problem_text})")
     elif not parsed.entries and not parsed.get("version"):
         raise MalformedResponse("rss: not a feed")
     feed = parsed.get("feed", {})
@@ -136,30 +150,62 @@ def parse_feed(
     unique: set[str] = set()
     found: list[tuple[datetime, int, IncomingMessage]] = []
     for position, entry in enumerate(parsed.entries):
-        key = entry_key(entry)
+        try:
+            key = entry_key(entry)
+        except Exception as exc:  # no key, no way to skip it next time either: say so
+            warnings.append(f"rss: an entry without a usable id ({type(exc).__name__})")
+            continue
         if key in unique:
             continue  # the same entry twice in one document
         unique.add(key)
         keys.append(key)
         if key in seen:
             continue
-        title, summary = _plain(entry.get("title")), _summary(entry)
-        if wanted and not any(k in f"{title}\n{summary}".lower() for k in wanted):
+        try:
+            message = _message(entry, key, wanted, feed_title, now, base_url)
+        except Exception as exc:  # a stranger's feed: this entry only
+            warnings.append(f"rss: skipped entry {shown_id(key)} ({type(exc).__name__})")
             continue
-        text = title if not summary or summary == title else f"{title}\n\n{summary}".strip()
-        link = entry.get("link")
-        message = IncomingMessage(
-            remote_id=key,
-            author=_plain(entry.get("author")) or feed_title,
-            text=text,
-            created_at=_entry_time(entry, now),
-            url=_absolute(unwrap_link(link), base_url) if isinstance(link, str) and link else None,
-            extra={"feed_title": feed_title},
-        )
-        # Feeds list newest first; equal times keep that order, reversed.
-        found.append((message.created_at, -position, message))
+        if message is not None:
+            # Feeds list newest first; equal times keep that order, reversed.
+            found.append((message.created_at, -position, message))
     found.sort(key=lambda item: (item[0], item[1]))
     return [item[2] for item in found], warnings, keys
+
+
+def _message(
+    entry: Mapping[str, Any],
+    key: str,
+    wanted: list[str],
+    feed_title: str,
+    now: datetime,
+    base_url: str | None,
+) -> IncomingMessage | None:
+    """One entry as a message; None when it names none of the `wanted` keywords."""
+    title, summary = _plain(entry.get("title")), _summary(entry)
+    if wanted and not any(k in f"{title}\n{summary}".lower() for k in wanted):
+        return None
+    text = title if not summary or summary == title else f"{title}\n\n{summary}".strip()
+    link = entry.get("link")
+    return IncomingMessage(
+        remote_id=key,
+        author=_plain(entry.get("author")) or feed_title,
+        text=text,
+        created_at=_entry_time(entry, now),
+        url=_absolute(unwrap_link(link), base_url) if isinstance(link, str) and link else None,
+        extra={"feed_title": feed_title},
+    )
+
+
+def _no_impossible_charref(match: re.Match[bytes]) -> bytes:
+    # `&#xD800;` (half a surrogate pair) or past U+10FFFF: no character at all, and feedparser's
+    # loose parser raises on it, losing the whole feed.
+    digits = match.group(1)
+    try:
+        code = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+    except ValueError:
+        return match.group(0)
+    return b"&#xFFFD;" if 0xD800 <= code <= 0xDFFF or code > 0x10FFFF else match.group(0)
 
 
 def _load_cursor(cursor: str | None) -> dict[str, Any]:
@@ -172,11 +218,24 @@ def _load_cursor(cursor: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+class RssOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """`url`: the feed; `keywords`: when given, an entry must contain one of them (any case)."""
+
+    url: NonBlank
+    keywords: list[NonBlank] = []
+
+    def __post_init__(self) -> None:
+        check_http_url("url", self.url)
+
+
 class RssConnector(Connector):
     """One RSS or Atom feed, polled with conditional GETs. It cannot send."""
 
     type: ClassVar[str] = "rss"
+    Options = RssOptions
+    length_rule: ClassVar[LengthRule] = PLAIN
     can_send: ClassVar[bool] = False
+    options: RssOptions
 
     def __init__(
         self,
@@ -186,11 +245,8 @@ class RssConnector(Connector):
         environ: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(settings, http=http, environ=environ)
-        self.url = str(settings.options.get("url", ""))
-        keywords = settings.options.get("keywords") or []
-        if isinstance(keywords, str):
-            keywords = [keywords]
-        self.keywords = [str(k) for k in keywords] if isinstance(keywords, list | tuple) else []
+        self.url = self.options.url
+        self.keywords = list(self.options.keywords)
 
     async def fetch(self, cursor: str | None) -> FetchResult:
         """Entries not handed over before (and matching `keywords`, if set), oldest first."""
@@ -211,7 +267,9 @@ class RssConnector(Connector):
         seen_keys = frozenset(str(s) for s in seen) if isinstance(seen, list) else frozenset()
         # No content-location of our own: feedparser would resolve ids (RSS guids) against it,
         # and an id that changes with the feed's address would double every entry.
-        messages, warnings, keys = parse_feed(
+        # In a thread: a large feed is real work, and the TUI must keep answering meanwhile.
+        messages, warnings, keys = await asyncio.to_thread(
+            parse_feed,
             response.content,
             dict(response.headers),
             keywords=self.keywords,

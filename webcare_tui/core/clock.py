@@ -181,6 +181,13 @@ def _zone(name: str) -> ZoneInfo:
 def _country_calendar(code: str | None) -> HolidayBase | None:
     if code is None:
         return None
+    if "," in code:  # several countries ("NL,BE"): closed on the holidays of each
+        combined: HolidayBase | None = None
+        for part in filter(None, (part.strip() for part in code.split(","))):
+            calendar = _country_calendar(part)
+            if calendar is not None:
+                combined = calendar if combined is None else combined + calendar
+        return combined
     # Imported only when a country is configured: the package costs ~50 ms at start-up.
     import holidays as holiday_calendars
 
@@ -200,7 +207,7 @@ class ResponseClock:
     """Computes due times and open time left for each channel's window.
 
     `timezone` is the IANA zone office hours are read in; `holidays` are local dates closed all
-    day, and `holiday_country` (e.g. `NL`) adds that country's public holidays. A clock is
+    day, and `holiday_country` (`NL`, or `NL,BE`) adds those countries' public holidays. A clock is
     `warning` once less than `warn_share` of its window is left, or less than `warn_before`
     (open time; a timedelta or what `parse_duration` gives) when that is set. Bad names or
     values raise ValueError.

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from webcare_tui.core.incoming import MAX_TEXT
 from webcare_tui.core.model import Direction, IncomingMessage
 from webcare_tui.core.timeutil import parse_time
 
 REQUIRED = ("remote_id", "author", "text", "created_at")
-MAX_TEXT = 1_000_000
 
 
 def _string(obj: dict[str, Any], key: str, *, required: bool) -> str | None:

@@ -16,6 +16,8 @@ Everything here is pure and never raises on any string.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import regex
 
 MASTODON_URL_LENGTH = 23
@@ -110,6 +112,36 @@ def mastodon_length(text: str) -> int:
     """Mastodon's count: grapheme clusters, each URL as 23, a remote mention as its `@user`."""
     countable, _ = _mastodon_countable(text)
     return count_graphemes(countable)
+
+
+@dataclass(frozen=True, slots=True)
+class LengthRule:
+    """How a platform counts a reply's length, and the most it takes.
+
+    `counting` is "mastodon" (URLs as 23, remote mentions as `@user`), "bluesky" or "plain"
+    (grapheme clusters); a kind this module does not know counts as "plain". `limit` is the
+    platform's stock limit (0: none); a connector that learns its limit from the server
+    (Mastodon's `max_characters`) falls back to it.
+    """
+
+    counting: str
+    limit: int
+
+    def measure(self, text: str) -> int:
+        """The length of `text` as this platform counts it."""
+        return length_for(self.counting, text)
+
+    def overflow_index(self, text: str, limit: int | None = None) -> int | None:
+        """Offset of the first character past `limit` (default: this rule's), else None."""
+        return overflow_index(self.counting, text, self.limit if limit is None else limit)
+
+
+MASTODON = LengthRule("mastodon", 500)
+"""Mastodon's stock status length; an instance may allow more."""
+BLUESKY = LengthRule("bluesky", 300)
+"""Bluesky's post limit, in graphemes (DMs allow more; posts are the stricter)."""
+PLAIN = LengthRule("plain", 0)
+"""No known platform: count graphemes, no limit."""
 
 
 def length_for(channel_kind: str, text: str) -> int:

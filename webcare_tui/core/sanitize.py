@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 
 # C0 but tab and newline, DEL, C1; bidi embeddings, overrides and isolates; marks that only
-# change direction; the BOM and other invisible format characters that carry no meaning for us.
+# change direction; the BOM and other invisible format characters that carry no meaning for us;
+# lone surrogates (JSON's "\\ud800", an XML "&#xD800;"), which no encoder will write.
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
     "\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
     "\ufeff\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f]"
 )

@@ -13,15 +13,10 @@ if TYPE_CHECKING:
     from webcare_tui.core.model import Thread
 
 __all__ = [
-    "DEFAULT_LIMITS",
-    "channel_kind",
     "draft_template",
     "placeholder_values",
     "says_something",
 ]
-
-DEFAULT_LIMITS = {"mastodon": 500, "bluesky": 300}
-"""What the counter shows until the connector has told us its own limit."""
 
 
 def draft_template(channel_kind: str, customer: str, signature: str) -> tuple[str, int]:
@@ -49,14 +44,6 @@ def placeholder_values(thread: Thread, config: Config, lang: str) -> dict[str, s
         ),
         "handle": f"@{handle}",
     }
-
-
-def channel_kind(channel: str, connector_type: str | None) -> str:
-    """How a thread's channel counts length: a real connector's platform, else the channel
-    (the demo connector replays `mastodon` and `bluesky` channels)."""
-    if connector_type in ("mastodon", "bluesky"):
-        return connector_type
-    return channel
 
 
 _MENTION_OR_SIGNATURE = regex.compile(r"@[\w.@-]+|\^[\p{L}\p{N}]{1,8}")

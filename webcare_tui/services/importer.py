@@ -8,6 +8,7 @@ from pathlib import Path
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.importing import parse_import_line
+from webcare_tui.core.incoming import BadItem, checked_message
 from webcare_tui.core.model import IncomingMessage
 from webcare_tui.store import Store
 
@@ -16,9 +17,19 @@ BATCH = 5000
 
 @dataclass(slots=True)
 class ImportReport:
+    """What an import did. `read` counts the lines that were not blank, and always equals
+    `imported + already_there + len(errors)`: a line given twice in the file is there already
+    the second time."""
+
+    read: int = 0
     imported: int = 0
     already_there: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def nothing_read(self) -> bool:
+        """Every line was bad: most likely not an export at all."""
+        return self.read > 0 and len(self.errors) == self.read
 
 
 def import_file(
@@ -30,26 +41,40 @@ def import_file(
     clock: ResponseClock,
     now: datetime,
 ) -> ImportReport:
-    """Import `path` in batches. A line that is not valid is reported by number and skipped."""
+    """Import `path` in batches. A line that is not valid (not UTF-8, not JSON, not a message
+    that can be stored) is reported by number and skipped; the others are imported."""
     report = ImportReport()
     batch: list[IncomingMessage] = []
+    lines_of: dict[str, int] = {}
 
     def flush() -> None:
         if batch:
             result = store.ingest(connector, channel, batch, clock=clock, seen_at=now)
             report.imported += result.new_messages
             report.already_there += result.skipped
+            # Checked already, so the store refuses none; should it, the count still adds up.
+            report.errors += [(lines_of.get(i, 0), why) for i, why in result.rejected]
             batch.clear()
+            lines_of.clear()
 
-    with path.open("r", encoding="utf-8", errors="replace") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, start=1):
+            if not raw.strip():
+                continue
+            report.read += 1
+            try:
+                # Strict: a replaced byte could make two different ids one, losing a line unsaid.
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                report.errors.append((number, f"not valid UTF-8 (byte {error.start + 1})"))
                 continue
             try:
-                batch.append(parse_import_line(line))
-            except ValueError as error:
+                message = checked_message(parse_import_line(line), now)
+            except (ValueError, BadItem) as error:
                 report.errors.append((number, str(error)))
                 continue
+            batch.append(message)
+            lines_of.setdefault(message.remote_id, number)
             if len(batch) >= BATCH:
                 flush()
     flush()

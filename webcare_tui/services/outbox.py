@@ -29,6 +29,7 @@ from webcare_tui.connectors.base import (
     TransientError,
 )
 from webcare_tui.core.checks import DraftContext, Finding, ToneRules, blocking, check_draft
+from webcare_tui.core.length import PLAIN, LengthRule
 from webcare_tui.core.outbox import (
     MAX_AUTO_ATTEMPTS,
     OutboxItem,
@@ -39,7 +40,7 @@ from webcare_tui.core.outbox import (
 )
 from webcare_tui.core.sanitize import clean_text
 from webcare_tui.core.timeutil import now_utc
-from webcare_tui.services.drafting import channel_kind, says_something
+from webcare_tui.services.drafting import says_something
 from webcare_tui.services.holders import process_holder, process_is_dead
 from webcare_tui.store.store import ClaimedByOther, Store
 
@@ -66,7 +67,6 @@ STALE_SENDING = timedelta(minutes=2)
 """A claim this old is taken over even if its process may live: far beyond any HTTP timeout,
 far within the hour Mastodon remembers an idempotency key."""
 
-PLATFORM_LIMITS = {"bluesky": 300}
 """Limits the platform itself sets, whatever a connector (the demo replaying Bluesky) says."""
 
 MAX_PER_ROUND = 50
@@ -164,18 +164,25 @@ class Outbox:
             self.connectors[name] = build_connector(settings, now=self.now)
         return self.connectors[name]
 
-    def kind_of(self, thread: Thread) -> str:
+    def rule_of(self, thread: Thread) -> LengthRule:
+        """How replies in `thread` are counted, and the platform's stock limit (before a
+        connector says its own): the rule its connector's class declares."""
         settings = self.config.connector(thread.connector)
-        return channel_kind(thread.channel, settings.type if settings else None)
+        if settings is None:
+            return PLAIN
+        from webcare_tui.services.registry import connector_class
+
+        return connector_class(settings.type).rule_for(settings)
+
+    def kind_of(self, thread: Thread) -> str:
+        return self.rule_of(thread).counting
 
     async def length_limit(self, thread: Thread) -> int:
         """The most characters a reply in `thread` may have; 0 when nothing can be sent there."""
         connector = self.connector(thread.connector)
         if connector is None or not connector.can_send:
             return 0
-        limit = await connector.length_limit()
-        platform = PLATFORM_LIMITS.get(self.kind_of(thread))
-        return min(limit, platform) if platform else limit
+        return await connector.length_limit()
 
     def _is_me(self, name: str | None) -> bool:
         return bool(name) and str(name).strip().casefold() == self.agent.strip().casefold()
@@ -199,7 +206,8 @@ class Outbox:
         others = [
             who for who in self.store.answered_since(thread_id, since) if not self._is_me(who)
         ]
-        kind = self.kind_of(thread)
+        rule = self.rule_of(thread)
+        kind = rule.counting
         text = clean_text(text)
         context = DraftContext(
             text=text,
@@ -209,19 +217,18 @@ class Outbox:
             agent=self.agent,
             agent_initials=self.agent,
             signature=self.config.signature_text,
-            is_public=not target.is_private,
+            private=target.is_private,
             customer_handle=thread.author,
             thread_assignee=thread.assignee,
             replied_since_opened_by=others[0] if others else None,
-            lang=target.extra.get("lang") or None,
+            thread_language=target.extra.get("lang") or None,
+            contacts=tuple(getattr(self.config, "contacts", ())),
         )
-        from webcare_tui.core.length import length_for
-
         return Review(
             findings=check_draft(context),
             channel_kind=kind,
             length_limit=length_limit,
-            length=length_for(kind, text),
+            length=rule.measure(text),
             private=target.is_private,
         )
 

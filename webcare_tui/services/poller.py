@@ -29,10 +29,11 @@ from webcare_tui.connectors.base import (
     TransientError,
 )
 from webcare_tui.core.clock import ResponseClock
+from webcare_tui.core.sanitize import clean_line
 from webcare_tui.core.timeutil import from_db, now_utc
 from webcare_tui.services.health import HealthStatus
 from webcare_tui.services.holders import lease_holder
-from webcare_tui.store import IngestResult, Store
+from webcare_tui.store import IngestResult, Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ class PollOutcome:
     retry_at: datetime | None = None
     reopened_threads: int = 0
     status: str = OK
+    skipped: int = 0
 
     @property
     def needs_attention(self) -> int:
@@ -108,11 +110,10 @@ def _secrets_of(connector: Connector) -> list[str]:
     """The values of the environment variables the connector's config names (`token_env`,
     `password_env`, ...): connectors redact their own errors, but a bug's message might not."""
     found = []
-    for key, value in connector.settings.options.items():
-        if key.endswith("_env") and isinstance(value, str) and value:
-            secret = connector.environ.get(value)
-            if secret:
-                found.append(secret)
+    for variable in connector.options.secret_variables().values():
+        secret = connector.environ.get(variable)
+        if secret:
+            found.append(secret)
     return found
 
 
@@ -176,6 +177,7 @@ class Poller:
                 clock=self.clock,
                 seen_at=seen_at,
                 cursor=fetched.cursor if fetched.cursor is not None else cursor,
+                skipped=fetched.skipped,
             )
         except Exception as error:  # anything at all: one connector must not stop the others
             outcome = await self._failed(name, error)
@@ -203,8 +205,9 @@ class Poller:
         now = self.now()
         self._next_at[name] = now + connector.settings.poll_every
         warning = None
-        if fetched.warnings:
-            warning = _redact("; ".join(fetched.warnings), _secrets_of(connector))
+        notes = [*fetched.warnings, *(f"skipped {i}: {why}" for i, why in result.rejected)]
+        if notes:
+            warning = clean_line(_redact("; ".join(notes), _secrets_of(connector)))
             warning = warning[:MAX_ERROR_CHARS]
             log.warning("%s: %s", name, warning)
         status = WARNING if warning else OK
@@ -216,16 +219,18 @@ class Poller:
             len(result.new_threads),
             reopened_threads=len(result.reopened_threads),
             status=status,
+            skipped=len(fetched.skipped) + len(result.rejected),
         )
 
     async def _failed(self, name: str, error: Exception) -> PollOutcome:
         connector = self.connectors[name]
         secrets = _secrets_of(connector)
-        expected = isinstance(error, ConnectorError)
+        # A damaged, full or read-only database is trouble to report, not a bug to trace.
+        expected = isinstance(error, ConnectorError | StoreError)
         text = str(error) or type(error).__name__
         if not expected:
             text = f"unexpected {type(error).__name__}: {text}"
-        message = _redact(text, secrets)[:MAX_ERROR_CHARS]
+        message = clean_line(_redact(text, secrets))[:MAX_ERROR_CHARS]
 
         failures = self._failures.get(name, 0) + 1
         self._failures[name] = failures

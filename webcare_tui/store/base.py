@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,15 +21,58 @@ from webcare_tui.core.model import (
 from webcare_tui.core.outbox import OutboxItem, OutboxState
 from webcare_tui.core.sanitize import clean_text
 from webcare_tui.core.timeutil import to_db
+from webcare_tui.store.files import create_private
 from webcare_tui.store.schema import migrate
 
 BUSY_TIMEOUT_MS = 10_000
+# `PRAGMA application_id`: "WCTU". A file with another id, or with tables but no id, is not ours.
+APPLICATION_ID = 0x57435455
+_SQLITE_HEADER = b"SQLite format 3\x00"
+# SQLite's primary result codes (the low byte of `sqlite_errorcode`).
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_PERM, _AUTH = 3, 23
 
 
 class StoreError(Exception):
     """A store operation was refused or failed. `title` is a short line for the UI."""
 
     title = "database error"
+
+
+class DatabaseDamaged(StoreError):
+    """SQLite found corrupt pages, or the file is not a database any more."""
+
+    title = "database damaged"
+
+
+class DatabaseReadOnly(StoreError):
+    """The file, or its folder, cannot be written (permissions, a read-only mount)."""
+
+    title = "database read-only"
+
+
+class DiskFull(StoreError):
+    """The disk (or SQLite's page limit) is full: the change was not saved."""
+
+    title = "disk full"
+
+
+class DatabaseLocked(StoreError):
+    """Another process held the database longer than the busy timeout."""
+
+    title = "database busy"
+
+
+class DatabaseUnavailable(StoreError):
+    """The file cannot be opened or read at all (missing folder, I/O error, permissions)."""
+
+    title = "database unavailable"
+
+
+class NotOurDatabase(StoreError):
+    """The file belongs to another application (or is not SQLite): refused, left untouched."""
+
+    title = "not a webcare database"
 
 
 class ThreadNotFound(StoreError):
@@ -63,6 +106,35 @@ class ClaimedByOther(StoreError):
     def __init__(self, thread_id: int, holder: str) -> None:
         super().__init__(f"thread {thread_id} is assigned to {holder}")
         self.holder = holder
+
+
+def store_error(error: sqlite3.Error | OverflowError, path: Path) -> StoreError:
+    """What a raw SQLite failure means for the person at the keyboard, as a `StoreError`."""
+    if isinstance(error, OverflowError):
+        return StoreError("a number too large for the database (no such record)")
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    text = str(error)
+    if code in (_CORRUPT, _NOTADB) or "malformed" in text or "not a database" in text:
+        return DatabaseDamaged(f"the database {path} is damaged: run `webcare check-db`")
+    if code == _READONLY or "readonly" in text:
+        return DatabaseReadOnly(
+            f"the database {path} is read-only: nothing was saved; check the permissions of "
+            "the file and of its folder"
+        )
+    if code == _FULL or "disk is full" in text:
+        return DiskFull(f"the disk holding {path} is full: nothing was saved; free some space")
+    if code in (_BUSY, _LOCKED) or "locked" in text:
+        return DatabaseLocked(
+            f"the database {path} stayed locked by another process for "
+            f"{BUSY_TIMEOUT_MS // 1000} s: nothing was saved; try again"
+        )
+    if code in (_CANTOPEN, _PERM, _AUTH) or "unable to open" in text:
+        return DatabaseUnavailable(
+            f"cannot open the database {path}: check that its folder exists and is yours"
+        )
+    if code == _IOERR:
+        return DatabaseUnavailable(f"the disk failed reading or writing {path} ({text})")
+    return StoreError(f"database error on {path}: {text}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,19 +194,73 @@ ALL_ACTIVE = FeedFilter()
 """The feed's default: every thread that is not resolved or ignored."""
 
 
+def refuse_non_sqlite(path: Path) -> None:
+    """`NotOurDatabase` for a file that is not SQLite at all (a typo in `--db`), unread by it."""
+    with path.open("rb") as file:
+        header = file.read(len(_SQLITE_HEADER))
+    if header and header != _SQLITE_HEADER:
+        raise NotOurDatabase(f"{path} is not a SQLite database: refusing to touch it")
+
+
+def claim(conn: sqlite3.Connection, path: Path) -> None:
+    """Mark an empty database as ours; refuse (`NotOurDatabase`) one that is someone else's.
+
+    Ours: our `application_id`, or none yet but our own tables (made before we marked them).
+    Reads only, unless the file is empty or ours: a refused file is left byte for byte.
+    """
+    application_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    if application_id == APPLICATION_ID:
+        return
+    if application_id != 0:
+        raise NotOurDatabase(
+            f"{path} belongs to another application (application_id {application_id:#x}): "
+            "refusing to touch it; point --db at another file"
+        )
+    tables = {
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if tables and (version == 0 or not {"threads", "messages", "meta"} <= tables):
+        raise NotOurDatabase(
+            f"{path} holds another application's tables: refusing to touch it; "
+            "point --db at another file"
+        )
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
 class StoreBase:
     """Connections and transactions; the parts of the Store build on these."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        conn = self.conn
-        conn.execute("PRAGMA journal_mode = WAL")
-        migrate(conn)
+        try:
+            if str(path) != ":memory:":
+                create_private(self.path)
+                refuse_non_sqlite(self.path)
+            conn = self.conn
+            claim(conn, self.path)  # before anything is written: a foreign file stays as it was
+            conn.execute("PRAGMA journal_mode = WAL")
+            migrate(conn)
+        except (sqlite3.Error, OverflowError) as error:
+            self.close()
+            raise store_error(error, self.path) from None
+        except RuntimeError as error:  # a newer schema than this program knows
+            self.close()
+            raise StoreError(str(error)) from None
+        except OSError as error:
+            self.close()
+            raise DatabaseUnavailable(
+                f"cannot create the database {self.path}: {error.strerror or error}"
+            ) from None
+        except StoreError:
+            self.close()
+            raise
 
     # -- connections -------------------------------------------------------------------------
 
@@ -165,10 +291,14 @@ class StoreBase:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # A full disk or an I/O error has rolled back already: a second ROLLBACK would
+            # replace the real reason with "no transaction is active".
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     def data_version(self) -> int:
         """Changes whenever another connection commits: a cheap way to notice other processes."""

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from webcare_tui.core.clock import ResponseClock
+from webcare_tui.core.incoming import BadItem, checked_message, shown_id
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
-from webcare_tui.core.sanitize import clean_line, clean_text, first_line
+from webcare_tui.core.sanitize import first_line
 from webcare_tui.core.threads import ThreadFacts, after_message, running_clock
 from webcare_tui.core.timeutil import from_db, to_db, utc
 from webcare_tui.store.base import chunks, sort_key
@@ -67,13 +68,18 @@ class _BatchThread:
 
 @dataclass(slots=True)
 class IngestResult:
-    """What a batch changed: new messages, threads created, reopened and merged."""
+    """What a batch changed: new messages, threads created, reopened and merged.
+
+    `skipped` counts messages stored already (or twice in the batch); `rejected` the ones that
+    could not be stored at all, as (id as shown, why).
+    """
 
     new_messages: int = 0
     new_threads: list[int] = field(default_factory=list)
     reopened_threads: list[int] = field(default_factory=list)
     merged_threads: list[int] = field(default_factory=list)
     skipped: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _known_remote_ids(
@@ -152,10 +158,13 @@ def ingest_batch(
     clock: ResponseClock,
     seen_at: datetime,
 ) -> IngestResult:
-    """Store `messages` inside the caller's open transaction. Already stored ones are skipped."""
+    """Store `messages` inside the caller's open transaction. Already stored ones are skipped;
+    one that cannot be stored is left out, and named in `rejected`, without failing the rest."""
     result = IngestResult()
+    messages = _storable(messages, seen_at, result.rejected)
     created_of = {id(m): utc(m.created_at) for m in messages}
     ordered = _parents_first(sorted(messages, key=lambda m: (created_of[id(m)], m.remote_id)))
+    result.skipped += len(messages) - len(ordered)  # the same id twice in this batch
     known = _known_remote_ids(conn, connector, [m.remote_id for m in ordered])
     parents_wanted = [
         m.in_reply_to for m in ordered if m.in_reply_to and m.in_reply_to not in known
@@ -180,9 +189,7 @@ def ingest_batch(
         arrived.append(remote_id)
         created = created_of[id(incoming)]
         created_db = stamps[created]
-        author = clean_line(incoming.author) or "unknown"
-        author_name = clean_line(incoming.author_name) or None if incoming.author_name else None
-        text = clean_text(incoming.text)
+        author, author_name, text = incoming.author, incoming.author_name, incoming.text
         direction = incoming.direction
         parent = incoming.in_reply_to
         thread_id = known.get(parent) if parent else None
@@ -226,8 +233,8 @@ def ingest_batch(
                 created_db,
                 seen,
                 parent,
-                clean_line(incoming.url) or None if incoming.url else None,
-                clean_line(extra.get("agent")) or None if extra else None,
+                incoming.url,
+                extra.get("agent") or None if extra else None,
                 int(incoming.is_private),
                 json.dumps(dict(extra), ensure_ascii=False) if extra else "{}",
             )
@@ -260,6 +267,19 @@ def ingest_batch(
         _write_threads(conn, unsure, clock, seen, stamps)
     result.merged_threads = _adopt_orphans(conn, connector, arrived, known, clock, seen, stamps)
     return result
+
+
+def _storable(
+    messages: Sequence[IncomingMessage], seen_at: datetime, rejected: list[tuple[str, str]]
+) -> list[IncomingMessage]:
+    """The messages that can be stored, cleaned; the others go to `rejected` with a reason."""
+    good: list[IncomingMessage] = []
+    for message in messages:
+        try:
+            good.append(checked_message(message, seen_at))
+        except BadItem as error:
+            rejected.append((shown_id(message.remote_id), str(error)))
+    return good
 
 
 def _adopt_orphans(

@@ -182,6 +182,21 @@ MIGRATIONS: list[str] = [
         BEFORE UPDATE OF id, at, actor, kind, detail ON events
         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
     """,
+    # 5: items a connector read but could not store (a time in year 1, a count too large):
+    # left out so the rest of their page is stored, and kept here so `status` can say so.
+    # One row per item; seeing it again counts up.
+    """
+    CREATE TABLE skipped_items (
+        id INTEGER PRIMARY KEY,
+        connector TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        times INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (connector, remote_id)
+    );
+    """,
 ]
 
 

@@ -6,8 +6,13 @@ agent actions and the outbox; ingest and the poller's bookkeeping live here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import inspect
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import (
@@ -15,19 +20,26 @@ from webcare_tui.core.model import (
 )
 from webcare_tui.core.sanitize import clean_line
 from webcare_tui.core.threads import running_clock
-from webcare_tui.core.timeutil import to_db
+from webcare_tui.core.timeutil import from_db, to_db
 from webcare_tui.store.actions import AgentActions
 from webcare_tui.store.base import (
     BUSY_TIMEOUT_MS,
     ClaimedByOther,
+    DatabaseDamaged,
+    DatabaseLocked,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    DiskFull,
     FeedFilter,
     FeedKey,
+    NotOurDatabase,
     OutboxItemNotFound,
     OutboxTooLate,
     StoreBase,
     StoreError,
     ThreadNotFound,
     sort_key,
+    store_error,
 )
 from webcare_tui.store.ingest import IngestResult, ingest_batch
 from webcare_tui.store.outbox_records import OutboxRecords
@@ -36,14 +48,32 @@ from webcare_tui.store.rows import facts_from_row
 
 _RECOMPUTE_CHUNK = 2000
 
+
+@dataclass(frozen=True, slots=True)
+class SkippedItem:
+    """An item a connector read but could not store: its id as shown, why, when last seen."""
+
+    remote_id: str
+    reason: str
+    last_seen_at: datetime
+    times: int
+
+
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "ClaimedByOther",
+    "DatabaseDamaged",
+    "DatabaseLocked",
+    "DatabaseReadOnly",
+    "DatabaseUnavailable",
+    "DiskFull",
     "FeedFilter",
     "FeedKey",
     "IngestResult",
+    "NotOurDatabase",
     "OutboxItemNotFound",
     "OutboxTooLate",
+    "SkippedItem",
     "Store",
     "StoreBase",
     "StoreError",
@@ -66,11 +96,14 @@ class Store(FeedReads, AgentActions, OutboxRecords):
         clock: ResponseClock,
         seen_at: datetime,
         cursor: str | None = None,
+        skipped: Sequence[tuple[str, str]] = (),
     ) -> IngestResult:
         """Store a batch, and the connector's cursor with it, in one transaction.
 
         The cursor can therefore never run ahead of what is stored; storing the same messages
-        again adds nothing.
+        again adds nothing. A message that cannot be stored is left out and recorded (see
+        `skipped_items`), like the items the connector itself could not read (`skipped`: id as
+        shown, why), so the cursor moves past them and the rest of the batch is kept.
         """
         with self._write() as conn:
             result = ingest_batch(
@@ -81,6 +114,7 @@ class Store(FeedReads, AgentActions, OutboxRecords):
                 clock=clock,
                 seen_at=seen_at,
             )
+            self._record_skipped(conn, connector, [*skipped, *result.rejected], seen_at)
             if cursor is not None:
                 conn.execute(
                     "INSERT INTO connector_state (name, cursor, cursor_at) VALUES (?, ?, ?) "
@@ -89,6 +123,44 @@ class Store(FeedReads, AgentActions, OutboxRecords):
                     (connector, cursor, to_db(seen_at)),
                 )
         return result
+
+    @staticmethod
+    def _record_skipped(
+        conn: sqlite3.Connection,
+        connector: str,
+        items: Sequence[tuple[str, str]],
+        at: datetime,
+    ) -> None:
+        stamp = to_db(at)
+        conn.executemany(
+            "INSERT INTO skipped_items (connector, remote_id, reason, first_seen_at, "
+            "last_seen_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, remote_id) DO UPDATE "
+            "SET reason = excluded.reason, last_seen_at = excluded.last_seen_at, "
+            "times = times + 1",
+            [
+                (connector, clean_line(remote_id)[:200], clean_line(reason)[:300], stamp, stamp)
+                for remote_id, reason in items
+            ],
+        )
+
+    def skipped_items(self, connector: str, limit: int = 20) -> list[SkippedItem]:
+        """Items of `connector` left out because they could not be stored, latest first."""
+        rows = self.conn.execute(
+            "SELECT remote_id, reason, last_seen_at, times FROM skipped_items "
+            "WHERE connector = ? ORDER BY last_seen_at DESC, id DESC LIMIT ?",
+            (connector, limit),
+        ).fetchall()
+        return [
+            SkippedItem(r["remote_id"], r["reason"], from_db(r["last_seen_at"]), r["times"])
+            for r in rows
+        ]
+
+    def skipped_count(self, connector: str) -> int:
+        """How many different items of `connector` were left out, ever."""
+        row = self.conn.execute(
+            "SELECT COUNT(*) FROM skipped_items WHERE connector = ?", (connector,)
+        ).fetchone()
+        return int(row[0])
 
     def cursor(self, connector: str) -> str | None:
         row = self.conn.execute(
@@ -199,3 +271,35 @@ class Store(FeedReads, AgentActions, OutboxRecords):
             "SELECT holder, expires_at FROM leases WHERE name = ?", (name,)
         ).fetchone()
         return dict(row) if row else None
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _guarded(method: _Method) -> _Method:
+    @functools.wraps(method)
+    def guarded(self: StoreBase, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise store_error(error, self.path) from error
+        except OverflowError as error:
+            if "SQLite" not in str(error):  # a bug of ours, not a number for the database
+                raise
+            raise store_error(error, self.path) from error
+
+    return guarded  # type: ignore[return-value]
+
+
+def _guard_public_methods(cls: type) -> None:
+    """Every raw `sqlite3` error leaves the store as a `StoreError` a user can act on: wrapped
+    here once, so that no method of any part can forget it."""
+    for name in dir(cls):
+        if name.startswith("_"):
+            continue
+        attr = inspect.getattr_static(cls, name)
+        if inspect.isfunction(attr) and not inspect.isgeneratorfunction(attr):
+            setattr(cls, name, _guarded(attr))
+
+
+_guard_public_methods(Store)

@@ -23,7 +23,6 @@ from webcare_tui.core.checks import Finding
 from webcare_tui.core.model import Thread
 from webcare_tui.core.outbox import OutboxItem, OutboxState
 from webcare_tui.services.drafting import (
-    DEFAULT_LIMITS,
     draft_template,
     placeholder_values,
     says_something,
@@ -92,7 +91,9 @@ class ReplyScreen(ThreadKeysScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield ThreadView(self.workspace.threads, self.workspace.clock, id="thread")
-            yield TextArea(id="draft", soft_wrap=True, tab_behavior="focus")
+            area = TextArea(id="draft", soft_wrap=True, tab_behavior="focus")
+            area.cursor_blink = getattr(self.app, "blink", True)
+            yield area
             with Horizontal(id="draft-bar"):
                 yield Label("", id="draft-counter", markup=False)
                 yield Label("loading the draft…", id="draft-status", markup=False)
@@ -125,7 +126,7 @@ class ReplyScreen(ThreadKeysScreen):
     def _show_draft(self, thread: Thread, item: OutboxItem | None, text: str, lang: str) -> None:
         self.thread, self.lang = thread, lang
         self.kind = self.outbox.kind_of(thread)
-        self.limit = DEFAULT_LIMITS.get(self.kind, 0)
+        self.limit = self.outbox.rule_of(thread).limit
         cursor = len(text)
         if not text:
             text, cursor = draft_template(

@@ -1,0 +1,130 @@
+"""Where in the file a key is, and msgspec's complaints rewritten into our words.
+
+tomllib reports no positions, so the line of a key is found in the source text: good enough for
+the files people write (one key per line), and a header's line where it is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"^\s*[\"']?[\w.\-]+[\"']?\s*=")
+_AT = re.compile(r"\s*- at `\$(?P<path>[^`]*)`$")
+_STEP = re.compile(r"\.(\w+)|\[(\d+)\]|\[\.\.\.\]")
+TYPE_WORDS = {
+    "str": "a string",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "array": "a list",
+    "object": "a table",
+    "null": "a value",
+}
+
+
+class Locator:
+    """Finds the line of a key in the source."""
+
+    def __init__(self, source: str) -> None:
+        self.lines = source.splitlines()
+
+    def line(
+        self, table: str | None, index: int | None, key: str | None, value: str | None = None
+    ) -> int | None:
+        """The line of `key` in `[table]` (the `index`th `[[table]]`), else of the table's
+        header, else of a top-level `table = ...`. With `value`, the line within the key's
+        value (a multi-line list) that holds it."""
+        current: str | None = None
+        seen: dict[str, int] = {}
+        header_line: int | None = None
+        key_line: int | None = None
+        for number, text in enumerate(self.lines, start=1):
+            header = _HEADER.match(text)
+            if header:
+                if key_line is not None:
+                    break
+                current = header.group(2).strip("\"' ")
+                seen[current] = seen.get(current, -1) + 1
+                if current == table and (index is None or seen[current] == index):
+                    header_line = number
+                continue
+            if key_line is not None:
+                if _KEY.match(text):
+                    break  # the next key: the value was on one line
+                if value is not None and value in text:
+                    return number
+                continue
+            here = current == table and (index is None or seen.get(current or "") == index)
+            if here and key and _assigns(text, key):
+                key_line = number
+                if value is None or value in text:
+                    return number
+        if key_line or header_line:
+            return key_line or header_line
+        if table is not None:
+            return self.line(None, None, table)
+        return None
+
+
+def _assigns(text: str, key: str) -> bool:
+    return bool(re.match(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=.]", text))
+
+
+@dataclass(frozen=True, slots=True)
+class Complaint:
+    """One validation failure in our words: where (`path` steps) and what was expected.
+
+    `key` is the key the message is about when it is not the last step of the path (a missing
+    or unknown key); `wanted` names the type that was expected, or is empty when `expected`
+    already says it all.
+    """
+
+    steps: tuple[str | int, ...]
+    key: str | None
+    wanted: str
+    expected: str
+
+
+def complaint(message: str) -> Complaint:
+    """msgspec's message (`Expected `str`, got `int` - at `$.team.name``) taken apart."""
+    at = _AT.search(message)
+    steps: list[str | int] = []
+    if at:
+        for name, number in _STEP.findall(at.group("path")):
+            if name:
+                steps.append(name)
+            elif number:
+                steps.append(int(number))
+        message = message[: at.start()]
+    if found := re.match(r"Object missing required field `(.+)`$", message):
+        return Complaint(tuple(steps), found.group(1), "", "missing")
+    if found := re.match(r"Object contains unknown field `(.+)`$", message):
+        return Complaint(tuple(steps), found.group(1), "", "unknown key")
+    if " matching regex " in message or " of length " in message:
+        return Complaint(tuple(steps), None, "", "expected a non-empty string")
+    if found := re.match(r"Expected `([^`]+)`", message):
+        types = [name for name in found.group(1).split(" | ") if name != "null"] or ["null"]
+        wanted = " or ".join(TYPE_WORDS.get(name, name) for name in types)
+        return Complaint(tuple(steps), None, wanted, f"expected {wanted}")
+    if found := re.match(r"(\w+): (.+)$", message):  # ours, from a __post_init__
+        return Complaint(tuple(steps), found.group(1), "", found.group(2))
+    return Complaint(tuple(steps), None, "", message)
+
+
+def value_at(raw: Any, steps: tuple[str | int, ...]) -> Any:
+    """The value at `steps` in the parsed document, or None when it is not there."""
+    for step in steps:
+        try:
+            raw = raw[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return raw
+
+
+def shown(value: Any) -> str:
+    """A value as the error quotes it: short, and safe to print."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,104 @@
+"""The shape of the config file, as msgspec structs: which keys each table takes, their types
+and defaults. Values that need parsing (durations, hours, time zones) stay text here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from webcare_tui.config.model import DM_TEMPLATE, PUBLIC_TEMPLATE
+from webcare_tui.connectors.base import NonBlank
+
+
+class Table(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A table of the file; an unknown key is an error."""
+
+
+class TeamTable(Table):
+    name: NonBlank = "Webcare"
+    timezone: NonBlank | None = None  # required, but with our own message
+    holidays: list[Any] = []  # dates and country codes, told apart when read
+    holiday_country: NonBlank | None = None
+    contacts: list[NonBlank] = []
+
+
+class AgentTable(Table):
+    initials: str = ""
+    name: NonBlank | None = None
+    signature: NonBlank = "^{initials}"
+
+
+class WindowTable(Table):
+    channel: NonBlank = "*"
+    first_response: NonBlank | None = None
+    next_response: NonBlank | None = None
+    follow_up: NonBlank | None = None
+    hours: NonBlank | None = None
+
+
+class UiTable(Table):
+    theme: NonBlank = "webcare-dark"
+    bell: bool = False
+
+
+class ClockTable(Table):
+    warn_share: float = 0.25
+    warn_before: NonBlank | None = None
+
+
+class RepliesTable(Table):
+    undo_seconds: float = 10.0
+    canned: list[NonBlank] = []
+    override: NonBlank = "reason"
+
+
+class EscalationTable(Table):
+    teams: list[NonBlank] = msgspec.field(default_factory=lambda: ["backoffice"])
+    dm_template: NonBlank = DM_TEMPLATE
+    public_template: NonBlank = PUBLIC_TEMPLATE
+
+
+class TagsTable(Table):
+    names: list[NonBlank] = []
+
+
+class ConnectorTable(msgspec.Struct, kw_only=True):
+    """The keys every connector takes; the rest belong to its type's `Options`."""
+
+    name: NonBlank
+    type: str
+    channel: NonBlank | None = None
+    poll_every: NonBlank | None = None
+    enabled: bool = True
+
+
+COMMON_CONNECTOR_KEYS = frozenset(ConnectorTable.__struct_fields__)
+
+
+class ConfigFile(Table):
+    team: TeamTable = msgspec.field(default_factory=TeamTable)
+    agent: AgentTable = msgspec.field(default_factory=AgentTable)
+    windows: list[WindowTable] = []
+    connectors: list[dict[str, Any]] = []
+    ui: UiTable = msgspec.field(default_factory=UiTable)
+    keys: dict[str, Any] = {}
+    clock: ClockTable = msgspec.field(default_factory=ClockTable)
+    replies: RepliesTable = msgspec.field(default_factory=RepliesTable)
+    escalation: EscalationTable = msgspec.field(default_factory=EscalationTable)
+    tags: TagsTable = msgspec.field(default_factory=TagsTable)
+
+
+TABLES: dict[str, type[msgspec.Struct]] = {
+    "team": TeamTable,
+    "agent": AgentTable,
+    "windows": WindowTable,
+    "connectors": ConnectorTable,
+    "ui": UiTable,
+    "clock": ClockTable,
+    "replies": RepliesTable,
+    "escalation": EscalationTable,
+    "tags": TagsTable,
+}
+"""Each table's struct, to list the keys it takes when a key is unknown."""
+ARRAYS_OF_TABLES = frozenset({"windows", "connectors"})
