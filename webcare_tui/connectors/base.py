@@ -188,6 +188,11 @@ class Connector(ABC):
                 return cls.Options()
             except TypeError:
                 pass
+        if isinstance(options, Mapping):  # code written before Options: read it the same way
+            try:
+                return msgspec.convert(dict(options), cls.Options)
+            except msgspec.ValidationError as error:
+                raise TypeError(f"{cls.__name__} {settings.name!r}: {error}") from None
         raise TypeError(
             f"{cls.__name__} {settings.name!r} needs {cls.Options.__name__}, "
             f"got {type(options).__name__}"
@@ -250,3 +255,12 @@ class Connector(ABC):
         if self._owns_http and self._http is not None:
             await self._http.aclose()
             self._http = None
+
+    idempotent_send: ClassVar[bool] = True
+    """The platform drops a retry that carries the same idempotency key (Mastodon). When False,
+    a send whose answer was lost must be looked for with `confirm` before any retry."""
+
+    async def confirm(self, reply: OutgoingReply) -> SentReply | None:
+        """Whether `reply` (a send whose answer was lost) is on the platform: its id, or None
+        when it is not there. Raises `ConnectorError` when the platform cannot be asked."""
+        raise CannotSend(f"{self.settings.type} connector {self.name!r} cannot look up a reply")
