@@ -162,7 +162,7 @@ async def test_rss_items_are_read_as_plain_text(feed: Env, http) -> None:
 async def test_keywords_filter_entries(feed: Env, http) -> None:
     fake, server = feed
     fake.serve("reviews.rss")
-    result = await make(server, http, keywords=["REFUND", "locker"]).fetch(None)
+    result = await make(server, http, keywords=("REFUND", "locker")).fetch(None)
     assert [m.text.split("\n")[0] for m in result.messages] == [
         "Two stars: slow refund",
         "An undated note without a link",

@@ -159,7 +159,7 @@ class FakeGraph:
         raise NotImplementedError
 
     def ok(self, body: Any) -> Reply:
-        return json_reply(body, **self.usage)
+        return json_reply(body, 200, **self.usage)
 
     # -- messaging -----------------------------------------------------------------------------
     def customer_writes(self, user_id: str, name: str, text: str, **when: Any) -> dict[str, Any]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -30,7 +30,8 @@ from webcare_tui.ui.failures import failure_notice, notify_failure, one_line
 from webcare_tui.ui.messages import DataChanged, OutboxDue
 from webcare_tui.ui.screens.inbox import InboxScreen
 from webcare_tui.ui.screens.thread import ThreadScreen
-from webcare_tui.ui.screens.thread_keys import THREAD_BINDINGS, WorkspaceScreen
+from webcare_tui.ui.screens.thread_keys import THREAD_BINDINGS
+from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
 from webcare_tui.ui.themes import SLA_DEFAULTS, load_themes
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
@@ -259,14 +260,15 @@ class WebcareApp(App[None]):
     def open_thread(self, thread_id: int) -> None:
         self.push_screen(ThreadScreen(self.workspace, thread_id))
 
-    def key_groups(self) -> list[tuple[str, list[Binding]]]:
+    def key_groups(self) -> list[tuple[str, Sequence[BindingType]]]:
+        own = len(THREAD_BINDINGS)  # the thread keys lead each screen's own bindings
         return [
-            ("Everywhere", list(self.BINDINGS)),  # type: ignore[arg-type]
-            ("Feed", list(ThreadFeed.BINDINGS)),  # type: ignore[arg-type]
-            ("Thread", [*THREAD_BINDINGS, *ThreadScreen.BINDINGS[len(THREAD_BINDINGS) :]]),  # type: ignore[list-item]
-            ("Inbox", list(InboxScreen.BINDINGS[len(THREAD_BINDINGS) :])),  # type: ignore[arg-type]
+            ("Everywhere", self.BINDINGS),
+            ("Feed", ThreadFeed.BINDINGS),
+            ("Thread", [*THREAD_BINDINGS, *ThreadScreen.BINDINGS[own:]]),
+            ("Inbox", InboxScreen.BINDINGS[own:]),
             *self._reply_key_groups(),
-            ("Help", list(HelpDialog.BINDINGS)),  # type: ignore[arg-type]
+            ("Help", HelpDialog.BINDINGS),
         ]
 
     def action_help(self) -> None:
@@ -321,7 +323,7 @@ class WebcareApp(App[None]):
         if outcomes:
             self.data_changed()
 
-    def _reply_key_groups(self) -> list[tuple[str, list[Binding]]]:
+    def _reply_key_groups(self) -> list[tuple[str, Sequence[BindingType]]]:
         from webcare_tui.ui.dialogs.canned_picker import CANNED_BINDINGS
         from webcare_tui.ui.dialogs.confirm_send import CONFIRM_BINDINGS
         from webcare_tui.ui.dialogs.quit_pending import QUIT_BINDINGS
