@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.fakes.facebook import PAGE_ID, FakeFacebook, facebook, facebook_connector
-from tests.fakes.graph import TOKEN, VERSION, answer_to
+from tests.fakes.graph import TOKEN, VERSION, answer_to, http
 from tests.fakes.server import FakeServer, Reply
 from webcare_tui.connectors.base import FetchResult, TransientError
 from webcare_tui.connectors.graph import PrivateReplyRefused
@@ -17,7 +17,7 @@ from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.store import Store
 
-__all__ = ["facebook"]  # the fixture, imported for pytest
+__all__ = ["facebook", "http"]  # fixtures, imported for pytest
 
 Env = tuple[FakeFacebook, FakeServer]
 FEED = f"/{VERSION}/{PAGE_ID}/feed"
