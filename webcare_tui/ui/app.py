@@ -35,8 +35,10 @@ from webcare_tui.ui.themes import SLA_DEFAULTS, load_themes
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
 if TYPE_CHECKING:
+    from webcare_tui.core.outbox import OutboxItem
     from webcare_tui.services.outbox import Outbox
     from webcare_tui.services.poller import PollOutcome
+    from webcare_tui.ui.dialogs.quit_pending import QuitChoice
 
 log = logging.getLogger(__name__)
 
@@ -214,8 +216,43 @@ class WebcareApp(App[None]):
                 screen.data_changed()
 
     async def action_quit(self) -> None:
+        """Quit; a reply of this agent's still in its undo window is not left to chance."""
+        from webcare_tui.ui.dialogs.quit_pending import QuitWithPendingDialog
+
+        if isinstance(self.screen, QuitWithPendingDialog):
+            return
+        waiting = await asyncio.to_thread(self.outbox.in_undo_window)
+        if not waiting:
+            self._quit()
+            return
+        poller_runs = await asyncio.to_thread(self.outbox.poller_elsewhere)
+        dialog = QuitWithPendingDialog(len(waiting), poller_runs=poller_runs)
+        self.push_screen(dialog, lambda choice: self._quit_with(choice, waiting))
+
+    def _quit(self) -> None:
         self._stop_polling.set()
         self.exit()
+
+    def _quit_with(self, choice: QuitChoice | None, waiting: list[OutboxItem]) -> None:
+        if choice is not None:
+            self._settle_then_quit(choice, [item.id for item in waiting])
+
+    @work(group="quit", exit_on_error=False)
+    async def _settle_then_quit(self, choice: QuitChoice, item_ids: list[int]) -> None:
+        from webcare_tui.store.store import StoreError
+        from webcare_tui.ui.dialogs.quit_pending import QuitChoice
+
+        for item_id in item_ids:
+            try:
+                if choice is QuitChoice.SEND_NOW:
+                    claimed = await asyncio.to_thread(self.outbox.claim, item_id)
+                    if claimed is not None:  # else it is on its way already
+                        await self.outbox.send_claimed(claimed, pauses=())
+                elif choice is QuitChoice.TAKE_BACK:
+                    await asyncio.to_thread(self.outbox.cancel, item_id)
+            except StoreError:
+                pass  # sent or being sent meanwhile: it goes out, which is what is left
+        self._quit()
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -287,12 +324,14 @@ class WebcareApp(App[None]):
     def _reply_key_groups(self) -> list[tuple[str, list[Binding]]]:
         from webcare_tui.ui.dialogs.canned_picker import CANNED_BINDINGS
         from webcare_tui.ui.dialogs.confirm_send import CONFIRM_BINDINGS
+        from webcare_tui.ui.dialogs.quit_pending import QUIT_BINDINGS
         from webcare_tui.ui.screens.reply import REPLY_BINDINGS
 
         return [
             ("Reply", REPLY_BINDINGS),
             ("Send anyway?", CONFIRM_BINDINGS),
             ("Canned replies", CANNED_BINDINGS),
+            ("Quit with a reply in its undo window", QUIT_BINDINGS),
         ]
 
 

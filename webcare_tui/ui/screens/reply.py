@@ -97,7 +97,7 @@ class ReplyScreen(ThreadKeysScreen):
             with Horizontal(id="draft-bar"):
                 yield Label("", id="draft-counter", markup=False)
                 yield Label("loading the draft…", id="draft-status", markup=False)
-            yield SendBanner(id="send-banner")
+            yield SendBanner(window=self.workspace.config.undo_seconds, id="send-banner")
             yield DraftFindings(id="findings")
         yield Footer()
 
@@ -247,21 +247,31 @@ class ReplyScreen(ThreadKeysScreen):
     def _confirm(self, text: str, limit: int, findings: list[Finding]) -> None:
         self.query_one(DraftFindings).show(findings)
 
-        def answered(send_anyway: bool | None) -> None:
-            if send_anyway:
-                self._queue_worker(text, limit)
+        def answered(reason: str | None) -> None:
+            if reason is not None:
+                self._queue_worker(text, limit, reason)
 
-        self.app.push_screen(ConfirmSendDialog(findings), answered)
+        dialog = ConfirmSendDialog(
+            findings,
+            needs_reason=self.outbox.needs_reason(findings),
+            approval=self.outbox.four_eyes,
+        )
+        self.app.push_screen(dialog, answered)
 
     @work(thread=True, group="reply-send", exit_on_error=False)
-    def _queue_worker(self, text: str, limit: int) -> None:
-        self._queue(text, limit, force=True)
+    def _queue_worker(self, text: str, limit: int, reason: str) -> None:
+        self._queue(text, limit, force=True, reason=reason or None)
 
-    def _queue(self, text: str, limit: int, *, force: bool) -> None:
+    def _queue(self, text: str, limit: int, *, force: bool, reason: str | None = None) -> None:
         """Runs in a worker thread."""
         try:
             item = self.outbox.queue_reply(
-                self.thread_id, text, length_limit=limit, force=force, opened_at=self.opened_at
+                self.thread_id,
+                text,
+                length_limit=limit,
+                force=force,
+                opened_at=self.opened_at,
+                reason=reason,
             )
         except ClaimedByOther as error:
             message = f"{error.holder} took this thread just now; ctrl+s shows what to do."
