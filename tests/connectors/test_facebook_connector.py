@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.fakes.facebook import PAGE_ID, FakeFacebook, facebook, facebook_connector
-from tests.fakes.graph import TOKEN, VERSION, answer_to
+from tests.fakes.graph import TOKEN, VERSION, answer_to, http
 from tests.fakes.server import FakeServer, Reply
 from webcare_tui.connectors.base import FetchResult, TransientError
 from webcare_tui.connectors.graph import PrivateReplyRefused
@@ -17,7 +17,7 @@ from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.store import Store
 
-__all__ = ["facebook"]  # the fixture, imported for pytest
+__all__ = ["facebook", "http"]  # fixtures, imported for pytest
 
 Env = tuple[FakeFacebook, FakeServer]
 FEED = f"/{VERSION}/{PAGE_ID}/feed"
@@ -262,36 +262,6 @@ async def test_a_lost_answer_is_found_by_confirm_and_never_posted_twice(
     [ours] = fake.ours()
     assert found is not None and found.remote_id == ours["id"]
     assert len(server.calls(f"/{VERSION}/{message.remote_id}/comments", "POST")) == 1
-
-
-async def test_a_blind_retry_of_a_lost_send_looks_first_and_posts_nothing(
-    facebook: Env, http
-) -> None:
-    fake, server = facebook
-    fake.add_comment(fake.add_post(), "Help")
-    connector = make(server, http)
-    [message] = (await connector.fetch(None)).messages
-    path = f"/{VERSION}/{message.remote_id}/comments"
-    server.fail(path, Reply(hang=True), method="POST", after=True)
-    with pytest.raises(TransientError):
-        await connector.send(answer_to(message))
-    again = await connector.send(answer_to(message))  # the outbox retries under the same key
-    [ours] = fake.ours()
-    assert again.remote_id == ours["id"]
-    assert len(server.calls(path, "POST")) == 1
-
-
-async def test_a_retry_whose_first_send_never_arrived_posts_once(facebook: Env, http) -> None:
-    fake, server = facebook
-    fake.add_comment(fake.add_post(), "Help")
-    connector = make(server, http)
-    [message] = (await connector.fetch(None)).messages
-    path = f"/{VERSION}/{message.remote_id}/comments"
-    server.fail(path, Reply(hang=True), method="POST")  # lost before Facebook took it
-    with pytest.raises(TransientError):
-        await connector.send(answer_to(message))
-    await connector.send(answer_to(message))
-    assert len(fake.ours()) == 1
 
 
 async def test_confirm_says_none_when_the_send_never_arrived(facebook: Env, http) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.fakes.graph import TOKEN, VERSION, answer_to, error_body, fixture, graph_error
+from tests.fakes.graph import TOKEN, VERSION, answer_to, error_body, fixture, graph_error, http
 from tests.fakes.instagram import (
     IG_USER_ID,
     USERNAME,
@@ -31,7 +31,7 @@ from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Direction, ThreadState
 from webcare_tui.store import Store
 
-__all__ = ["instagram"]  # the fixture, imported for pytest
+__all__ = ["http", "instagram"]  # fixtures, imported for pytest
 
 Env = tuple[FakeInstagram, FakeServer]
 MEDIA = f"/{VERSION}/{IG_USER_ID}/media"

@@ -13,10 +13,14 @@ import base64
 import copy
 import json
 import re
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+import httpx
+import pytest
 
 from tests.fakes.server import Reply, Request, json_reply
 from webcare_tui.connectors.base import OutgoingReply
@@ -27,6 +31,14 @@ TOKEN = "EAAGraphPageToken9f3c1a77"  # what the fakes accept; tests check it nev
 VERSION = "v25.0"
 PRIVATE_REPLY_WINDOW = timedelta(days=7)
 MESSAGING_WINDOW = timedelta(hours=24)
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    """A client whose timeout outlasts a loaded machine: the Graph lost-answer tests make a
+    call right after a hanging one, and must not see that one time out by accident."""
+    async with httpx.AsyncClient(timeout=httpx.Timeout(1.0)) as client:
+        yield client
 
 
 def fixture(platform: str, name: str) -> Any:

@@ -100,8 +100,6 @@ class GraphConnector(Connector):
             environ=self.environ,
             http=lambda: self.http,
         )
-        # Keys this process has sent under: a second send with one looks before it posts.
-        self._attempted: set[str] = set()
         self._skipped: list[str] = []
 
     def is_ours(self, who: Any) -> bool:
@@ -276,13 +274,7 @@ class GraphConnector(Connector):
         """A comment under the customer's (or a DM when `is_dm`).
 
         Graph has no idempotency key: after a lost answer, call `confirm` before any retry.
-        This connector does so itself when the same `idempotency_key` comes back to it.
         """
-        if reply.idempotency_key in self._attempted:
-            found = await self.confirm(reply)
-            if found is not None:
-                return found
-        self._attempted.add(reply.idempotency_key)
         if self.is_dm(reply):
             return await self.send_private(reply)
         answer = await self.graph.post(
