@@ -35,7 +35,7 @@ from webcare_tui.ui.dialogs.canned_picker import CannedPicker
 from webcare_tui.ui.dialogs.confirm_send import ConfirmSendDialog
 from webcare_tui.ui.external_editor import EditorUnavailable, edit_in_editor, editor_command
 from webcare_tui.ui.failures import notify_failure
-from webcare_tui.ui.messages import OutboxDue
+from webcare_tui.ui.messages import DataChanged, OutboxDue
 from webcare_tui.ui.screens.thread_keys import ThreadKeysScreen
 from webcare_tui.ui.widgets.draft_findings import DraftFindings
 from webcare_tui.ui.widgets.send_banner import SendBanner
@@ -91,7 +91,11 @@ class ReplyScreen(ThreadKeysScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield ThreadView(self.workspace.threads, self.workspace.clock, id="thread")
-            yield TextArea(id="draft", soft_wrap=True, tab_behavior="focus")
+            # Headless (tests, snapshots) nobody sees a blink, and a blinking cursor makes a
+            # snapshot depend on the half second it was taken in.
+            draft = TextArea(id="draft", soft_wrap=True, tab_behavior="focus")
+            draft.cursor_blink = not self.app.is_headless
+            yield draft
             with Horizontal(id="draft-bar"):
                 yield Label("", id="draft-counter", markup=False)
                 yield Label("loading the draft…", id="draft-status", markup=False)
@@ -279,6 +283,7 @@ class ReplyScreen(ThreadKeysScreen):
             self._problem(error)
             return
         self.app.call_from_thread(self._show_item, item)
+        self.post_message(DataChanged())  # the feed marks the thread, and shows it claimed
 
     @work(thread=True, group="reply-send", exit_on_error=False)
     def _retry(self, item_id: int) -> None:
@@ -337,6 +342,7 @@ class ReplyScreen(ThreadKeysScreen):
 
     def _undone(self, text: str) -> None:
         self._show_item(None)
+        self.post_message(DataChanged())
         self.area.load_text(text)
         self.area.move_cursor(self.area.document.end)
         self.notify("Taken back into the draft.", markup=False)
