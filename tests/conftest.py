@@ -4,7 +4,7 @@ temporary store, the demo workspace, and the fake platforms (real HTTP servers o
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from tests.fakes.bluesky import FakeBluesky
 from tests.fakes.clock import FROZEN_NOW, FakeClock
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.server import FakeServer
+from tests.fakes.x import FakeX
 from webcare_tui.config import Config, demo_config
 from webcare_tui.connectors.demo import DemoConnector
 from webcare_tui.core.clock import ResponseClock
@@ -57,13 +58,17 @@ def response_clock() -> ResponseClock:
     return demo_config().clock()
 
 
+def frozen_at(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
+
+
 def load_demo(store: Store, config: Config, now: datetime = FROZEN_NOW) -> int:
     """Replay the whole demo workspace into `store`, as if its first minute had passed."""
     clock = config.clock()
     total = 0
     for settings in config.connectors:
         start = now - timedelta(seconds=90)
-        connector = DemoConnector(settings, now=lambda start=start: start)
+        connector = DemoConnector(settings, now=frozen_at(start))
         first = asyncio.run(connector.fetch(None))
         connector.now = lambda: now
         second = asyncio.run(connector.fetch(first.cursor))
@@ -103,5 +108,12 @@ def mastodon() -> Iterator[tuple[FakeMastodon, FakeServer]]:
 @pytest.fixture
 def bluesky() -> Iterator[tuple[FakeBluesky, FakeServer]]:
     fake = FakeBluesky()
+    with FakeServer(fake.handle) as server:
+        yield fake, server
+
+
+@pytest.fixture
+def x_api() -> Iterator[tuple[FakeX, FakeServer]]:
+    fake = FakeX()
     with FakeServer(fake.handle) as server:
         yield fake, server

@@ -13,6 +13,7 @@ from tests.fakes.hostile import NASTY, assert_terminal_safe
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply, json_reply
 from webcare_tui.cli import main
+from webcare_tui.connectors import http_errors
 
 LIST = "/xrpc/app.bsky.notification.listNotifications"
 GOOD = "Wat vervelend! Stuur je ons een DM met je ordernummer? Dan zoek ik het uit. ^AB"
@@ -166,3 +167,18 @@ def test_import_exits_1_when_no_line_could_be_read(
     out = said(capsys)
     assert "Read 2 lines: 0 imported, 0 already there, 2 skipped." in out
     assert "no line could be read as a mention" in out
+
+
+def test_poll_once_gives_up_on_a_dripping_server_at_the_deadline(
+    config: Path,
+    mastodon: tuple[FakeMastodon, FakeServer],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dripping = json_reply([{"id": str(i)} for i in range(100)])
+    dripping.drip_every = 0.05  # never silent long enough for a read timeout
+    mastodon[1].fail("/api/v1/notifications", dripping)
+    monkeypatch.setattr(http_errors, "REQUEST_DEADLINE", 0.5)
+    assert webcare(config, "poll", "--once") == 0  # Bluesky still worked
+    err = said(capsys)
+    assert "acme-social: failed: mastodon: 127.0.0.1 did not finish answering within 0.5 s" in err

@@ -102,3 +102,19 @@ def test_a_database_outside_any_folder_is_refused(
     err = capsys.readouterr().err
     assert "does not exist" in err or "is a folder" in err
     assert not (workspace / "missing").exists()
+
+
+def test_webcare_db_in_a_missing_folder_is_refused_too(
+    workspace: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WEBCARE_DB", str(workspace / "gone" / "w.db"))
+    args = check(workspace, "", "threads")
+    assert main(args[:2] + args[4:]) == 2
+    assert "WEBCARE_DB" in capsys.readouterr().err and not (workspace / "gone").exists()
+
+
+def test_a_config_that_is_a_folder_is_named(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(workspace), "--db", str(workspace / "w.db"), "threads"]) == 2
+    assert f"{workspace}: file: is a folder, expected a TOML file" in capsys.readouterr().err

@@ -67,7 +67,7 @@ def reply_to(message_extra: dict[str, str], **overrides: object) -> OutgoingRepl
         "reply_to_extra": message_extra,
     }
     values.update(overrides)
-    return OutgoingReply(**values)  # type: ignore[arg-type]
+    return OutgoingReply(**values)
 
 
 async def test_first_fetch_reads_the_recorded_mention(bluesky_fake: Env, http) -> None:

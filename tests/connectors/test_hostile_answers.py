@@ -4,6 +4,8 @@ through the poller into a real database, as `webcare poll` does."""
 
 from __future__ import annotations
 
+import threading
+
 import httpx
 import pytest
 
@@ -14,6 +16,7 @@ from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply, json_reply
 from webcare_tui.config import demo_config
 from webcare_tui.connectors import http_errors
+from webcare_tui.connectors import mastodon as mastodon_module
 from webcare_tui.connectors.base import (
     ConnectorError,
     ConnectorSettings,
@@ -179,7 +182,8 @@ async def test_a_server_echoing_part_of_the_token_gets_it_blanked(
     server.fail(NOTIFICATIONS, json_reply({"error": echo}, 401))
     with pytest.raises(ConnectorError) as caught:
         await mastodon_connector(server, http).fetch(None)
-    assert TOKEN[:6] not in str(caught.value) and "***" in str(caught.value)
+    assert TOKEN[:9] not in str(caught.value)
+    assert "the token ***... is not valid, nor is ***" in str(caught.value)
 
 
 async def test_bluesky_errors_and_fields_with_escapes_are_cleaned(
@@ -276,3 +280,29 @@ async def test_a_server_that_drips_its_answer_is_dropped_at_the_deadline(
 def test_the_check_itself_catches_every_kind_of_control() -> None:
     with pytest.raises(AssertionError):
         assert_terminal_safe(NASTY)
+
+
+async def test_statuses_are_parsed_off_the_event_loop(
+    mastodon: Env, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A page of huge statuses is seconds of work: on the TUI's loop, no key would answer.
+    fake, server = mastodon
+    fake.add_mention("hello")
+    where: list[int] = []
+    real = mastodon_module.parse_mention
+
+    def parse(notification: object) -> object:
+        where.append(threading.get_ident())
+        return real(notification)
+
+    monkeypatch.setattr(mastodon_module, "parse_mention", parse)
+    fetched = await mastodon_connector(server, http).fetch(None)
+    assert len(fetched.messages) == 1
+    assert where and threading.get_ident() not in where
+
+
+def test_a_word_that_merely_starts_a_token_is_not_blanked() -> None:
+    assert http_errors.redact("mastodon: GET /x answered 401", [TOKEN]) == (
+        "mastodon: GET /x answered 401"
+    )
+    assert http_errors.redact(f"bad {TOKEN[:10]}", [TOKEN]) == "bad ***"

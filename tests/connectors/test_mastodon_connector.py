@@ -64,7 +64,7 @@ def reply(**overrides: object) -> OutgoingReply:
         "reply_to_extra": {"visibility": "public", "acct": "klant@other.example"},
     }
     values.update(overrides)
-    return OutgoingReply(**values)  # type: ignore[arg-type]
+    return OutgoingReply(**values)
 
 
 async def test_first_fetch_reads_the_recorded_mention(mastodon_fake: Env, http) -> None:

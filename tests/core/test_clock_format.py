@@ -17,9 +17,8 @@ from webcare_tui.core.clock import (
     parse_duration,
     parse_hours,
 )
-from webcare_tui.core.countdown import local_stamp, short_duration
-from webcare_tui.core.due_text import countdown_cell
-from webcare_tui.core.model import Thread, ThreadState
+from webcare_tui.core.clock_text import countdown_cell, local_stamp, short_duration
+from webcare_tui.core.model import RunningClock, Thread, ThreadState
 
 AMS = ZoneInfo("Europe/Amsterdam")
 FIRST, NEXT, FOLLOW_UP = ClockKind.FIRST, ClockKind.NEXT, ClockKind.FOLLOW_UP
@@ -221,7 +220,7 @@ def _thread(due_at: datetime | None, kind: ClockKind | None = FIRST) -> Thread:
     return Thread(
         id=1, connector="c", channel="mastodon", author="anna", author_name=None,
         state=ThreadState.OPEN, assignee=None, created_at=monday, updated_at=monday,
-        due_at=due_at, clock_kind=kind.value if kind else None, last_text="",
+        clock=RunningClock(kind, monday, due_at) if kind and due_at else None, last_text="",
         message_count=1,
     )  # fmt: skip
 

@@ -99,12 +99,8 @@ class FakeMastodon:
         return json_reply({"error": "Record not found"}, 404)
 
     def _ok(self, body: Any, **headers: str) -> Reply:
-        return json_reply(
-            body,
-            **{"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "299"},
-            **{"X-RateLimit-Reset": RATE_RESET},
-            **headers,
-        )
+        limits = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "299"}
+        return json_reply(body, 200, **limits, **{"X-RateLimit-Reset": RATE_RESET}, **headers)
 
     def _notifications(self, request: Request) -> Reply:
         self.page_requests += 1

@@ -256,8 +256,8 @@ async def test_rounds_of_faults_lose_nothing_and_double_nothing(
             crash_cursor = cursors["acme-social"]
             requests_before_restart = len(m_server.calls(NOTIFICATIONS))
         if number == 7:  # the crashed batch was fetched again from the cursor the store kept
-            first = m_server.calls(NOTIFICATIONS)[requests_before_restart]
-            assert first.arg("min_id") == crash_cursor
+            refetch = m_server.calls(NOTIFICATIONS)[requests_before_restart]
+            assert refetch.arg("min_id") == crash_cursor
 
     # Nothing lost, nothing doubled.
     assert sorted(stored(store, "acme-social")) == sorted(served_mastodon(m_fake))

@@ -34,8 +34,8 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 def thread(author: str = "anna@social.example", name: str | None = "Anna de Vries") -> Thread:
     return Thread(
         id=1, connector="demo-mastodon", channel="mastodon", author=author, author_name=name,
-        state=ThreadState.OPEN, assignee=None, created_at=T0, updated_at=T0, due_at=None,
-        clock_kind=None, last_text="", message_count=1,
+        state=ThreadState.OPEN, assignee=None, created_at=T0, updated_at=T0, clock=None,
+        last_text="", message_count=1,
     )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import IncomingMessage, Thread, ThreadState
 from webcare_tui.services.feed_pager import (
     MAX_PAGES,
@@ -22,8 +23,8 @@ T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
 def thread(thread_id: int) -> Thread:
     return Thread(
         id=thread_id, connector="c", channel="mastodon", author="a", author_name=None,
-        state=ThreadState.OPEN, assignee=None, created_at=T0, updated_at=T0, due_at=None,
-        clock_kind=None, last_text="", message_count=1,
+        state=ThreadState.OPEN, assignee=None, created_at=T0, updated_at=T0, clock=None,
+        last_text="", message_count=1,
     )  # fmt: skip
 
 
@@ -46,7 +47,9 @@ def test_reading_on_and_on_holds_only_the_pages_near_the_reader() -> None:
     assert 199 not in rows.pages and 170 in rows.pages  # the farthest from where it went
 
 
-def test_pages_continue_from_their_neighbours_in_feed_order(store: Store, response_clock) -> None:  # type: ignore[no-untyped-def]
+def test_pages_continue_from_their_neighbours_in_feed_order(
+    store: Store, response_clock: ResponseClock
+) -> None:
     messages = [
         IncomingMessage(
             remote_id=str(i),

@@ -1,4 +1,4 @@
-"""The status bar's health line, from the rows `Store.health()` returns."""
+"""The status bar's health line, from what the store records for each connector."""
 
 from __future__ import annotations
 
@@ -6,20 +6,29 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from webcare_tui.core.timeutil import to_db
-from webcare_tui.services.health import connector_health, health_summary
+from webcare_tui.services.health import (
+    ConnectorHealth,
+    HealthStatus,
+    connector_health,
+    connector_healths,
+    connectors_line,
+    health_summary,
+)
 from webcare_tui.store import Store
 
 NOW = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # 14:00 in Amsterdam
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
-def row(name: str, status: str, until: datetime | None = None) -> dict[str, object]:
-    return {
-        "name": name,
-        "status": status,
-        "backoff_until": to_db(until) if until else None,
-        "last_error": "something" if status != "ok" else None,
-    }
+def row(name: str, status: str, until: datetime | None = None) -> ConnectorHealth:
+    return ConnectorHealth.from_row(
+        {
+            "name": name,
+            "status": status,
+            "backoff_until": to_db(until) if until else None,
+            "last_error": "something" if status != "ok" else None,
+        }
+    )
 
 
 def test_the_line_names_every_connector_and_its_state() -> None:
@@ -53,8 +62,9 @@ def test_a_back_off_that_has_ended_reads_retrying() -> None:
 
 def test_other_states() -> None:
     assert connector_health(row("x", "warning"), NOW) == "ok with warnings"
-    assert connector_health({"name": "x", "status": "new"}, NOW) == "not polled yet"
-    assert connector_health({"name": "x", "status": "paused"}, NOW) == "paused"
+    assert connector_health(row("x", "new"), NOW) == "not polled yet"
+    assert row("x", "paused").status is HealthStatus.UNKNOWN
+    assert connector_health(row("x", "paused"), NOW) == "paused"  # a newer webcare's word
     assert health_summary([], NOW) == ""
 
 
@@ -67,4 +77,19 @@ def test_it_reads_what_the_store_records(store: Store) -> None:
         error="bluesky: answered 503",
         backoff_until=NOW + timedelta(minutes=2),
     )
-    assert health_summary(store.health(), NOW) == ("bluesky backing off until 13:02 · mastodon ok")
+    healths = connector_healths(store, ["mastodon", "bluesky"])
+    assert health_summary(healths, NOW) == "mastodon ok · bluesky backing off until 13:02"
+    assert healths[1].last_error == "bluesky: answered 503"
+
+
+def test_only_configured_connectors_are_listed_and_new_ones_are_not_polled_yet(
+    store: Store,
+) -> None:
+    store.record_health("removed", status="auth failed", now=NOW, error="401")
+    store.record_health("mastodon", status="ok", now=NOW)
+    healths = connector_healths(store, ["mastodon", "rss"])
+    assert [(h.name, h.status) for h in healths] == [
+        ("mastodon", HealthStatus.OK),
+        ("rss", HealthStatus.NEW),
+    ]
+    assert connectors_line(healths, NOW, UTC) == "1 connectors ok"

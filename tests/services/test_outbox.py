@@ -34,6 +34,7 @@ from webcare_tui.connectors.base import (
 )
 from webcare_tui.connectors.http_errors import RequestRejected
 from webcare_tui.connectors.rss import RssOptions
+from webcare_tui.core.clock import ClockKind
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.core.outbox import OutboxState, retry_delay
 from webcare_tui.services.holders import process_is_dead
@@ -70,6 +71,7 @@ class FakePlatform:
 
 class FakeConnector(Connector):
     type = "fake"
+    idempotent_send = True  # the fake platform keeps one post per idempotency key
 
     def __init__(self, settings: ConnectorSettings, platform: FakePlatform) -> None:
         super().__init__(settings)
@@ -188,7 +190,8 @@ def test_the_customer_writing_again_reopens_on_next_response(
     )
     store.ingest("c1", "mastodon", [again], clock=config.clock(), seen_at=T0)
     thread = store.thread(thread_id)
-    assert thread.state is ThreadState.OPEN and thread.clock_kind == "next_response"
+    assert thread.state is ThreadState.OPEN
+    assert thread.clock is not None and thread.clock.kind is ClockKind.NEXT
 
 
 # -- checks, claims and overrides --------------------------------------------------------------

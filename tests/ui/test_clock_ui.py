@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from tests.fakes.clock import FROZEN_NOW
 from tests.pilot import settle
+from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.dialogs.explain import ExplainDialog
 from webcare_tui.ui.dialogs.help import HelpDialog
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
 
-async def test_w_explains_the_due_time(build_app) -> None:  # type: ignore[no-untyped-def]
+async def test_w_explains_the_due_time(build_app: Callable[..., WebcareApp]) -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -26,7 +28,7 @@ async def test_w_explains_the_due_time(build_app) -> None:  # type: ignore[no-un
         assert not isinstance(app.screen, ExplainDialog)
 
 
-async def test_w_on_a_thread_without_clock_says_so(build_app) -> None:  # type: ignore[no-untyped-def]
+async def test_w_on_a_thread_without_clock_says_so(build_app: Callable[..., WebcareApp]) -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -36,7 +38,7 @@ async def test_w_on_a_thread_without_clock_says_so(build_app) -> None:  # type: 
         assert "No clock runs" in app.screen.lines[0]
 
 
-async def test_crossing_into_overdue_notifies_once(build_app) -> None:  # type: ignore[no-untyped-def]
+async def test_crossing_into_overdue_notifies_once(build_app: Callable[..., WebcareApp]) -> None:
     clock = {"now": FROZEN_NOW}
     app = build_app(now=lambda: clock["now"])
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -47,8 +49,10 @@ async def test_crossing_into_overdue_notifies_once(build_app) -> None:  # type: 
             "overdue" not in n.message for n in app._notifications
         )
         feed = app.screen.query_one(ThreadFeed)
-        calm = [feed.rows.get(i) for i in range(feed.rows.total)]
-        calm = [t for t in calm if t and t.due_at and t.due_at > FROZEN_NOW + timedelta(minutes=20)]
+        shown = [feed.rows.get(i) for i in range(feed.rows.total)]
+        calm = [
+            t for t in shown if t and t.due_at and t.due_at > FROZEN_NOW + timedelta(minutes=20)
+        ]
         clock["now"] = FROZEN_NOW + timedelta(hours=6)
         app.now = clock["now"]
         app.check_alerts()
@@ -61,7 +65,7 @@ async def test_crossing_into_overdue_notifies_once(build_app) -> None:  # type: 
         assert len(app._notifications) == count
 
 
-async def test_help_shows_the_advertised_promise(build_app) -> None:  # type: ignore[no-untyped-def]
+async def test_help_shows_the_advertised_promise(build_app: Callable[..., WebcareApp]) -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -174,17 +174,16 @@ def _classes_running_workers() -> list[type]:
         for node in ast.walk(tree):
             if not isinstance(node, ast.ClassDef):
                 continue
-            if not any(_is_work(d) for f in node.body if _is_method(f) for d in f.decorator_list):
+            methods = [
+                f for f in node.body if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+            ]
+            if not any(_is_work(d) for f in methods for d in f.decorator_list):
                 continue
             if module is None:
                 dotted = ".".join(path.relative_to(root.parent.parent).with_suffix("").parts)
                 module = importlib.import_module(dotted)
             found.append(getattr(module, node.name))
     return found
-
-
-def _is_method(node: ast.stmt) -> bool:
-    return isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
 
 
 def _is_work(decorator: ast.expr) -> bool:

@@ -258,6 +258,7 @@ class FlakyConnector(Connector):
     """Fails the first send as a timeout would, then posts; dedupes on the idempotency key."""
 
     type = "flaky"
+    idempotent_send = True
 
     def __init__(self, base: Connector) -> None:
         super().__init__(base.settings)

@@ -6,9 +6,10 @@ and look at the report before committing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
+from textual.pilot import Pilot
 
 from tests.pilot import settle
 from webcare_tui.ui.app import WebcareApp
@@ -16,8 +17,8 @@ from webcare_tui.ui.app import WebcareApp
 SIZES = [(80, 24), (120, 40)]
 
 
-def keys_then_settle(*keys: str):  # type: ignore[no-untyped-def]
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+def keys_then_settle(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
         for key in keys:
             await pilot.press(key)
@@ -40,6 +41,11 @@ SCREENS = {
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_screen(snap_compare, build_app: Callable[..., WebcareApp], screen: str, size) -> None:  # type: ignore[no-untyped-def]
+def test_screen(
+    snap_compare: Callable[..., bool],
+    build_app: Callable[..., WebcareApp],
+    screen: str,
+    size: tuple[int, int],
+) -> None:
     app = build_app()
     assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(*SCREENS[screen]))

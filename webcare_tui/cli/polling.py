@@ -73,22 +73,21 @@ def cmd_poll(context: Context) -> int:
 def cmd_status(context: Context) -> int:
     from webcare_tui.core.sanitize import clean_line
     from webcare_tui.core.timeutil import from_db
-    from webcare_tui.services.health import connector_health
+    from webcare_tui.services.health import ConnectorHealth, HealthStatus, connector_health
 
     store = context.store()
     now, tz = context.now(), context.config.clock().timezone
-    health = {str(h["name"]): h for h in store.health()}
+    health = {h.name: h for h in map(ConnectorHealth.from_row, store.health())}
     for settings in context.config.connectors:
         h = health.get(settings.name)
         if h is None:
             print(f"{settings.name} ({settings.type}): never polled")
             continue
         parts = [f"{settings.name} ({settings.type}): {connector_health(h, now, tz)}"]
-        if h.get("last_success_at"):
-            success = from_db(str(h["last_success_at"])).astimezone(tz)
-            parts.append(f"last success {success:%Y-%m-%d %H:%M}")
-        if h.get("last_error") and h.get("status") != "ok":
-            parts.append(f"last error: {clean_line(str(h['last_error']))}")
+        if h.last_success_at:
+            parts.append(f"last success {h.last_success_at.astimezone(tz):%Y-%m-%d %H:%M}")
+        if h.last_error and h.status is not HealthStatus.OK:
+            parts.append(f"last error: {clean_line(h.last_error)}")
         skipped = store.skipped_count(settings.name)
         if skipped:
             [latest] = store.skipped_items(settings.name, limit=1)
@@ -103,6 +102,8 @@ def cmd_status(context: Context) -> int:
         print(f"Poller: held by {lease['holder']} until {until:%H:%M:%S}")
     else:
         print("Poller: nobody is polling")
+    if store.quick_check():  # damaged pages elsewhere than the few rows read above
+        fail(f"the database {context.db} is damaged: run `webcare check-db`")
     return 0
 
 

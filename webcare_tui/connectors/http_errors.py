@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -74,12 +75,25 @@ def _redact_one(text: str, secret: str) -> str:
         end = found + len(head)
         while end < len(text) and end - found < len(secret) and text[end] == secret[end - found]:
             end += 1
-        pieces += [text[start:found], "***"]
+        echoed = text[found:end]
+        # Letters only could be a word of the message ("mastodon" of "mastodon-token-3f9a"):
+        # a real echo of a token's start carries a digit, a dash or a change of case.
+        if len(echoed) == len(secret) or not echoed.isalpha() or not echoed.islower():
+            pieces += [text[start:found], "***"]
+        else:
+            pieces.append(text[start:end])
         start = end
     return "".join(pieces) + text[start:]
 
 
 def _parse_reset(value: str, now: datetime) -> datetime | None:
+    try:
+        return _reset_moment(value, now)
+    except (OverflowError, OSError, ValueError):  # "1e300", "inf", year 9999 west of UTC
+        return None
+
+
+def _reset_moment(value: str, now: datetime) -> datetime | None:
     value = value.strip()
     if not value:
         return None
@@ -88,9 +102,14 @@ def _parse_reset(value: str, now: datetime) -> datetime | None:
     except ValueError:
         pass
     else:
-        if number >= _EPOCH_FLOOR:  # Bluesky's RateLimit-Reset: Unix seconds
-            return datetime.fromtimestamp(number, UTC)
-        return now + timedelta(seconds=max(0.0, number))  # Retry-After: seconds to wait
+        if not math.isfinite(number):
+            return None
+        try:
+            if number >= _EPOCH_FLOOR:  # Bluesky's RateLimit-Reset: Unix seconds
+                return datetime.fromtimestamp(number, UTC)
+            return now + timedelta(seconds=max(0.0, number))  # Retry-After: seconds to wait
+        except (OverflowError, OSError, ValueError):
+            return None  # a time no calendar holds (a hostile or broken header): not given
     try:  # Mastodon's X-RateLimit-Reset: ISO 8601
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

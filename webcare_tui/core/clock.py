@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from holidays import HolidayBase
 
 
-from webcare_tui.core.countdown import (
+from webcare_tui.core.clock_text import (
     classify_gap,
     explanation_lines,
     format_countdown,

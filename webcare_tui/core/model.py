@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from webcare_tui.core.clock import ClockKind
+
 
 class ThreadState(StrEnum):
     """Where a thread stands. Only `open` and `escalated` run a clock against the team."""
@@ -19,8 +21,9 @@ class ThreadState(StrEnum):
 
     @property
     def is_active(self) -> bool:
-        """Shown in the feed by default (not resolved and not ignored)."""
-        return self not in (ThreadState.RESOLVED, ThreadState.IGNORED)
+        """Shown in the feed by default: not resolved, ignored or snoozed (a snoozed thread
+        comes back at its time or with the customer's next message)."""
+        return self not in (ThreadState.RESOLVED, ThreadState.IGNORED, ThreadState.SNOOZED)
 
 
 class Direction(StrEnum):
@@ -71,6 +74,16 @@ class Message:
 
 
 @dataclass(frozen=True, slots=True)
+class RunningClock:
+    """The promise that runs against the team on a thread: which one (`kind`), counted from
+    `start`, due at `due_at`. A thread that owes nothing has no running clock."""
+
+    kind: ClockKind
+    start: datetime
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Thread:
     """A conversation with one customer on one connector, as the feed lists it."""
 
@@ -83,12 +96,15 @@ class Thread:
     assignee: str | None
     created_at: datetime
     updated_at: datetime
-    due_at: datetime | None
-    clock_kind: str | None
+    clock: RunningClock | None
     last_text: str
     message_count: int
     followers: int | None = None
-    clock_start: datetime | None = None
+
+    @property
+    def due_at(self) -> datetime | None:
+        """When the running clock is due; None when nothing is owed."""
+        return self.clock.due_at if self.clock is not None else None
 
 
 @dataclass(frozen=True, slots=True)

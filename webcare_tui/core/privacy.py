@@ -40,12 +40,13 @@ _STREET = regex.compile(
     r"|(?<!\w)\d{1,5}\s+(?:\p{Lu}\p{Ll}+\s+){1,3}(?:Street|St|Road|Rd|Lane|Avenue|Ave|Drive"
     r"|Close|Way|Square|Place|Court|Crescent|Gardens|Terrace)(?!\w)"
 )
-# "ordernummer 123456", "order #123456", "order 123456" (a bare number needs five digits).
+# "ordernummer 123456", "order #123456", "order 123456" (a bare number needs five digits),
+# "account number is 44 1273 9981" (in groups).
 _ORDER = regex.compile(
     r"\b(?:order|bestelling|bestel|klant|customer|account|factuur|invoice|contract|abonnements?"
     r"|booking|reservering)(?:[ -]?(?:nummer|number|nr\.?|no\.?|id)|(?=\s*#)"
     r"|(?=\s+[A-Z]{0,4}-?\d{5,}))\s*(?:(?:is|was)\s+)?[:#]?\s*"
-    r"(?P<number>[A-Z]{0,4}-?\d{4,}(?:-\d+)*)(?!\w)",
+    r"(?P<number>[A-Z]{0,4}-?\d{4,}(?:-\d+)*|\d{2,4}(?: \d{2,4}){1,4})(?![\w.,:]\d|\w)",
     regex.IGNORECASE,
 )
 _TEXT = {

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from webcare_tui.core.clock import ClockKind, ResponseClock
-from webcare_tui.core.model import Direction, ThreadState
+from webcare_tui.core.model import Direction, RunningClock, ThreadState
+
+__all__ = ["RunningClock", "ThreadFacts", "after_message", "running_clock"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,13 +26,6 @@ class ThreadFacts:
     first_reply_at: datetime | None = None
     last_out_at: datetime | None = None
     escalated_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RunningClock:
-    kind: ClockKind
-    start: datetime
-    due_at: datetime
 
 
 def after_message(facts: ThreadFacts, direction: Direction, created_at: datetime) -> ThreadFacts:

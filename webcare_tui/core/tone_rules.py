@@ -11,7 +11,8 @@ or ends inside a word, and the draft's typographic apostrophes read as plain one
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cache
 
 import regex
 
@@ -49,14 +50,19 @@ class ToneRule:
     lang: str | None
     kind: str
     pattern: str
-    compiled: regex.Pattern[str] = field(init=False, compare=False, repr=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "compiled", compile_phrase(self.pattern))
+    @property
+    def compiled(self) -> regex.Pattern[str]:
+        # Compiled on first use, not at import: a hundred patterns cost half a second, which
+        # belongs in the first draft check (a worker), not in the app's start.
+        return _compile(self.pattern)
 
     @property
     def source(self) -> str:
         return f"built-in rule {self.lang or 'any'}.{self.name}"
+
+
+_compile = cache(compile_phrase)
 
 
 def rules(lang: str | None, kind: str, *named: tuple[str, str]) -> list[ToneRule]:

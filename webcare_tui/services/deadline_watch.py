@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from webcare_tui.core.alerts import crossings
-from webcare_tui.core.clock import ClockKind, ResponseClock
+from webcare_tui.core.clock import ResponseClock
 from webcare_tui.store import Store
 
 WATCHED = 500
@@ -38,10 +38,10 @@ class DeadlineWatch:
         """The crossings since the last check, for the `watched` most urgent threads."""
         levels: dict[int, str] = {}
         for thread in self._store.feed_page(limit=self._watched):
-            if thread.due_at is None or thread.clock_kind is None:
+            running = thread.clock
+            if running is None:
                 continue
-            kind = ClockKind(thread.clock_kind)
-            countdown = self._clock.countdown(thread.channel, kind, now, thread.due_at)
+            countdown = self._clock.countdown(thread.channel, running.kind, now, running.due_at)
             levels[thread.id] = countdown.level
             self._authors[thread.id] = thread.author_name or thread.author
         previous = self._levels

@@ -32,6 +32,7 @@ from webcare_tui.connectors.base import (
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.sanitize import clean_line
 from webcare_tui.core.timeutil import from_db, now_utc
+from webcare_tui.services.health import HealthStatus
 from webcare_tui.services.holders import lease_holder
 from webcare_tui.store import IngestResult, Store, StoreError
 
@@ -56,12 +57,12 @@ MAX_ERROR_CHARS = 300
 # them; this bounds a whole fetch (a Bluesky catch-up of many pages stays well inside it).
 FETCH_DEADLINE = timedelta(minutes=10)
 
-# Health statuses as stored by `Store.record_health` and read by `health.health_summary`.
-OK = "ok"
-WARNING = "warning"
-BACKING_OFF = "backing off"
-RATE_LIMITED = "rate limited"
-AUTH_FAILED = "auth failed"
+# Health statuses as stored by `Store.record_health`; declared once, in services/health.py.
+OK = HealthStatus.OK
+WARNING = HealthStatus.WARNING
+BACKING_OFF = HealthStatus.BACKING_OFF
+RATE_LIMITED = HealthStatus.RATE_LIMITED
+AUTH_FAILED = HealthStatus.AUTH_FAILED
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,10 +308,6 @@ class Poller:
             (c.settings.poll_every.total_seconds() for c in self.connectors.values()), default=60
         )
         return max(MIN_LEASE_TTL, shortest * 0.75)
-
-    def next_poll_at(self, name: str) -> datetime | None:
-        """When connector `name` is due again (None: at once)."""
-        return self._next_at.get(name)
 
     async def step(self) -> bool:
         """One turn of the loop: keep (or try to take) the lease and start every connector that

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from webcare_tui.core.clock import ClockKind, ResponseClock
+from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Customer, Event, Message, Note, Thread
 from webcare_tui.store import Store
 from webcare_tui.store.base import ThreadNotFound
@@ -69,12 +69,12 @@ class ThreadLoader:
         """How thread `thread_id`'s due time came about, seen at `now`."""
         thread = self._store.thread(thread_id)
         title = f"Thread #{thread.id} · {thread.author} · {thread.channel}"
-        if thread.due_at is None or thread.clock_kind is None or thread.clock_start is None:
+        running = thread.clock
+        if running is None:
             state = thread.state.value
             lines = [f"No clock runs: the thread is {state}, nothing is owed to the customer now."]
             return DueExplanation(title, lines)
-        kind = ClockKind(thread.clock_kind)
         explanation = self._clock.explain(
-            thread.channel, kind, thread.clock_start, now, thread.due_at
+            thread.channel, running.kind, running.start, now, running.due_at
         )
         return DueExplanation(title, list(explanation.lines))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Event, Message, Note, Thread
+
+if TYPE_CHECKING:
+    from webcare_tui.services.insights import ThreadInsight
 
 
 def seconds_left(thread: Thread, clock: ResponseClock, now: datetime) -> int | None:
@@ -16,8 +19,10 @@ def seconds_left(thread: Thread, clock: ResponseClock, now: datetime) -> int | N
     return round(clock.open_seconds_between(thread.channel, now, thread.due_at))
 
 
-def thread_view(thread: Thread, clock: ResponseClock, now: datetime) -> dict[str, Any]:
-    return {
+def thread_view(
+    thread: Thread, clock: ResponseClock, now: datetime, insight: ThreadInsight | None = None
+) -> dict[str, Any]:
+    view = {
         "id": thread.id,
         "channel": thread.channel,
         "connector": thread.connector,
@@ -28,12 +33,17 @@ def thread_view(thread: Thread, clock: ResponseClock, now: datetime) -> dict[str
         "created_at": thread.created_at.isoformat(),
         "updated_at": thread.updated_at.isoformat(),
         "due_at": thread.due_at.isoformat() if thread.due_at else None,
-        "clock": thread.clock_kind,
+        "clock": thread.clock.kind.value if thread.clock else None,
         "seconds_left": seconds_left(thread, clock, now),
         "last_message": thread.last_text,
         "messages": thread.message_count,
         "followers": thread.followers,
     }
+    if insight is not None:
+        view["tags"] = list(insight.tags)
+        view["priority"] = insight.priority.score
+        view["priority_reason"] = insight.priority.reason
+    return view
 
 
 def message_view(message: Message) -> dict[str, Any]:

@@ -40,7 +40,8 @@ class Workspace:
         self.threads = ThreadLoader(store, self.clock)
         self.actions = ThreadActions(store, self.clock, self.agent, now)
         self.drafts = Drafts(store, self.agent, now)
-        self.status = InboxStatus(store, self.clock, self.agent)
+        names = [settings.name for settings in config.connectors]
+        self.status = InboxStatus(store, self.clock, self.agent, names)
         self.deadlines = DeadlineWatch(store, self.clock)
         self._outbox: Outbox | None = None
 

@@ -26,7 +26,9 @@ _PAUSED = (ThreadState.REPLIED, ThreadState.RESOLVED, ThreadState.SNOOZED)
 
 
 @dataclass(slots=True)
-class _ThreadDraft:
+class _BatchThread:
+    """A thread as this batch changes it, written back once at the end of the batch."""
+
     id: int
     is_new: bool
     connector: str
@@ -66,7 +68,7 @@ class _ThreadDraft:
 
 @dataclass(slots=True)
 class IngestResult:
-    """What a batch changed: new messages, threads created and threads touched.
+    """What a batch changed: new messages, threads created, reopened and merged.
 
     `skipped` counts messages stored already (or twice in the batch); `rejected` the ones that
     could not be stored at all, as (id as shown, why).
@@ -74,7 +76,6 @@ class IngestResult:
 
     new_messages: int = 0
     new_threads: list[int] = field(default_factory=list)
-    touched_threads: list[int] = field(default_factory=list)
     reopened_threads: list[int] = field(default_factory=list)
     merged_threads: list[int] = field(default_factory=list)
     skipped: int = 0
@@ -96,13 +97,13 @@ def _known_remote_ids(
     return found
 
 
-def _load_threads(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _ThreadDraft]:
-    loaded: dict[int, _ThreadDraft] = {}
+def _load_threads(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _BatchThread]:
+    loaded: dict[int, _BatchThread] = {}
     id_list = [str(i) for i in set(ids)]
     for chunk in chunks(id_list):
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(f"SELECT * FROM threads WHERE id IN ({marks})", tuple(chunk)):
-            loaded[row["id"]] = _ThreadDraft(
+            loaded[row["id"]] = _BatchThread(
                 id=row["id"],
                 is_new=False,
                 connector=row["connector"],
@@ -195,7 +196,7 @@ def ingest_batch(
         if thread_id is None:
             thread_id = next_id
             next_id += 1
-            draft = threads[thread_id] = _ThreadDraft(
+            draft = threads[thread_id] = _BatchThread(
                 id=thread_id,
                 is_new=True,
                 connector=connector,
@@ -265,7 +266,6 @@ def ingest_batch(
             _settle_pending(conn, draft)
         _write_threads(conn, unsure, clock, seen, stamps)
     result.merged_threads = _adopt_orphans(conn, connector, arrived, known, clock, seen, stamps)
-    result.touched_threads = [t.id for t in touched if t.id not in result.merged_threads]
     return result
 
 
@@ -317,7 +317,7 @@ def _adopt_orphans(
     return list(merged_into)
 
 
-def _settle_pending(conn: sqlite3.Connection, draft: _ThreadDraft) -> None:
+def _settle_pending(conn: sqlite3.Connection, draft: _BatchThread) -> None:
     """What the clock waits on once the thread's messages are all stored: the oldest customer
     message after our latest answer, as if every message had arrived in order. Call with the
     draft already written once; the next write updates it."""
@@ -339,7 +339,7 @@ def _settle_pending(conn: sqlite3.Connection, draft: _ThreadDraft) -> None:
 
 def _write_threads(
     conn: sqlite3.Connection,
-    drafts: Sequence[_ThreadDraft],
+    drafts: Sequence[_BatchThread],
     clock: ResponseClock,
     seen: str,
     stamps: _Stamps,

@@ -40,6 +40,15 @@ class FeedPage:
     last: FeedKey | None
 
 
+@dataclass(frozen=True, slots=True)
+class InboxCounts:
+    """The header's figures: threads waiting for us, overdue ones, and this agent's."""
+
+    open: int = 0
+    overdue: int = 0
+    mine: int = 0
+
+
 class FeedReads(StoreBase):
     # -- the feed ----------------------------------------------------------------------------
 
@@ -120,7 +129,7 @@ class FeedReads(StoreBase):
         ).fetchone()
         return FeedKey(row["sort_key"], row["id"]) if row else None
 
-    def counts(self, agent: str, now: datetime) -> dict[str, int]:
+    def counts(self, agent: str, now: datetime) -> InboxCounts:
         """The header's figures: threads waiting for us, overdue ones, and mine.
 
         Each is counted on an index alone, so refreshing the header stays cheap at 100k
@@ -137,7 +146,7 @@ class FeedReads(StoreBase):
         mine = conn.execute(
             "SELECT COUNT(*) FROM threads WHERE assignee = ? AND active = 1", (agent,)
         ).fetchone()[0]
-        return {"open": open_count, "overdue": overdue, "mine": mine}
+        return InboxCounts(open=int(open_count), overdue=int(overdue), mine=int(mine))
 
     # -- one thread --------------------------------------------------------------------------
 

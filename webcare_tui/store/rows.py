@@ -5,7 +5,16 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from webcare_tui.core.model import Direction, Event, Message, Note, Thread, ThreadState
+from webcare_tui.core.clock import ClockKind
+from webcare_tui.core.model import (
+    Direction,
+    Event,
+    Message,
+    Note,
+    RunningClock,
+    Thread,
+    ThreadState,
+)
 from webcare_tui.core.threads import ThreadFacts
 from webcare_tui.core.timeutil import from_db
 
@@ -44,13 +53,19 @@ def thread_from_row(row: sqlite3.Row) -> Thread:
         assignee=row["assignee"],
         created_at=from_db(row["created_at"]),
         updated_at=from_db(row["updated_at"]),
-        due_at=maybe_time(row["due_at"]),
-        clock_kind=row["clock_kind"],
+        clock=running_clock_from_row(row),
         last_text=row["last_text"],
         message_count=row["message_count"],
         followers=row["followers"],
-        clock_start=maybe_time(row["clock_start"]),
     )
+
+
+def running_clock_from_row(row: sqlite3.Row) -> RunningClock | None:
+    """The thread's running clock; the three columns are always written together."""
+    kind, start, due = row["clock_kind"], row["clock_start"], row["due_at"]
+    if kind is None or start is None or due is None:
+        return None
+    return RunningClock(ClockKind(kind), from_db(start), from_db(due))
 
 
 def message_from_row(row: sqlite3.Row) -> Message:

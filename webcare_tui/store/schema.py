@@ -197,7 +197,45 @@ MIGRATIONS: list[str] = [
         UNIQUE (connector, remote_id)
     );
     """,
-    # 6: two outbox states: `unconfirmed` (the answer to a send was lost: it may be out) and
+    # 6: finding and learning. Full text over every message (FTS5 over messages.text). New
+    # messages are indexed a batch at a time after each ingest (`store.search.index_new`, up
+    # to the id in meta `fts_last_id`): a trigger per row runs each insert in its own
+    # statement savepoint, at which FTS5 flushes its pending terms, and costs 4x as much.
+    # Triggers keep deletes and text edits in step; a thread merge does not reindex. Tags
+    # per thread, the customer's messages by handle (repeat contact across channels), and
+    # snoozed threads by wake-up time. Written to run again harmlessly, should the coordinator
+    # renumber it on a merge.
+    """
+    CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
+        text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    );
+    INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+    INSERT OR REPLACE INTO meta (key, value)
+        SELECT 'fts_last_id', COALESCE(MAX(id), 0) FROM messages;
+    CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END;
+    CREATE TRIGGER IF NOT EXISTS messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+    END;
+
+    CREATE TABLE IF NOT EXISTS thread_tags (
+        thread_id INTEGER NOT NULL REFERENCES threads (id),
+        tag TEXT NOT NULL,
+        PRIMARY KEY (thread_id, tag)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS thread_tags_tag ON thread_tags (tag, thread_id);
+    -- A thread merged into another (orphans.py) is deleted; its tags go with it.
+    CREATE TRIGGER IF NOT EXISTS thread_tags_follow_delete BEFORE DELETE ON threads BEGIN
+        DELETE FROM thread_tags WHERE thread_id = old.id;
+    END;
+
+    CREATE INDEX IF NOT EXISTS messages_author ON messages (author, direction, created_at);
+    CREATE INDEX IF NOT EXISTS messages_time ON messages (created_at, id);
+    CREATE INDEX IF NOT EXISTS threads_snoozed ON threads (snoozed_until) WHERE state = 'snoozed';
+    """,
+    # 7: two outbox states: `unconfirmed` (the answer to a send was lost: it may be out) and
     # `awaiting_approval` (a blocked reply a colleague must let go); the agent's reason for an
     # override and who approved it. SQLite cannot change a CHECK, so the table is rebuilt.
     """

@@ -42,9 +42,11 @@ from webcare_tui.store.base import (
     store_error,
 )
 from webcare_tui.store.ingest import IngestResult, ingest_batch
+from webcare_tui.store.insights import Insights
 from webcare_tui.store.outbox_records import OutboxRecords
 from webcare_tui.store.reads import FeedReads
 from webcare_tui.store.rows import facts_from_row
+from webcare_tui.store.search import Search, index_new
 
 _RECOMPUTE_CHUNK = 2000
 
@@ -81,7 +83,7 @@ __all__ = [
 ]
 
 
-class Store(FeedReads, AgentActions, OutboxRecords):
+class Store(FeedReads, AgentActions, OutboxRecords, Search, Insights):
     """The application's database. Safe to share between threads; many processes may open
     the same file."""
 
@@ -115,6 +117,7 @@ class Store(FeedReads, AgentActions, OutboxRecords):
                 seen_at=seen_at,
             )
             self._record_skipped(conn, connector, [*skipped, *result.rejected], seen_at)
+            index_new(conn)
             if cursor is not None:
                 conn.execute(
                     "INSERT INTO connector_state (name, cursor, cursor_at) VALUES (?, ?, ?) "
@@ -161,6 +164,15 @@ class Store(FeedReads, AgentActions, OutboxRecords):
             "SELECT COUNT(*) FROM skipped_items WHERE connector = ?", (connector,)
         ).fetchone()
         return int(row[0])
+
+    def quick_check(self) -> list[str]:
+        """What `PRAGMA quick_check` finds wrong (at most ten findings; empty: nothing).
+
+        Linear in the size of the file but far cheaper than `integrity_check`; a page too
+        damaged to read raises `DatabaseDamaged` instead.
+        """
+        rows = [str(row[0]) for row in self.conn.execute("PRAGMA quick_check(10)")]
+        return [] if rows == ["ok"] else rows
 
     def cursor(self, connector: str) -> str | None:
         row = self.conn.execute(

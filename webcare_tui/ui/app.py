@@ -75,6 +75,8 @@ class WebcareApp(App[None]):
         self.now_source = now
         self.set_reactive(WebcareApp.now, now())
         self._tick = tick
+        # A frozen app (tests, snapshots) has no blinking cursor either: a blink is time passing.
+        self.blink = tick
         self._poll = poll
         self._watch_db = watch_db
         self._stop_polling = asyncio.Event()

@@ -91,11 +91,9 @@ class ReplyScreen(ThreadKeysScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield ThreadView(self.workspace.threads, self.workspace.clock, id="thread")
-            # Headless (tests, snapshots) nobody sees a blink, and a blinking cursor makes a
-            # snapshot depend on the half second it was taken in.
-            draft = TextArea(id="draft", soft_wrap=True, tab_behavior="focus")
-            draft.cursor_blink = not self.app.is_headless
-            yield draft
+            area = TextArea(id="draft", soft_wrap=True, tab_behavior="focus")
+            area.cursor_blink = getattr(self.app, "blink", True)
+            yield area
             with Horizontal(id="draft-bar"):
                 yield Label("", id="draft-counter", markup=False)
                 yield Label("loading the draft…", id="draft-status", markup=False)

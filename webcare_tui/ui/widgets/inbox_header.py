@@ -9,7 +9,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from webcare_tui.core.clock import ResponseClock
-from webcare_tui.core.countdown import format_team_status
+from webcare_tui.core.clock_text import format_team_status
+from webcare_tui.services.inbox_status import InboxCounts
 from webcare_tui.ui.app_clock import app_now
 
 
@@ -23,7 +24,7 @@ class InboxHeader(Widget):
     }
     """
 
-    counts: reactive[dict[str, int]] = reactive(dict, always_update=True)
+    counts: reactive[InboxCounts] = reactive(InboxCounts, always_update=True)
     health: reactive[str] = reactive("")
 
     def __init__(self, team: str, agent: str, clock: ResponseClock) -> None:
@@ -40,15 +41,15 @@ class InboxHeader(Widget):
 
     def render(self) -> Text:
         now = app_now(self)
-        counts = self.counts or {}
+        counts = self.counts
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(self.team, style="bold")
         text.append(f" · {self.agent}   ")
-        text.append(f"{counts.get('open', 0)} open", style="bold")
+        text.append(f"{counts.open} open", style="bold")
         text.append(" · ")
-        overdue = counts.get("overdue", 0)
+        overdue = counts.overdue
         text.append(f"{overdue} overdue", style="bold reverse" if overdue else "")
-        text.append(f" · {counts.get('mine', 0)} mine   ")
+        text.append(f" · {counts.mine} mine   ")
         text.append(format_team_status(self.clock, "*", now))
         if self.health:
             text.append(f"   {self.health}")

@@ -21,7 +21,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from webcare_tui.core.clock import ResponseClock
-from webcare_tui.core.due_text import countdown_cell
+from webcare_tui.core.clock_text import countdown_cell
 from webcare_tui.core.model import Thread
 from webcare_tui.core.outbox import PENDING_MARKS, OutboxState
 from webcare_tui.services.feed_pager import PAGE, FeedFilter, FeedPage, FeedPager, FeedRows

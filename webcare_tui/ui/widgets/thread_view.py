@@ -10,8 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from webcare_tui.core.clock import ClockKind, ResponseClock
-from webcare_tui.core.countdown import format_countdown
+from webcare_tui.core.clock import ResponseClock
+from webcare_tui.core.clock_text import format_countdown
 from webcare_tui.core.model import Direction
 from webcare_tui.services.thread_loader import ThreadDetail, ThreadLoader
 from webcare_tui.ui.app_clock import app_now
@@ -104,13 +104,13 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
         meta = Text(f"#{thread.id} · {thread.channel} · {thread.connector} · {thread.state.value}")
         if thread.assignee:
             meta.append(f" · assigned to {thread.assignee}")
-        if thread.due_at and thread.clock_kind:
-            kind = ClockKind(thread.clock_kind)
-            countdown = self.clock.countdown(thread.channel, kind, now, thread.due_at)
+        running = thread.clock
+        if running is not None:
+            countdown = self.clock.countdown(thread.channel, running.kind, now, running.due_at)
             left = format_countdown(countdown, self.clock.timezone)
             meta.append(
-                f" · {kind.value.replace('_', ' ')}: {left}"
-                f" (due {_when(thread.due_at, self.clock)})"
+                f" · {running.kind.value.replace('_', ' ')}: {left}"
+                f" (due {_when(running.due_at, self.clock)})"
             )
         widgets = [Static(head, classes="customer"), Static(meta, classes="meta")]
         for message in detail.messages:

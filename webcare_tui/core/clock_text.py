@@ -1,4 +1,4 @@
-"""Short text for the response clock: countdown badges, the team's status, explanations.
+"""The response clock in words: countdown badges and cells, the team's status, explanations.
 
 Pure functions over the clock's results; the feed and the thread view call them with the app's
 one `now`. Weekday and month names are English and fixed, never the machine's locale.
@@ -15,6 +15,7 @@ from webcare_tui.core.hours import OpenHours
 
 if TYPE_CHECKING:
     from webcare_tui.core.clock import ClosedSpan, Countdown, Explanation, ResponseClock
+    from webcare_tui.core.model import Thread
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -195,3 +196,15 @@ def explanation_lines(
             f"closed {local_stamp(span.start, now)} to {local_stamp(span.end, now)}: {reasons}"
         )
     return tuple(lines)
+
+
+def countdown_cell(thread: Thread, clock: ResponseClock, now: datetime) -> tuple[str, str]:
+    """`42m`, `overdue 12m` or `⏸ 40m` (closed now: open time left) for `thread` at `now`, and
+    its level for colouring: calm, warning, overdue, paused, or none when nothing is owed."""
+    running = thread.clock
+    if running is None:
+        return "", "none"
+    countdown = clock.countdown(thread.channel, running.kind, now, running.due_at)
+    if countdown.paused and countdown.level != "overdue":
+        return f"⏸ {short_duration(countdown.seconds_left)}", "paused"
+    return format_countdown(countdown, clock.timezone), countdown.level

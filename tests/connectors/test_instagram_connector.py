@@ -1,0 +1,348 @@
+"""The Instagram business account connector against a real local Graph API server."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.fakes.graph import TOKEN, VERSION, answer_to, error_body, fixture, graph_error
+from tests.fakes.instagram import (
+    IG_USER_ID,
+    USERNAME,
+    FakeInstagram,
+    instagram,
+    instagram_connector,
+)
+from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
+from webcare_tui.connectors.base import (
+    AuthFailed,
+    FetchResult,
+    MalformedResponse,
+    RateLimited,
+    TransientError,
+)
+from webcare_tui.connectors.graph import MissingPermission, PrivateReplyRefused
+from webcare_tui.connectors.graph_cursor import OVERLAP
+from webcare_tui.connectors.http_errors import RequestRejected
+from webcare_tui.core.clock import ResponseClock
+from webcare_tui.core.model import Direction, ThreadState
+from webcare_tui.store import Store
+
+__all__ = ["instagram"]  # the fixture, imported for pytest
+
+Env = tuple[FakeInstagram, FakeServer]
+MEDIA = f"/{VERSION}/{IG_USER_ID}/media"
+MESSAGES = f"/{VERSION}/{IG_USER_ID}/messages"
+CONVERSATIONS = f"/{VERSION}/{IG_USER_ID}/conversations"
+
+
+make = instagram_connector
+
+
+def ingest(store: Store, clock: ResponseClock, fake: FakeInstagram, result: FetchResult) -> None:
+    store.ingest(
+        "acme-ig", "instagram", result.messages, clock=clock, seen_at=fake.now, cursor=result.cursor
+    )
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+async def test_comments_and_replies_come_in_with_ours_marked(instagram: Env, http) -> None:
+    fake, server = instagram
+    media = fake.add_media()
+    top = fake.add_comment(media, "Is this in stock in size M?")
+    ours = fake.add_reply(top, "@yjmjump yes! ^AB", by=(IG_USER_ID, USERNAME))
+    again = fake.add_reply(top, "@ikroskun thanks, and in blue?")
+    fake.add_comment(media, "Available in store too", by=(IG_USER_ID, USERNAME))
+    result = await make(server, http).fetch(None)
+    assert [m.remote_id for m in result.messages] == [top["id"], ours["id"], again["id"]]
+    first, mine, follow_up = result.messages
+    assert first.author == "yjmjump" and first.in_reply_to is None
+    assert first.text == "Is this in stock in size M?"
+    assert first.created_at == datetime.fromisoformat(top["timestamp"])
+    assert first.url == media["permalink"]
+    assert mine.direction is Direction.OUT and mine.in_reply_to == top["id"]
+    assert follow_up.direction is Direction.IN and follow_up.in_reply_to == top["id"]
+    [call] = server.calls(MEDIA)
+    assert call.headers["authorization"] == f"Bearer {TOKEN}"
+    assert "access_token" not in call.query
+
+
+async def test_the_recorded_comment_pages_are_read(instagram: Env, http) -> None:
+    _, server = instagram
+    page_one = fixture("instagram", "comments_p1.json")
+    page_two = fixture("instagram", "comments_p2.json")
+    media = fixture("instagram", "medias_p1.json")["data"][1]
+    media["comments"] = page_one
+    old = json.dumps({"newest": "2020-01-01T00:00:00Z", "recent": {}})
+    server.fail(MEDIA, json_reply({"data": [media]}))
+    server.fail(f"/{VERSION}/{media['id']}/comments", json_reply(page_two))
+    result = await make(server, http).fetch(old)
+    assert [m.text for m in result.messages] == [
+        "@ikroskun",
+        "@ikroskun  Hey, guys",
+        "Beautiful!",
+        "Beautiful!",
+    ]
+    [more] = server.calls(f"/{VERSION}/{media['id']}/comments")
+    assert more.query["after"] == ["after"]
+    # The recorded comments have no username: Graph may leave it out, we must not invent one.
+    assert {m.author for m in result.messages} == {"unknown"}
+
+
+async def test_a_flood_of_comments_is_paged_and_nothing_doubled(instagram: Env, http) -> None:
+    fake, server = instagram
+    media = fake.add_media()
+    fake.add_comment(media, "first")
+    connector = make(server, http)
+    cursor = (await connector.fetch(None)).cursor
+    for i in range(120):
+        fake.add_comment(media, f"comment {i}")
+    result = await connector.fetch(cursor)
+    assert [m.text for m in result.messages] == [f"comment {i}" for i in range(120)]
+    assert len(server.calls(f"/{VERSION}/{media['id']}/comments")) == 2
+    assert (await connector.fetch(result.cursor)).messages == []
+
+
+async def test_a_flood_of_replies_to_one_comment_is_paged(instagram: Env, http) -> None:
+    fake, server = instagram
+    top = fake.add_comment(fake.add_media(), "Giveaway: who wins?")
+    connector = make(server, http)
+    cursor = (await connector.fetch(None)).cursor
+    for i in range(75):
+        fake.add_reply(top, f"me {i}")
+    result = await connector.fetch(cursor)
+    assert [m.text for m in result.messages] == [f"me {i}" for i in range(75)]
+    assert {m.in_reply_to for m in result.messages} == {top["id"]}
+    assert len(server.calls(f"/{VERSION}/{top['id']}/replies")) == 1
+
+
+async def test_nothing_lost_nothing_doubled_over_many_polls(instagram: Env, http) -> None:
+    fake, server = instagram
+    rng = random.Random(5)
+    media = [fake.add_media()]
+    tops: list[dict] = []
+    connector = make(server, http)
+    handed: list[str] = []
+    cursor = None
+    for _ in range(15):
+        if rng.random() < 0.2:
+            media.append(fake.add_media())
+        for _ in range(rng.randrange(0, 40)):
+            if tops and rng.random() < 0.3:
+                fake.add_reply(rng.choice(tops[-10:]), "reply")
+            else:
+                tops.append(fake.add_comment(rng.choice(media), "top"))
+        result = await connector.fetch(cursor)
+        handed.extend(m.remote_id for m in result.messages)
+        cursor = result.cursor
+    wanted = [c["id"] for cs in fake.comments.values() for c in cs]
+    wanted += [r["id"] for rs in fake.replies.values() for r in rs]
+    assert sorted(handed) == sorted(wanted)
+
+
+async def test_the_cursor_forgets_what_is_older_than_the_overlap(instagram: Env, http) -> None:
+    fake, server = instagram
+    media = fake.add_media()
+    fake.add_comment(media, "old", ago=OVERLAP * 3)
+    fake.add_comment(media, "new")
+    result = await make(server, http).fetch(None)
+    cursor = json.loads(result.cursor or "")
+    assert len(result.messages) == 2 and len(cursor["recent"]) == 1
+
+
+# -- threads, through the store -----------------------------------------------------------------
+
+
+async def test_replies_join_the_top_comment_and_a_follow_up_reopens(
+    instagram: Env, http, store: Store, response_clock: ResponseClock
+) -> None:
+    fake, server = instagram
+    top = fake.add_comment(fake.add_media(), "Wrong size delivered")
+    connector = make(server, http)
+    first = await connector.fetch(None)
+    ingest(store, response_clock, fake, first)
+    thread = store.thread_of_message("acme-ig", top["id"])
+    assert thread is not None
+    sent = await connector.send(answer_to(first.messages[0]))
+    second = await connector.fetch(first.cursor)
+    assert [m.remote_id for m in second.messages] == [sent.remote_id]
+    ingest(store, response_clock, fake, second)
+    assert store.thread(thread).state is ThreadState.REPLIED
+    store.set_state(thread, ThreadState.RESOLVED, actor="AB", now=fake.now)
+    follow_up = fake.add_reply(top, "@ikroskun it is still wrong")
+    third = await connector.fetch(second.cursor)
+    ingest(store, response_clock, fake, third)
+    assert store.thread_of_message("acme-ig", follow_up["id"]) == thread
+    assert store.thread(thread).state is ThreadState.OPEN
+
+
+# -- sending ------------------------------------------------------------------------------------
+
+
+async def test_a_reply_to_a_reply_goes_under_the_top_comment_once(instagram: Env, http) -> None:
+    fake, server = instagram
+    top = fake.add_comment(fake.add_media(), "Question")
+    nested = fake.add_reply(top, "@ikroskun hello??")
+    result = await make(server, http).fetch(None)
+    message = next(m for m in result.messages if m.remote_id == nested["id"])
+    sent = await make(server, http).send(answer_to(message, "@yjmjump here! ^AB"))
+    [ours] = fake.ours()
+    assert ours["id"] == sent.remote_id and ours in fake.replies[top["id"]]
+    [call] = server.calls(f"/{VERSION}/{top['id']}/replies", "POST")
+    assert call.json() == {"message": "@yjmjump here! ^AB"}
+
+
+async def test_a_lost_answer_is_found_by_confirm_and_never_posted_twice(
+    instagram: Env, http
+) -> None:
+    fake, server = instagram
+    fake.add_comment(fake.add_media(), "Help")
+    connector = make(server, http)
+    assert connector.idempotent_send is False
+    [message] = (await connector.fetch(None)).messages
+    path = f"/{VERSION}/{message.remote_id}/replies"
+    server.fail(path, Reply(hang=True), method="POST", after=True)
+    with pytest.raises(TransientError):
+        await connector.send(answer_to(message))
+    found = await connector.confirm(answer_to(message))
+    [ours] = fake.ours()
+    assert found is not None and found.remote_id == ours["id"]
+    assert len(server.calls(path, "POST")) == 1
+    other = answer_to(message, "a reply we never sent ^AB")
+    assert await connector.confirm(other) is None
+
+
+async def test_a_too_long_reply_is_rejected(instagram: Env, http) -> None:
+    fake, server = instagram
+    fake.add_comment(fake.add_media(), "Help")
+    connector = make(server, http)
+    assert connector.length_rule.limit == 2200 and await connector.length_limit() == 2200
+    [message] = (await connector.fetch(None)).messages
+    with pytest.raises(RequestRejected):
+        await connector.send(answer_to(message, "x" * 2201))
+    assert fake.ours() == []
+
+
+# -- DMs ----------------------------------------------------------------------------------------
+
+
+async def test_dm_escalation_is_a_private_reply_and_dms_come_in(
+    instagram: Env, http, store: Store, response_clock: ResponseClock
+) -> None:
+    fake, server = instagram
+    top = fake.add_comment(fake.add_media(), "You charged me twice")
+    connector = make(server, http)
+    first = await connector.fetch(None)
+    ingest(store, response_clock, fake, first)
+    sent = await connector.send(answer_to(first.messages[0], "Sent you a DM ^AB", private=True))
+    [call] = server.calls(MESSAGES, "POST")
+    assert call.json()["recipient"] == {"comment_id": top["id"]}
+    answer = fake.customer_writes("17841400000000123", "yjmjump", "order 4711")
+    second = await connector.fetch(first.cursor)
+    ours, theirs = second.messages
+    assert ours.remote_id == sent.remote_id and ours.direction is Direction.OUT
+    assert theirs.remote_id == answer["id"] and theirs.is_private
+    assert theirs.in_reply_to == sent.remote_id
+    assert server.calls(CONVERSATIONS)[-1].query["platform"] == ["instagram"]
+    with pytest.raises(PrivateReplyRefused):
+        await connector.send(answer_to(first.messages[0], "again ^AB", private=True))
+
+
+async def test_a_private_reply_to_an_old_comment_is_refused(instagram: Env, http) -> None:
+    fake, server = instagram
+    fake.add_comment(fake.add_media(), "Old", ago=timedelta(days=7, minutes=1))
+    connector = make(server, http)
+    [message] = (await connector.fetch(None)).messages
+    with pytest.raises(PrivateReplyRefused, match="Messenger's 24-hour window"):
+        await connector.send(answer_to(message, private=True))
+    assert server.calls(MESSAGES) == []
+
+
+async def test_without_the_messages_permission_comments_still_come_in(instagram: Env, http) -> None:
+    fake, server = instagram
+    fake.add_comment(fake.add_media(), "Help")
+    server.fail(CONVERSATIONS, graph_error(230, "Requires instagram_manage_messages", status=403))
+    result = await make(server, http).fetch(None)
+    assert [m.text for m in result.messages] == ["Help"]
+    assert "instagram_manage_messages" in result.warnings[0]
+
+
+# -- failures -----------------------------------------------------------------------------------
+
+
+async def test_throttling_is_rate_limited_with_the_regain_time(instagram: Env, http) -> None:
+    _, server = instagram
+    usage = {
+        "X-Business-Use-Case-Usage": json.dumps(
+            {IG_USER_ID: [{"type": "instagram", "estimated_time_to_regain_access": 5}]}
+        )
+    }
+    server.fail(MEDIA, json_reply(error_body(80002, "too many calls"), 400, **usage))
+    before = datetime.now(UTC)
+    with pytest.raises(RateLimited) as caught:
+        await make(server, http).fetch(None)
+    retry_at = caught.value.retry_at
+    assert retry_at is not None
+    assert before + timedelta(minutes=4) < retry_at < datetime.now(UTC) + timedelta(minutes=6)
+
+
+async def test_a_revoked_token_says_to_renew_it(instagram: Env, http) -> None:
+    _, server = instagram
+    server.fail(MEDIA, graph_error(190, f"The access token {TOKEN} was revoked", 460))
+    with pytest.raises(AuthFailed, match="renew the Page token") as caught:
+        await make(server, http).fetch(None)
+    assert_secret_free(caught.value, TOKEN)
+
+
+async def test_a_missing_permission_is_named(instagram: Env, http) -> None:
+    _, server = instagram
+    server.fail(MEDIA, graph_error(10, "Application does not have permission", status=403))
+    with pytest.raises(MissingPermission, match="instagram_basic"):
+        await make(server, http).fetch(None)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"data": [{"id": "1784"',
+        b'{"data": [{"id": "1", "comments": {"data": "nope"}}]}',
+        b'{"data": [{"id": "1", "comments": {"data": [{"id": "2", "timestamp": "2020-02-24T09:15:16+0000", "replies": {"data": [{"id": 3}]}}]}}]}',  # noqa: E501
+    ],
+    ids=["truncated", "not-a-list", "numeric-reply-id"],
+)
+async def test_unreadable_answers_are_malformed(instagram: Env, http, body: bytes) -> None:
+    _, server = instagram
+    server.fail(MEDIA, Reply(200, body, {"Content-Type": "application/json"}))
+    with pytest.raises(MalformedResponse):
+        await make(server, http).fetch(None)
+
+
+async def test_one_unreadable_reply_blocks_nothing(instagram: Env, http) -> None:
+    fake, server = instagram
+    top = fake.add_comment(fake.add_media(), "top")
+    fake.add_reply(top, "fine")["timestamp"] = ["not", "a", "time"]
+    fake.add_reply(top, "also fine")
+    result = await make(server, http).fetch(None)
+    assert [m.text for m in result.messages] == ["top", "also fine"]
+    assert len(result.warnings) == 1 and result.warnings[0].startswith("skipped ")
+
+
+async def test_hostile_text_never_reaches_the_store(
+    instagram: Env, http, store: Store, response_clock: ResponseClock
+) -> None:
+    fake, server = instagram
+    hostile = "\x1b]52;c;cGF5bG9hZA==\x07\x1b[31mred\x85\u2066"
+    top = fake.add_comment(fake.add_media(), f"text {hostile}", by=("9", f"eve{hostile}"))
+    fake.add_reply(top, f"reply {hostile}", by=("9", f"eve{hostile}"))
+    result = await make(server, http).fetch(None)
+    ingest(store, response_clock, fake, result)
+    rows = store.conn.execute("SELECT author, text FROM messages").fetchall()
+    assert len(rows) == 2
+    for row in rows:
+        for value in row:
+            assert not any(ch in str(value) for ch in "\x1b\x07\x85\u2066")
