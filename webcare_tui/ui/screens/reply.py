@@ -62,6 +62,8 @@ class ReplyScreen(ThreadKeysScreen):
     ReplyScreen #draft-counter { width: auto; margin-right: 2; }
     ReplyScreen #draft-counter.-over { color: $error; text-style: bold; }
     ReplyScreen #draft-status { width: 1fr; color: $text-muted; }
+    /* Notices go over the thread's history, never over the draft or its findings. */
+    ReplyScreen > ToastRack { dock: top; align: right top; max-height: 40%; margin-bottom: 0; }
     """
 
     def __init__(self, workspace: Workspace, thread_id: int) -> None:
