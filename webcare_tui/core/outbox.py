@@ -162,6 +162,16 @@ def may_resume(
     return item.state is OutboxState.UNCONFIRMED or item.retries_by_itself
 
 
+PENDING_MARKS = {
+    OutboxState.QUEUED: "↑sending",
+    OutboxState.SENDING: "↑sending",
+    OutboxState.UNCONFIRMED: "↑unsure",
+    OutboxState.FAILED: "↑failed",
+    OutboxState.AWAITING_APPROVAL: "↑approval",
+}
+"""What the feed shows in a thread's state column while a reply of it may still go out."""
+
+
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failed try: 10 s, 20 s, 40 s, ... at most 15 min."""
     factor = 2 ** min(max(attempts - 1, 0), 16)

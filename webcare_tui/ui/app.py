@@ -25,6 +25,7 @@ from webcare_tui.paths import themes_dir
 from webcare_tui.services.deadline_watch import Crossing
 from webcare_tui.services.workspace import Workspace
 from webcare_tui.store import Store
+from webcare_tui.ui.arrivals import Arrivals
 from webcare_tui.ui.dialogs.help import HelpDialog, key_rows
 from webcare_tui.ui.failures import failure_notice, notify_failure, one_line
 from webcare_tui.ui.messages import DataChanged, OutboxDue
@@ -36,6 +37,8 @@ from webcare_tui.ui.themes import SLA_DEFAULTS, load_themes
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
 if TYPE_CHECKING:
+    from textual.notifications import Notification
+
     from webcare_tui.core.outbox import OutboxItem
     from webcare_tui.services.outbox import Outbox
     from webcare_tui.services.poller import PollOutcome
@@ -83,6 +86,8 @@ class WebcareApp(App[None]):
         self._stop_polling = asyncio.Event()
         self._theme_problems: list[str] = []
         self._connector_ok: dict[str, bool] = {}
+        self._arrivals = Arrivals()
+        self._arrivals_notice: Notification | None = None
         # Before the first stylesheet is read, so the inbox is styled once, in its own theme.
         self._choose_theme()
 
@@ -134,15 +139,7 @@ class WebcareApp(App[None]):
 
     def _poll_outcome(self, outcome: PollOutcome) -> None:
         if outcome.ok and outcome.needs_attention:
-            parts = []
-            if outcome.new_threads:
-                parts.append(f"{outcome.new_threads} new")
-            if outcome.reopened_threads:
-                parts.append(f"{outcome.reopened_threads} reopened by the customer")
-            plural = "s" if outcome.needs_attention != 1 else ""
-            self.notify(
-                f"{' and '.join(parts)} thread{plural} from {outcome.connector}", markup=False
-            )
+            self._announce_arrivals(outcome)
         elif not outcome.ok and self._connector_ok.get(outcome.connector, True):
             # Once when a connector starts failing; its back-off shows in the header after.
             self.notify(
@@ -154,6 +151,27 @@ class WebcareApp(App[None]):
         self._connector_ok[outcome.connector] = outcome.ok
         if outcome.new_messages:
             self.data_changed()
+
+    def _announce_arrivals(self, outcome: PollOutcome) -> None:
+        """One arrivals notice: while it is on screen, a poll's arrivals add to it."""
+        from textual.notifications import Notification
+
+        from webcare_tui.ui.arrivals import ARRIVALS_TITLE
+
+        previous = self._arrivals_notice
+        if previous is not None and previous in self._notifications:
+            self._unnotify(previous, refresh=False)
+        else:
+            self._arrivals.clear()  # the last one is gone: count afresh
+        self._arrivals.add(outcome.connector, outcome.new_threads, outcome.reopened_threads)
+        notice = Notification(
+            self._arrivals.text(), ARRIVALS_TITLE, timeout=self.NOTIFICATION_TIMEOUT, markup=False
+        )
+        self._arrivals_notice = notice
+        # Added at once rather than by message, as `notify` does: the next poll's outcome,
+        # maybe a moment later, must find it to replace it.
+        self._notifications.add(notice)
+        self._refresh_notifications()
 
     @work(thread=True, exclusive=True, group="db-watch", exit_on_error=False)
     def _watch_database(self) -> None:
