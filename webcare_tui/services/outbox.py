@@ -42,6 +42,7 @@ from webcare_tui.core.sanitize import clean_text
 from webcare_tui.core.timeutil import now_utc
 from webcare_tui.services.drafting import says_something
 from webcare_tui.services.holders import process_holder, process_is_dead
+from webcare_tui.services.phone_guard import stored_phone_in
 from webcare_tui.store.store import ClaimedByOther, Store
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ __all__ = [
     "Outbox",
     "Review",
     "SendOutcome",
+    "StoredPhoneInText",
 ]
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,23 @@ class DraftRefused(OutboxError):
         self.blocking = blocking(findings)
         count = len(self.blocking)
         super().__init__(f"{count} check{'s' if count != 1 else ''} stop this reply")
+
+
+class StoredPhoneInText(OutboxError):
+    """The text holds the customer's phone number from a phone escalation: never sent,
+    however the agent insists (`force` does not apply)."""
+
+    title = "phone number in the text"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the text contains the customer's phone number; it stays on the thread only"
+        )
+
+
+def refuse_stored_phone(store: Store, thread_id: int, text: str) -> None:
+    if stored_phone_in(store, thread_id, text) is not None:
+        raise StoredPhoneInText
 
 
 class NothingToSend(OutboxError):
@@ -194,11 +213,14 @@ class Outbox:
         *,
         length_limit: int,
         opened_at: datetime | None = None,
+        private: bool | None = None,
     ) -> Review:
         """The findings for `text` as a reply in the thread, as it stands in the store now.
 
         "Someone else answered meanwhile" counts replies after `opened_at` (when the agent
-        opened the draft) or, without it, after the customer's latest message.
+        opened the draft) or, without it, after the customer's latest message. `private` says
+        whether it goes by DM (the privacy rules do not apply); by default it goes the way the
+        customer's latest message came.
         """
         thread = self.store.thread(thread_id)
         target = self.store.reply_target(thread_id)
@@ -209,6 +231,7 @@ class Outbox:
         rule = self.rule_of(thread)
         kind = rule.counting
         text = clean_text(text)
+        private = target.is_private if private is None else private
         context = DraftContext(
             text=text,
             channel_kind=kind,
@@ -217,7 +240,7 @@ class Outbox:
             agent=self.agent,
             agent_initials=self.agent,
             signature=self.config.signature_text,
-            private=target.is_private,
+            private=private,
             customer_handle=thread.author,
             thread_assignee=thread.assignee,
             replied_since_opened_by=others[0] if others else None,
@@ -229,7 +252,7 @@ class Outbox:
             channel_kind=kind,
             length_limit=length_limit,
             length=rule.measure(text),
-            private=target.is_private,
+            private=private,
         )
 
     # -- the agent's moves -------------------------------------------------------------------
@@ -243,6 +266,7 @@ class Outbox:
         force: bool = False,
         opened_at: datetime | None = None,
         undo_seconds: float | None = None,
+        private: bool | None = None,
     ) -> OutboxItem:
         """Check, claim and queue a reply; it is sent once `undo_seconds` (config) have passed.
 
@@ -264,9 +288,12 @@ class Outbox:
             )
         if not says_something(text):
             raise NothingToSend("the reply says nothing yet")
+        refuse_stored_phone(self.store, thread_id, text)
         if thread.assignee and not self._is_me(thread.assignee) and not force:
             raise ClaimedByOther(thread_id, thread.assignee)
-        review = self.review(thread_id, text, length_limit=length_limit, opened_at=opened_at)
+        review = self.review(
+            thread_id, text, length_limit=length_limit, opened_at=opened_at, private=private
+        )
         stopping = review.blocking
         if stopping and not force:
             raise DraftRefused(review.findings)
@@ -354,6 +381,8 @@ class Outbox:
             reply_to_extra=target.extra,
         )
         try:
+            # Checked again here: the number may have been stored after the item was queued.
+            refuse_stored_phone(self.store, item.thread_id, item.text)
             sent = await connector.send(reply)
         except (TransientError, RateLimited, MalformedResponse) as error:
             # Maybe it went out and only the answer was lost: the retry, under the same key,
@@ -364,6 +393,8 @@ class Outbox:
                 if error.retry_at is not None and error.retry_at > retry_at:
                     retry_at = error.retry_at
             return await self._failed(item, target, f"{error.title}: {error}", retry_at)
+        except StoredPhoneInText as error:
+            return await self._failed(item, target, str(error), None)
         except ConnectorError as error:  # refused, credentials, cannot send: an agent decides
             return await self._failed(item, target, f"{error.title}: {error}", None)
         except Exception as error:  # a connector bug must not leave the item claimed for ever

@@ -33,6 +33,7 @@ def thread_view(thread: Thread, clock: ResponseClock, now: datetime) -> dict[str
         "last_message": thread.last_text,
         "messages": thread.message_count,
         "followers": thread.followers,
+        **({"escalated_to": thread.escalated_to} if thread.escalated_to else {}),
     }
 
 

@@ -41,6 +41,7 @@ from webcare_tui.store.base import (
     sort_key,
     store_error,
 )
+from webcare_tui.store.callbacks import CallbackRecords
 from webcare_tui.store.ingest import IngestResult, ingest_batch
 from webcare_tui.store.outbox_records import OutboxRecords
 from webcare_tui.store.reads import FeedReads
@@ -81,7 +82,7 @@ __all__ = [
 ]
 
 
-class Store(FeedReads, AgentActions, OutboxRecords):
+class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords):
     """The application's database. Safe to share between threads; many processes may open
     the same file."""
 
@@ -179,7 +180,8 @@ class Store(FeedReads, AgentActions, OutboxRecords):
         with self._write() as conn:
             while chunk := conn.execute(
                 "SELECT id, channel, state, pending_since, first_reply_at, last_out_at, "
-                "escalated_at, updated_at FROM threads WHERE state IN ('open', 'escalated') "
+                "escalated_at, promise_at, updated_at FROM threads "
+                "WHERE state IN ('open', 'escalated') "
                 "AND id > ? ORDER BY id LIMIT ?",
                 (last_id, _RECOMPUTE_CHUNK),
             ).fetchall():
