@@ -33,6 +33,7 @@ __all__ = [
     "escalate_phone",
     "escalate_team",
     "queue_dm",
+    "queue_dm_now",
     "signed",
 ]
 
@@ -136,28 +137,37 @@ async def queue_dm(
     *,
     undo_seconds: float | None = None,
 ) -> tuple[OutboxItem, OutboxItem]:
+    """`queue_dm_now` with the channel's length limit asked of its connector first."""
+    limit = await outbox.length_limit(outbox.store.thread(thread_id))
+    return queue_dm_now(outbox, thread_id, texts, length_limit=limit, undo_seconds=undo_seconds)
+
+
+def queue_dm_now(
+    outbox: Outbox,
+    thread_id: int,
+    texts: DmTexts,
+    *,
+    length_limit: int,
+    undo_seconds: float | None = None,
+) -> tuple[OutboxItem, OutboxItem]:
     """Check both texts (the DM without the privacy rules), then queue both and escalate the
     thread to `dm`. Nothing is queued when either text is refused (DraftRefused and the other
     OutboxErrors, ClaimedByOther)."""
-    store, config = outbox.store, outbox.config
-    thread = store.thread(thread_id)
-    limit = await outbox.length_limit(thread)
-    dm_text, public_text = (
-        signed(texts.dm, config.signature_text),
-        signed(texts.public, config.signature_text),
-    )
     from webcare_tui.services.outbox import DraftRefused, refuse_stored_phone
 
+    store, config = outbox.store, outbox.config
+    dm_text = signed(texts.dm, config.signature_text)
+    public_text = signed(texts.public, config.signature_text)
     for text, private in ((dm_text, True), (public_text, False)):
         refuse_stored_phone(store, thread_id, text)
-        review = outbox.review(thread_id, text, length_limit=limit, private=private)
+        review = outbox.review(thread_id, text, length_limit=length_limit, private=private)
         if review.blocking:
             raise DraftRefused(review.findings)
     dm = outbox.queue_reply(
-        thread_id, dm_text, length_limit=limit, undo_seconds=undo_seconds, private=True
+        thread_id, dm_text, length_limit=length_limit, undo_seconds=undo_seconds, private=True
     )
     public = outbox.queue_reply(
-        thread_id, public_text, length_limit=limit, undo_seconds=undo_seconds, private=False
+        thread_id, public_text, length_limit=length_limit, undo_seconds=undo_seconds, private=False
     )
     store.escalate(thread_id, "dm", actor=config.agent, now=outbox.now(), clock=config.clock())
     return dm, public
