@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webcare_tui.core.clock import ResponseClock, ResponseWindow
+from webcare_tui.core.clock import ResponseClock, ResponseWindow, parse_hours
 from webcare_tui.core.promise import parse_promise
 
 OFFICE = ResponseClock(
-    "Europe/Amsterdam", [ResponseWindow(hours="mon-fri 09:00-17:00")]
+    "Europe/Amsterdam", [ResponseWindow(hours=parse_hours("mon-fri 09:00-17:00"))]
 )  # fmt: skip
 MONDAY_10 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam
 
