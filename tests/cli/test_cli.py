@@ -93,7 +93,9 @@ def test_import_threads_and_show_json(workspace: Path, capsys: pytest.CaptureFix
 def test_state_filter_and_escalate(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(run(workspace, "import", str(export(workspace / "e.jsonl")), "--connector", "demo"))
     capsys.readouterr()
-    assert main(run(workspace, "escalate", "1", "--to", "phone", "--note", "belt terug")) == 0
+    assert main(run(workspace, "escalate", "1", "--to", "phone", "--note", "belt terug")) == 2
+    assert "--phone" in capsys.readouterr().err  # a phone escalation without a number
+    assert main(run(workspace, "escalate", "1", "--to", "phone", "--phone", "0612345678")) == 0
     capsys.readouterr()
     assert main(run(workspace, "threads", "--json", "--state", "escalated")) == 0
     [thread] = json.loads(capsys.readouterr().out)

@@ -45,7 +45,8 @@ class FakeBluesky:
     def __init__(self) -> None:
         self.notifications: list[dict[str, Any]] = []  # newest first, like the AppView
         self.records: dict[tuple[str, str], dict[str, Any]] = {}  # (repo, rkey) -> record view
-        self.convo_messages: list[dict[str, Any]] = []
+        self.convo_messages: list[dict[str, Any]] = []  # oldest first
+        self.profiles: dict[str, dict[str, Any]] = {}
         self.honour_reasons = True
         self.logins = 0
         self.refreshes = 0
@@ -123,6 +124,7 @@ class FakeBluesky:
             "chat.bsky.convo.getConvoForMembers": self._convo,
             "chat.bsky.convo.getMessages": self._messages,
             "chat.bsky.convo.sendMessage": self._send_message,
+            "chat.bsky.convo.getLog": self._log,
         }.get(nsid)
         if route is None:
             return error(501, "MethodNotImplemented", "Method Not Implemented")
@@ -203,11 +205,45 @@ class FakeBluesky:
     def _messages(self, request: Request) -> Reply:
         return json_reply({"messages": list(reversed(self.convo_messages))[:20]})
 
+    def add_chat(self, text: str, *, did: str, handle: str = "customer.test") -> dict[str, Any]:
+        """The customer writes in the conversation (convo-1), as the chat service logs it."""
+        message = {
+            "$type": "chat.bsky.convo.defs#messageView",
+            "id": f"msg-{next(self._counter)}",
+            "rev": f"{next(self._counter):012d}",
+            "text": text,
+            "sender": {"did": did},
+            "sentAt": stamp(datetime.now(UTC)),
+        }
+        self.convo_messages.append(message)
+        self.profiles[did] = {"did": did, "handle": handle, "displayName": "Klant"}
+        return message
+
+    def _log(self, request: Request) -> Reply:
+        """chat.bsky.convo.getLog: every message created after the cursor (a `rev`)."""
+        cursor = request.arg("cursor") or ""
+        logs = [
+            {
+                "$type": "chat.bsky.convo.defs#logCreateMessage",
+                "rev": m["rev"],
+                "convoId": "convo-1",
+                "message": m,
+                "relatedProfiles": [p for d, p in self.profiles.items() if d == m["sender"]["did"]],
+            }
+            for m in self.convo_messages
+            if m["rev"] > cursor
+        ]
+        body: dict[str, Any] = {"logs": logs}
+        if logs:
+            body["cursor"] = logs[-1]["rev"]
+        return json_reply(body)
+
     def _send_message(self, request: Request) -> Reply:
         body = request.json()
         message = {
+            "$type": "chat.bsky.convo.defs#messageView",
             "id": f"msg-{next(self._counter)}",
-            "rev": "2",
+            "rev": f"{next(self._counter):012d}",
             "text": body["message"]["text"],
             "facets": body["message"].get("facets"),
             "sender": {"did": DID},

@@ -139,6 +139,8 @@ def test_threads_split_before_the_upgrade_wait_for_their_parent_after_it(tmp_pat
     old.conn.execute("ALTER TABLE threads DROP COLUMN waiting_for")
     old.conn.execute("ALTER TABLE threads DROP COLUMN last_in_at")
     old.conn.execute("DROP TABLE skipped_items")  # and nothing of the migrations after it
+    old.conn.execute("DROP TABLE callbacks")
+    old.conn.execute("ALTER TABLE threads DROP COLUMN promise_at")
     old.conn.execute("PRAGMA user_version = 3")
     old.close()
 

@@ -54,7 +54,7 @@ async def assign(pilot: Pilot[None]) -> None:
 async def escalate(pilot: Pilot[None]) -> None:
     await pilot.press("e")
     await settle(pilot)
-    await pilot.press("enter", "enter")  # phone, no note
+    await pilot.press("enter", *"0612345678", "enter")  # phone, its number, no note
 
 
 async def ignore(pilot: Pilot[None]) -> None:

@@ -159,8 +159,8 @@ async def test_escalate_to_phone(build_app: Callable[..., WebcareApp]) -> None:
         assert thread is not None
         await pilot.press("e")
         await settle(pilot)
-        await pilot.press("enter")  # the first option: phone
-        await pilot.press(*"belt om 3 uur terug", "enter")
+        await pilot.press("enter")  # the first option: phone; then its number, the note
+        await pilot.press(*"0612345678", "tab", "tab", *"belt om 3 uur terug", "enter")
         await settle(pilot)
         stored = app.store.thread(thread.id)
         assert stored.state is ThreadState.ESCALATED

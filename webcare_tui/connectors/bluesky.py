@@ -31,6 +31,7 @@ from webcare_tui.connectors.base import (
     TransientError,
     check_http_url,
 )
+from webcare_tui.connectors.bluesky_chat import fetch_chat, join_cursor, split_cursor
 from webcare_tui.connectors.bluesky_records import (
     REASONS,
     SeenUntil,
@@ -106,7 +107,28 @@ class BlueskyConnector(Connector):
     # -- session -------------------------------------------------------------------------------
     # -- fetch ---------------------------------------------------------------------------------
     async def fetch(self, cursor: str | None) -> FetchResult:
-        """Mentions, replies and quotes not handed over before, oldest first."""
+        """Mentions, replies and quotes not handed over before, oldest first; then the
+        customers' direct messages from chat (see `bluesky_chat`)."""
+        chat_cursor, cursor = split_cursor(cursor)
+        found = await self._fetch_notifications(cursor)
+        try:
+            chat = await fetch_chat(self.session, chat_cursor)
+        except ConnectorError as error:
+            # An app password without DM access, or chat down: the mentions still count.
+            return FetchResult(
+                found.messages,
+                join_cursor(found.cursor, chat_cursor),
+                [*found.warnings, f"bluesky chat: {error}"],
+                found.skipped,
+            )
+        return FetchResult(
+            [*found.messages, *chat.messages],
+            join_cursor(found.cursor, chat.cursor),
+            [*found.warnings, *(f"skipped chat message {i}: {why}" for i, why in chat.skipped)],
+            [*found.skipped, *chat.skipped],
+        )
+
+    async def _fetch_notifications(self, cursor: str | None) -> FetchResult:
         warnings: list[str] = []
         try:
             seen = SeenUntil.load(cursor)

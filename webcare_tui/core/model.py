@@ -100,6 +100,9 @@ class Thread:
     last_text: str
     message_count: int
     followers: int | None = None
+    escalated_to: str | None = None
+    """Where an escalated thread sits: `phone`, `dm` or `team:NAME`; None otherwise."""
+    escalated_at: datetime | None = None
 
     @property
     def due_at(self) -> datetime | None:

@@ -26,6 +26,7 @@ class ThreadFacts:
     first_reply_at: datetime | None = None
     last_out_at: datetime | None = None
     escalated_at: datetime | None = None
+    promise_at: datetime | None = None
 
 
 def after_message(facts: ThreadFacts, direction: Direction, created_at: datetime) -> ThreadFacts:
@@ -49,6 +50,7 @@ def after_message(facts: ThreadFacts, direction: Direction, created_at: datetime
             facts.first_reply_at,
             facts.last_out_at,
             facts.escalated_at,
+            facts.promise_at,
         )
 
     last_out = created_at if facts.last_out_at is None else max(facts.last_out_at, created_at)
@@ -62,16 +64,27 @@ def after_message(facts: ThreadFacts, direction: Direction, created_at: datetime
         if state is ThreadState.OPEN:
             state = ThreadState.REPLIED
     # Built directly rather than with dataclasses.replace: this runs once per stored message.
-    return ThreadFacts(facts.channel, state, pending, first_reply, last_out, facts.escalated_at)
+    return ThreadFacts(
+        facts.channel, state, pending, first_reply, last_out, facts.escalated_at, facts.promise_at
+    )
 
 
 def running_clock(facts: ThreadFacts, clock: ResponseClock) -> RunningClock | None:
-    """The clock that runs against the team now, or None when nothing is owed."""
+    """The clock that runs against the team now, or None when nothing is owed.
+
+    An escalated thread is due `follow_up` after the escalation or our last update to the
+    customer, whichever is later; a promise (`promise_at`) made after that update and before
+    that due time is the due time instead.
+    """
     if facts.state is ThreadState.ESCALATED and facts.escalated_at is not None:
         start = facts.escalated_at
         if facts.last_out_at is not None and facts.last_out_at > start:
             start = facts.last_out_at
-        kind = ClockKind.FOLLOW_UP
+        due = clock.due_at(facts.channel, ClockKind.FOLLOW_UP, start)
+        # A promise made to the customer rules when it is earlier, until we update them.
+        if facts.promise_at is not None and start < facts.promise_at < due:
+            due = facts.promise_at
+        return RunningClock(kind=ClockKind.FOLLOW_UP, start=start, due_at=due)
     elif facts.state is ThreadState.OPEN and facts.pending_since is not None:
         start = facts.pending_since
         replied_before = facts.first_reply_at is not None and facts.first_reply_at <= start

@@ -36,6 +36,7 @@ from webcare_tui.services.outbox_errors import (
     OutboxError,
     ReasonNeeded,
 )
+from webcare_tui.services.phone_guard import stored_phone_in
 from webcare_tui.store.outbox_errors import AlreadyAnswered, BeingAnswered
 from webcare_tui.store.store import ClaimedByOther, Store
 
@@ -58,6 +59,7 @@ __all__ = [
     "ReplyStart",
     "Review",
     "SendOutcome",
+    "StoredPhoneInText",
 ]
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,23 @@ MAX_PER_ROUND = 50
 
 NO_REASON_NEEDED = frozenset({"ownership"})
 """Blocking checks `force` passes by itself: taking a thread over is on the record already."""
+
+
+class StoredPhoneInText(OutboxError):
+    """The text holds the customer's phone number from a phone escalation: never sent,
+    however the agent insists (`force` does not apply)."""
+
+    title = "phone number in the text"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the text contains the customer's phone number; it stays on the thread only"
+        )
+
+
+def refuse_stored_phone(store: Store, thread_id: int, text: str) -> None:
+    if stored_phone_in(store, thread_id, text) is not None:
+        raise StoredPhoneInText
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,11 +189,14 @@ class Outbox:
         *,
         length_limit: int,
         opened_at: datetime | None = None,
+        private: bool | None = None,
     ) -> Review:
         """The findings for `text` as a reply in the thread, as it stands in the store now.
 
         "Someone else answered meanwhile" counts replies after `opened_at` (when the agent
-        opened the draft) or, without it, after the customer's latest message.
+        opened the draft) or, without it, after the customer's latest message. `private` says
+        whether it goes by DM (the privacy rules do not apply); by default it goes the way the
+        customer's latest message came.
         """
         thread = self.store.thread(thread_id)
         target = self.store.reply_target(thread_id)
@@ -185,6 +207,7 @@ class Outbox:
         rule = self.rule_of(thread)
         kind = rule.counting
         text = clean_text(text)
+        private = target.is_private if private is None else private
         context = DraftContext(
             text=text,
             channel_kind=kind,
@@ -193,7 +216,7 @@ class Outbox:
             agent=self.agent,
             agent_initials=self.agent,
             signature=self.config.signature_text,
-            private=target.is_private,
+            private=private,
             customer_handle=thread.author,
             thread_assignee=thread.assignee,
             replied_since_opened_by=others[0] if others else None,
@@ -205,7 +228,7 @@ class Outbox:
             channel_kind=kind,
             length_limit=length_limit,
             length=rule.measure(text),
-            private=target.is_private,
+            private=private,
         )
 
     # -- the agent's moves -------------------------------------------------------------------
@@ -218,6 +241,7 @@ class Outbox:
         length_limit: int,
         force: bool,
         opened_at: datetime | None = None,
+        private: bool | None = None,
     ) -> tuple[Review, tuple[Override, ...]]:
         """The checks every new reply passes; the blocking findings `force` sends past."""
         thread = self.store.thread(thread_id)
@@ -234,9 +258,12 @@ class Outbox:
             )
         if not says_something(text):
             raise NothingToSend("the reply says nothing yet")
+        refuse_stored_phone(self.store, thread_id, text)
         if thread.assignee and not self._is_me(thread.assignee) and not force:
             raise ClaimedByOther(thread_id, thread.assignee)
-        review = self.review(thread_id, text, length_limit=length_limit, opened_at=opened_at)
+        review = self.review(
+            thread_id, text, length_limit=length_limit, opened_at=opened_at, private=private
+        )
         stopping = review.blocking
         if stopping and not force:
             raise DraftRefused(review.findings)
@@ -262,6 +289,7 @@ class Outbox:
         opened_at: datetime | None = None,
         undo_seconds: float | None = None,
         reason: str | None = None,
+        private: bool | None = None,
     ) -> OutboxItem:
         """Check, claim and queue a reply; it is sent once `undo_seconds` (config) have passed.
 
@@ -272,7 +300,12 @@ class Outbox:
         awaits a colleague's approval. NothingToSend and ChannelCannotSend are never forced.
         """
         review, override = self._vet(
-            thread_id, text, length_limit=length_limit, force=force, opened_at=opened_at
+            thread_id,
+            text,
+            length_limit=length_limit,
+            force=force,
+            opened_at=opened_at,
+            private=private,
         )
         if self.needs_reason(review.findings) and not (reason or "").strip():
             raise ReasonNeeded(review.findings)
@@ -445,6 +478,9 @@ class Outbox:
         thread = await asyncio.to_thread(self.store.thread, item.thread_id)
         target = await asyncio.to_thread(self.store.reply_target, item.thread_id)
         delivery = Delivery(self.store, self.holder, self.now, self.config.clock)
+        if stored_phone_in(self.store, item.thread_id, item.text) is not None:
+            # Checked again here: the number may have been stored after the item was queued.
+            return await delivery.refuse(item, target, str(StoredPhoneInText()))
         connector = self.connector(thread.connector)
         return await delivery.deliver(
             item, target, connector or thread.connector, auto_retry=auto_retry, pauses=pauses

@@ -140,6 +140,10 @@ class Delivery:
                 retry_at = unknown.retry_at
         return await self._failed(item, target, str(unknown), retry_at, unknown=True)
 
+    async def refuse(self, item: OutboxItem, target: ReplyTarget, why: str) -> SendOutcome:
+        """Fail a claimed item without sending it, for an agent to look at."""
+        return await self._failed(item, target, why, None)
+
     async def _try(
         self, connector: Connector, reply: OutgoingReply, *, look_first: bool
     ) -> SentReply:

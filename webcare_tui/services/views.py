@@ -22,7 +22,7 @@ def seconds_left(thread: Thread, clock: ResponseClock, now: datetime) -> int | N
 def thread_view(
     thread: Thread, clock: ResponseClock, now: datetime, insight: ThreadInsight | None = None
 ) -> dict[str, Any]:
-    view = {
+    view: dict[str, Any] = {
         "id": thread.id,
         "channel": thread.channel,
         "connector": thread.connector,
@@ -38,6 +38,7 @@ def thread_view(
         "last_message": thread.last_text,
         "messages": thread.message_count,
         "followers": thread.followers,
+        **({"escalated_to": thread.escalated_to} if thread.escalated_to else {}),
     }
     if insight is not None:
         view["tags"] = list(insight.tags)

@@ -44,6 +44,9 @@ class Workspace:
         self.status = InboxStatus(store, self.clock, self.agent, names)
         self.deadlines = DeadlineWatch(store, self.clock)
         self._outbox: Outbox | None = None
+        from webcare_tui.services.escalation_desk import EscalationDesk
+
+        self.escalations = EscalationDesk(store, config, now, lambda: self.outbox)
 
     @property
     def outbox(self) -> Outbox:

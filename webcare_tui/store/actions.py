@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import datetime
 
@@ -10,10 +11,30 @@ from webcare_tui.core.model import (
     ThreadState,
 )
 from webcare_tui.core.sanitize import clean_text
-from webcare_tui.core.threads import running_clock
+from webcare_tui.core.threads import ThreadFacts, running_clock
 from webcare_tui.core.timeutil import to_db
-from webcare_tui.store.base import ClaimedByOther, StoreBase, sort_key
+from webcare_tui.store.base import ClaimedByOther, StoreBase, StoreError, sort_key
 from webcare_tui.store.rows import facts_from_row
+
+
+def write_clock(
+    conn: sqlite3.Connection, row: sqlite3.Row, facts: ThreadFacts, clock: ResponseClock
+) -> None:
+    """Store the running clock that `facts` give the thread of `row`."""
+    running = running_clock(facts, clock)
+    due = to_db(running.due_at) if running else None
+    conn.execute(
+        "UPDATE threads SET active = ?, clock_kind = ?, clock_start = ?, due_at = ?, "
+        "sort_key = ? WHERE id = ?",
+        (
+            int(facts.state.is_active),
+            running.kind.value if running else None,
+            to_db(running.start) if running else None,
+            due,
+            sort_key(due, row["updated_at"]),
+            row["id"],
+        ),
+    )
 
 
 class AgentActions(StoreBase):
@@ -60,43 +81,97 @@ class AgentActions(StoreBase):
         now: datetime,
         clock: ResponseClock,
         note: str = "",
+        promise_at: datetime | None = None,
     ) -> None:
-        """Take the thread offline (`phone`, `dm`) or to a team; the follow-up clock starts."""
+        """Take the thread offline (`phone`, `dm`) or to a team; the follow-up clock starts.
+
+        Escalating again moves the thread: the clock starts over from now (it never stacks) and
+        the history keeps both moves. `promise_at`, when given, is a time promised to the
+        customer that rules while it is earlier than the follow-up due time.
+        """
         with self._write() as conn:
             row = self._require(conn, thread_id)
-            facts = replace(facts_from_row(row), state=ThreadState.ESCALATED, escalated_at=now)
-            running = running_clock(facts, clock)
-            due = to_db(running.due_at) if running else None
+            before = row["escalated_to"] if row["state"] == ThreadState.ESCALATED else None
+            facts = replace(
+                facts_from_row(row),
+                state=ThreadState.ESCALATED,
+                escalated_at=now,
+                promise_at=promise_at,
+            )
             conn.execute(
-                "UPDATE threads SET state = 'escalated', active = 1, escalated_at = ?, "
-                "escalated_to = ?, clock_kind = ?, clock_start = ?, due_at = ?, sort_key = ? "
-                "WHERE id = ?",
-                (
-                    to_db(now),
-                    to,
-                    running.kind.value if running else None,
-                    to_db(running.start) if running else None,
-                    due,
-                    sort_key(due, row["updated_at"]),
-                    thread_id,
-                ),
+                "UPDATE threads SET state = 'escalated', escalated_at = ?, escalated_to = ?, "
+                "promise_at = ? WHERE id = ?",
+                (to_db(now), to, to_db(promise_at) if promise_at else None, thread_id),
             )
-            self._event(
-                conn, thread_id, now, actor, "escalated", f"to {to}" + (f": {note}" if note else "")
-            )
+            write_clock(conn, row, facts, clock)
+            moved = f" (moved from {before})" if before and before != to else ""
+            detail = f"to {to}{moved}" + (f": {clean_text(note)}" if note.strip() else "")
+            self._event(conn, thread_id, now, actor, "escalated", detail)
             if note.strip():
-                conn.execute(
-                    "INSERT INTO notes (thread_id, at, author, text) VALUES (?, ?, ?, ?)",
-                    (thread_id, to_db(now), actor, clean_text(note)),
-                )
+                self._note(conn, thread_id, now, actor, note)
+
+    def set_promise(
+        self,
+        thread_id: int,
+        promise_at: datetime | None,
+        *,
+        actor: str,
+        now: datetime,
+        clock: ResponseClock,
+    ) -> None:
+        """Promise the customer an update by `promise_at` (None takes the promise back)."""
+        with self._write() as conn:
+            row = self._require(conn, thread_id)
+            stamp = to_db(promise_at) if promise_at else None
+            conn.execute("UPDATE threads SET promise_at = ? WHERE id = ?", (stamp, thread_id))
+            facts = replace(facts_from_row(row), promise_at=promise_at)
+            write_clock(conn, row, facts, clock)
+            self._event(conn, thread_id, now, actor, "promised", stamp or "taken back")
+
+    def resolve(
+        self,
+        thread_id: int,
+        *,
+        actor: str,
+        now: datetime,
+        outcome: str = "",
+        tags: tuple[str, ...] = (),
+    ) -> None:
+        """Close the thread (escalated or not): it leaves the feed and its clock stops; calls
+        still to make for it are closed with it. A new customer message reopens it."""
+        with self._write() as conn:
+            row = self._require(conn, thread_id)
+            conn.execute(
+                "UPDATE threads SET state = 'resolved', active = 0, clock_kind = NULL, "
+                "clock_start = NULL, due_at = NULL, promise_at = NULL, sort_key = ? WHERE id = ?",
+                (sort_key(None, row["updated_at"]), thread_id),
+            )
+            conn.execute(
+                "UPDATE callbacks SET done_at = ?, done_by = ?, outcome = 'thread resolved' "
+                "WHERE thread_id = ? AND done_at IS NULL",
+                (to_db(now), actor, thread_id),
+            )
+            parts = [clean_text(outcome).strip()] if outcome.strip() else []
+            if tags:
+                parts.append("tags: " + ", ".join(tags))
+            self._event(conn, thread_id, now, actor, "resolved", "; ".join(parts))
+
+    @staticmethod
+    def _note(
+        conn: sqlite3.Connection, thread_id: int, now: datetime, author: str, text: str
+    ) -> None:
+        conn.execute(
+            "INSERT INTO notes (thread_id, at, author, text) VALUES (?, ?, ?, ?)",
+            (thread_id, to_db(now), author, clean_text(text)),
+        )
 
     def add_note(self, thread_id: int, text: str, *, author: str, now: datetime) -> None:
+        """A private note on the thread, for the team only: never sent."""
+        if not text.strip():
+            raise StoreError("a note needs some text")
         with self._write() as conn:
             self._require(conn, thread_id)
-            conn.execute(
-                "INSERT INTO notes (thread_id, at, author, text) VALUES (?, ?, ?, ?)",
-                (thread_id, to_db(now), author, clean_text(text)),
-            )
+            self._note(conn, thread_id, now, author, text)
             self._event(conn, thread_id, now, author, "note")
 
     # -- drafts ------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from webcare_tui.core.timeutil import from_db
 
 THREAD_COLUMNS = (
     "id, connector, channel, author, author_name, state, assignee, created_at, updated_at, "
-    "due_at, clock_kind, clock_start, last_text, message_count, "
+    "due_at, clock_kind, clock_start, last_text, message_count, escalated_to, "
+    "escalated_at, "
     "(SELECT followers FROM customers c WHERE c.connector = threads.connector "
     "AND c.handle = threads.author) AS followers"
 )
@@ -39,6 +40,7 @@ def facts_from_row(row: sqlite3.Row) -> ThreadFacts:
         first_reply_at=maybe_time(row["first_reply_at"]),
         last_out_at=maybe_time(row["last_out_at"]),
         escalated_at=maybe_time(row["escalated_at"]),
+        promise_at=maybe_time(row["promise_at"]),
     )
 
 
@@ -57,6 +59,8 @@ def thread_from_row(row: sqlite3.Row) -> Thread:
         last_text=row["last_text"],
         message_count=row["message_count"],
         followers=row["followers"],
+        escalated_to=row["escalated_to"] if row["state"] == ThreadState.ESCALATED else None,
+        escalated_at=maybe_time(row["escalated_at"]),
     )
 
 

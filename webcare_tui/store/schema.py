@@ -273,6 +273,26 @@ MIGRATIONS: list[str] = [
     CREATE INDEX outbox_due ON outbox (state, send_after);
     CREATE INDEX outbox_thread ON outbox (thread_id, created_at);
     """,
+    # 8: escalation. `promise_at` is a time an agent promised the customer, earlier than the
+    # follow-up clock; it rules while it lies after our last update. A callback keeps the
+    # customer's phone number on the thread only (never in any outgoing text).
+    """
+    ALTER TABLE threads ADD COLUMN promise_at TEXT;
+    CREATE TABLE callbacks (
+        id INTEGER PRIMARY KEY,
+        thread_id INTEGER NOT NULL REFERENCES threads (id),
+        phone TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        done_at TEXT,
+        done_by TEXT,
+        outcome TEXT
+    );
+    CREATE INDEX callbacks_open ON callbacks (done_at, due_at);
+    CREATE INDEX callbacks_thread ON callbacks (thread_id);
+    """,
 ]
 
 

@@ -41,6 +41,7 @@ from webcare_tui.store.base import (
     sort_key,
     store_error,
 )
+from webcare_tui.store.callbacks import CallbackRecords
 from webcare_tui.store.ingest import IngestResult, ingest_batch
 from webcare_tui.store.insights import Insights
 from webcare_tui.store.outbox_records import OutboxRecords
@@ -83,7 +84,7 @@ __all__ = [
 ]
 
 
-class Store(FeedReads, AgentActions, OutboxRecords, Search, Insights):
+class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords, Search, Insights):
     """The application's database. Safe to share between threads; many processes may open
     the same file."""
 
@@ -191,7 +192,8 @@ class Store(FeedReads, AgentActions, OutboxRecords, Search, Insights):
         with self._write() as conn:
             while chunk := conn.execute(
                 "SELECT id, channel, state, pending_since, first_reply_at, last_out_at, "
-                "escalated_at, updated_at FROM threads WHERE state IN ('open', 'escalated') "
+                "escalated_at, promise_at, updated_at FROM threads "
+                "WHERE state IN ('open', 'escalated') "
                 "AND id > ? ORDER BY id LIMIT ?",
                 (last_id, _RECOMPUTE_CHUNK),
             ).fetchall():

@@ -57,6 +57,8 @@ class WebcareApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette"),
+        Binding("c", "callbacks", "Calls to make", show=False, id="app.callbacks"),
+        Binding("E", "escalations", "Escalations", show=False, id="app.escalations"),
     ]
 
     now: reactive[datetime] = reactive(now_utc, init=False)
@@ -277,6 +279,18 @@ class WebcareApp(App[None]):
 
     def open_thread(self, thread_id: int) -> None:
         self.push_screen(ThreadScreen(self.workspace, thread_id))
+
+    def action_callbacks(self) -> None:
+        from webcare_tui.ui.screens.escalation_lists import CallbacksScreen
+
+        if not isinstance(self.screen, CallbacksScreen):
+            self.push_screen(CallbacksScreen(self.workspace))
+
+    def action_escalations(self) -> None:
+        from webcare_tui.ui.screens.escalation_lists import EscalationsScreen
+
+        if not isinstance(self.screen, EscalationsScreen):
+            self.push_screen(EscalationsScreen(self.workspace))
 
     def key_groups(self) -> list[tuple[str, Sequence[BindingType]]]:
         own = len(THREAD_BINDINGS)  # the thread keys lead each screen's own bindings

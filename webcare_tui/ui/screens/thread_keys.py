@@ -6,6 +6,7 @@ tells the App the data changed.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,8 @@ THREAD_BINDINGS = [
     Binding("a", "assign", "Assign to me", id="thread.assign"),
     Binding("i", "ignore", "Ignore", id="thread.ignore"),
     Binding("w", "why", "Why this due time", id="thread.why"),
+    Binding("n", "note", "Private note", show=False, id="thread.note"),
+    Binding("x", "resolve", "Resolve", show=False, id="thread.resolve"),
 ]
 
 
@@ -50,7 +53,7 @@ class ThreadKeysScreen(WorkspaceScreen):
         """Run one change off the UI thread; say how it went and refresh the screens."""
         try:
             change()
-        except StoreError as error:
+        except (StoreError, ValueError) as error:  # ValueError: a refused escalation or tag
             notify_failure(self, error, severity=severity)
             return
         self.notify(done, markup=False)
@@ -85,20 +88,92 @@ class ThreadKeysScreen(WorkspaceScreen):
 
     def action_escalate(self) -> None:
         thread_id = self._thread_or_hint()
-        if thread_id is None:
+        if thread_id is not None:
+            self._open_escalate(thread_id)
+
+    @work(thread=True, exit_on_error=False, group="thread-action")
+    def _open_escalate(self, thread_id: int) -> None:
+        desk = self.workspace.escalations
+        try:
+            texts = desk.dm_texts(thread_id)
+        except StoreError as error:
+            notify_failure(self, error)
             return
-        actions = self.workspace.actions
-
-        def done(escalation: Escalation | None) -> None:
-            if escalation:
-                self._store_action(
-                    lambda: actions.escalate(thread_id, escalation.to, escalation.note),
-                    f"Thread #{thread_id} escalated to {escalation.to}.",
-                )
-
         from webcare_tui.ui.dialogs.escalate import EscalateDialog
 
-        self.app.push_screen(EscalateDialog(), done)
+        def done(escalation: Escalation | None) -> None:
+            if escalation is not None:
+                self._escalate(thread_id, escalation)
+
+        dialog = EscalateDialog(desk.teams, texts.dm, texts.public)
+        self.app.call_from_thread(self.app.push_screen, dialog, done)
+
+    @work(exit_on_error=False, group="thread-action")
+    async def _escalate(self, thread_id: int, escalation: Escalation) -> None:
+        """On the app's loop: a DM asks its connector for the length limit first."""
+        from webcare_tui.services.escalation import DmTexts, EscalationRefused
+        from webcare_tui.services.outbox import DraftRefused, OutboxError
+
+        desk = self.workspace.escalations
+        to = escalation.to
+        try:
+            if to == "phone":
+                await asyncio.to_thread(
+                    desk.to_phone, thread_id, escalation.phone, escalation.call_at, escalation.note
+                )
+            elif to == "dm":
+                limit = await desk.dm_length_limit(thread_id)
+                texts = DmTexts(escalation.dm, escalation.public)
+                await asyncio.to_thread(desk.to_dm, thread_id, texts, limit)
+            else:
+                await asyncio.to_thread(desk.to_team, thread_id, to, escalation.note)
+        except DraftRefused as error:
+            first = error.blocking[0] if error.blocking else None
+            detail = f": {first.message}" if first else ""
+            self.notify(f"Not escalated, {error}{detail}", severity="error", markup=False)
+            return
+        except (StoreError, OutboxError, EscalationRefused) as error:
+            notify_failure(self, error)
+            return
+        where = {"phone": "phone", "dm": "DM"}.get(to, to.removeprefix("team:"))
+        self.notify(f"Thread #{thread_id} escalated to {where}.", markup=False)
+        self.post_message(DataChanged())
+
+    def action_note(self) -> None:
+        thread_id = self._thread_or_hint()
+        if thread_id is None:
+            return
+        desk = self.workspace.escalations
+
+        def done(text: str | None) -> None:
+            if text:
+                self._store_action(
+                    lambda: desk.note(thread_id, text), f"Note added to thread #{thread_id}."
+                )
+
+        from webcare_tui.ui.dialogs.text_prompt import TextPrompt
+
+        prompt = TextPrompt(
+            "A private note for the team (never sent):", "what colleagues should know",
+            "A note needs some text.",
+        )  # fmt: skip
+        self.app.push_screen(prompt, done)
+
+    def action_resolve(self) -> None:
+        thread_id = self._thread_or_hint()
+        if thread_id is None:
+            return
+        desk = self.workspace.escalations
+        from webcare_tui.ui.dialogs.resolve import Resolution, ResolveDialog
+
+        def done(resolution: Resolution | None) -> None:
+            if resolution is not None:
+                self._store_action(
+                    lambda: desk.resolve(thread_id, resolution.outcome, resolution.tags),
+                    f"Thread #{thread_id} resolved.",
+                )
+
+        self.app.push_screen(ResolveDialog(self.workspace.config.tags), done)
 
     def action_why(self) -> None:
         thread_id = self._thread_or_hint()

@@ -24,6 +24,7 @@ from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.clock_text import countdown_cell
 from webcare_tui.core.model import Thread
 from webcare_tui.core.outbox import PENDING_MARKS, OutboxState
+from webcare_tui.services.escalation_desk import where_label
 from webcare_tui.services.feed_pager import PAGE, FeedFilter, FeedPage, FeedPager, FeedRows
 from webcare_tui.ui.app_clock import app_now
 from webcare_tui.ui.failures import ForwardsWorkerFailures
@@ -39,6 +40,13 @@ _STATE_LABELS = {
     "resolved": "resolved",
     "ignored": "ignored",
 }
+
+
+def _state_label(thread: Thread) -> str:
+    """Where an escalated thread sits (`phone`, `DM`, `backoffice`); else its state."""
+    if thread.escalated_to:
+        return where_label(thread.escalated_to)
+    return _STATE_LABELS.get(thread.state.value, thread.state.value)
 
 
 class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
@@ -364,7 +372,7 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
             # A reply on its way shows where the thread's state is: it is about to change.
             (PENDING_MARKS[sending], 10, self._style("warning"))
             if sending is not None
-            else (_STATE_LABELS.get(thread.state.value, thread.state.value), 10, dim),
+            else (_state_label(thread), 10, dim),
             (assignee, 5, assignee_style),
         ]
         if selected:
@@ -378,7 +386,11 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
             used += cell_width
         rest = width - used
         if rest > 0:
-            segments.append(Segment(set_cell_size(thread.last_text, rest), base))
+            last = thread.last_text
+            if thread.escalated_to and thread.escalated_at:
+                since = thread.escalated_at.astimezone(self.clock.timezone)
+                last = f"since {since:%a %H:%M} · {last}"
+            segments.append(Segment(set_cell_size(last, rest), base))
         return self._with_bar(segments, width, bar)
 
     def on_resize(self) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.clock_text import format_countdown
 from webcare_tui.core.model import Direction
+from webcare_tui.services.escalation_desk import where_label
 from webcare_tui.services.thread_loader import ThreadDetail, ThreadLoader
 from webcare_tui.ui.app_clock import app_now
 from webcare_tui.ui.failures import ForwardsWorkerFailures
@@ -102,6 +103,11 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
             listed = ", ".join(f"#{i}" for i in earlier[:5])
             head.append(f" · {len(earlier)} earlier threads ({listed})")
         meta = Text(f"#{thread.id} · {thread.channel} · {thread.connector} · {thread.state.value}")
+        if thread.escalated_to:
+            since = (
+                f" since {_when(thread.escalated_at, self.clock)}" if thread.escalated_at else ""
+            )
+            meta.append(f" · at {where_label(thread.escalated_to)}{since}")
         if thread.assignee:
             meta.append(f" · assigned to {thread.assignee}")
         running = thread.clock

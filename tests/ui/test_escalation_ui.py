@@ -1,0 +1,197 @@
+"""Escalating from the TUI: `e` to each target, `n`, `x`, the callbacks view `c` and `E`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static
+
+from tests.fakes.clock import FROZEN_NOW
+from tests.pilot import settle
+from webcare_tui.core.model import ThreadState
+from webcare_tui.store import Store
+from webcare_tui.ui.app import WebcareApp
+from webcare_tui.ui.dialogs.escalate import EscalateDialog
+from webcare_tui.ui.screens.escalation_lists import CallbacksScreen, EscalationsScreen
+from webcare_tui.ui.widgets.thread_feed import ThreadFeed
+from webcare_tui.ui.widgets.thread_view import ThreadView
+
+PHONE = "06 12345678"
+
+
+async def current_thread(pilot: Pilot[None]) -> int:
+    await settle(pilot)
+    chosen = pilot.app.screen.query_one(ThreadFeed).highlighted
+    assert chosen is not None
+    return chosen.id
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*("space" if c == " " else c for c in text))
+
+
+async def choose_target(pilot: Pilot[None], target: str) -> EscalateDialog:
+    await pilot.press("e")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, EscalateDialog)
+    options = dialog.query_one(OptionList)
+    ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+    options.highlighted = ids.index(target)
+    await pilot.press("enter")
+    await settle(pilot)
+    return dialog
+
+
+async def test_e_offers_the_configured_teams_and_a_team_needs_a_note(
+    build_app: Callable[..., WebcareApp], demo_store: Store
+) -> None:
+    app = build_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        thread = await current_thread(pilot)
+        dialog = await choose_target(pilot, "team:distribution")
+        options = dialog.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids == ["phone", "dm", *(f"team:{t}" for t in app.config.escalation_teams)]
+        await pilot.press("enter")  # no note yet: refused, the dialog stays
+        assert app.screen is dialog
+        await type_text(pilot, "krant kwijt")
+        await pilot.press("enter")
+        await settle(pilot)
+        escalated = demo_store.thread(thread)
+        assert escalated.state is ThreadState.ESCALATED
+        assert escalated.escalated_to == "team:distribution"
+        assert [n.text for n in demo_store.notes(thread)][-1] == "krant kwijt"
+        app.open_thread(thread)
+        await settle(pilot)
+        meta = app.screen.query_one(ThreadView).query_one(".meta", Static)
+        assert "at distribution since Mon 23 Nov 10:00" in str(meta.render())
+
+
+async def test_e_to_phone_keeps_the_number_and_adds_the_call(
+    build_app: Callable[..., WebcareApp], demo_store: Store
+) -> None:
+    app = build_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        thread = await current_thread(pilot)
+        dialog = await choose_target(pilot, "phone")
+        assert dialog.focused is dialog.query_one("#phone", Input)
+        await type_text(pilot, PHONE)
+        dialog.query_one("#call_at", Input).value = "14:00"
+        await pilot.press("enter")
+        await settle(pilot)
+        [call] = demo_store.callbacks()
+        assert call.thread_id == thread and call.phone == PHONE
+        assert call.due_at == FROZEN_NOW.replace(hour=13)  # 14:00 in Amsterdam
+        assert demo_store.thread(thread).escalated_to == "phone"
+
+
+async def test_e_to_dm_queues_both_texts_editable_and_signed(
+    build_app: Callable[..., WebcareApp], demo_store: Store
+) -> None:
+    app = build_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        thread = await current_thread(pilot)
+        dialog = await choose_target(pilot, "dm")
+        dm = dialog.query_one("#dm", Input)
+        assert dm.value.startswith("Hoi ") and dm.value.endswith("^AB")
+        dm.value = "Hoi, stuur je ordernummer even? ^AB"
+        await pilot.press("enter")
+        await settle(pilot)
+        items = demo_store.outbox_items(thread)
+        assert [(i.private, i.text) for i in items] == [
+            (True, "Hoi, stuur je ordernummer even? ^AB"),
+            (False, dialog.public_text),
+        ]
+        assert demo_store.thread(thread).escalated_to == "dm"
+
+
+async def test_n_adds_a_private_note_and_x_resolves_with_outcome_and_tags(
+    build_app: Callable[..., WebcareApp], demo_store: Store
+) -> None:
+    app = build_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        thread = await current_thread(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await type_text(pilot, "belt morgen terug")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [n.text for n in demo_store.notes(thread)][-1] == "belt morgen terug"
+        await pilot.press("x")
+        await settle(pilot)
+        await type_text(pilot, "opgelost")
+        await pilot.press("enter")
+        await type_text(pilot, "delivery")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert demo_store.thread(thread).state is ThreadState.RESOLVED
+        assert demo_store.events(thread)[-1].detail == "opgelost; tags: delivery"
+        assert thread not in [t.id for t in demo_store.feed_slice(_all(), 0, 1000)]
+
+
+def _all():  # the feed's default filter
+    from webcare_tui.store.base import ALL_ACTIVE
+
+    return ALL_ACTIVE
+
+
+def phone_escalations(store: Store, app: WebcareApp, count: int) -> list[int]:
+    """Escalate the first `count` threads to phone, calls an hour apart."""
+    threads = [t.id for t in store.feed_slice(_all(), 0, count)]
+    for n, thread in enumerate(threads):
+        store.escalate(thread, "phone", actor="AB", now=FROZEN_NOW, clock=app.clock)
+        store.add_callback(
+            thread, f"06 1234 56{n:02d}", due_at=FROZEN_NOW + timedelta(hours=n + 1),
+            note=f"call {n}", actor="AB", now=FROZEN_NOW,
+        )  # fmt: skip
+    return threads
+
+
+async def test_c_lists_calls_soonest_first_and_done_asks_for_the_outcome(
+    build_app: Callable[..., WebcareApp], demo_store: Store
+) -> None:
+    app = build_app()
+    phone_escalations(demo_store, app, 2)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CallbacksScreen)
+        options = screen.query_one(OptionList)
+        rows = [str(options.get_option_at_index(i).prompt) for i in range(2)]
+        assert "call 0" in rows[0] and "1h" in rows[0] and "call 1" in rows[1]
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("enter")  # no outcome: refused
+        await type_text(pilot, "bereikt")
+        await pilot.press("enter")
+        await settle(pilot)
+        [left] = demo_store.callbacks()
+        assert left.note == "call 1"
+        assert app.screen is screen and options.option_count == 1
+
+
+async def test_E_lists_escalations_by_follow_up_with_where_and_who(
+    build_app: Callable[..., WebcareApp], demo_store: Store
+) -> None:
+    app = build_app()
+    [first, second] = phone_escalations(demo_store, app, 2)
+    demo_store.escalate(second, "team:pr", actor="AB", now=FROZEN_NOW, clock=app.clock, note="x")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, EscalationsScreen)
+        options = screen.query_one(OptionList)
+        rows = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert len(rows) == 2
+        assert any(f"#{second}" in r and " pr " in r for r in rows)
+        assert any(f"#{first}" in r and "phone" in r for r in rows)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ThreadScreen"

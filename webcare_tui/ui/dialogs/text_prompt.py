@@ -1,0 +1,38 @@
+"""One line of text for the record: a private note (`n`), or how a call went."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Label
+
+from webcare_tui.ui.dialogs.dialog import Dialog
+
+
+class TextPrompt(Dialog[str | None]):
+    """Returns the text typed (never empty), or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    DEFAULT_CSS = """
+    TextPrompt > Vertical { width: 64; }
+    TextPrompt Label { margin-bottom: 1; }
+    """
+
+    def __init__(self, question: str, placeholder: str, needed: str) -> None:
+        super().__init__()
+        self.question = question
+        self.placeholder = placeholder
+        self.needed = needed
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question, markup=False)
+            yield Input(placeholder=self.placeholder, id="text")
+            yield Label("enter saves · escape cancels", classes="hint", markup=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.notify(self.needed, severity="warning", markup=False)
+            return
+        self.dismiss(event.value.strip())
