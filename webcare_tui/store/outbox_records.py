@@ -88,8 +88,8 @@ class OutboxRecords(StoreBase):
         Returns the item, claimed for `holder` (or awaiting approval), and whether it is an
         earlier reply of `agent`'s resumed under its own key (`may_resume`): then `text` is not
         used. Otherwise refused with BeingAnswered while another reply to the thread is on its
-        way, and with AlreadyAnswered when the customer's latest message has our answer, both
-        unless `again`; and with ClaimedByOther unless `force_claim`.
+        way, and with AlreadyAnswered when the customer's latest message has our answer (not on
+        an escalated thread, which takes updates), both unless `again`; and with ClaimedByOther unless `force_claim`.
         """
         with self._write() as conn:
             self._claim_thread(conn, thread_id, agent, now=now, force=force_claim)
@@ -102,8 +102,13 @@ class OutboxRecords(StoreBase):
                 waiting = [i for i in pending if i.state is not OutboxState.FAILED or i.retry_at]
                 if waiting:
                     raise BeingAnswered(thread_id, waiting[0])
+                # An escalated thread is answered on purpose again: each update to the customer
+                # is what its follow-up clock asks for.
+                [state] = conn.execute(
+                    "SELECT state FROM threads WHERE id = ?", (thread_id,)
+                ).fetchone()
                 answered = outbox_sql.last_answer(conn, thread_id)
-                if answered is not None:
+                if answered is not None and state != "escalated":
                     raise AlreadyAnswered(thread_id, *answered)
             state = OutboxState.AWAITING_APPROVAL if awaiting_approval else OutboxState.SENDING
             item = self._insert_reply(
