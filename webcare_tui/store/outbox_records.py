@@ -89,7 +89,8 @@ class OutboxRecords(StoreBase):
         earlier reply of `agent`'s resumed under its own key (`may_resume`): then `text` is not
         used. Otherwise refused with BeingAnswered while another reply to the thread is on its
         way, and with AlreadyAnswered when the customer's latest message has our answer (not on
-        an escalated thread, which takes updates), both unless `again`; and with ClaimedByOther unless `force_claim`.
+        an escalated thread, which takes updates), both unless `again`; and with ClaimedByOther
+        unless `force_claim`.
         """
         with self._write() as conn:
             self._claim_thread(conn, thread_id, agent, now=now, force=force_claim)
