@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,18 +74,20 @@ def loaded(workspace: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     return workspace
 
 
-def out_json(capsys: pytest.CaptureFixture[str]) -> object:
+def out_json(capsys: pytest.CaptureFixture[str]) -> Any:
     return json.loads(capsys.readouterr().out)
 
 
-def threads(workspace: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> list[dict]:  # type: ignore[type-arg]
+def threads(
+    workspace: Path, capsys: pytest.CaptureFixture[str], *extra: str
+) -> list[dict[str, Any]]:
     assert main(run(workspace, "threads", "--json", *extra)) == 0
     document = out_json(capsys)
     assert isinstance(document, list)
     return document
 
 
-def by_author(items: list[dict], author: str) -> dict:  # type: ignore[type-arg]
+def by_author(items: list[dict[str, Any]], author: str) -> dict[str, Any]:
     return next(item for item in items if item["author"] == author)
 
 
@@ -108,20 +111,20 @@ def test_search_json_finds_words_in_any_message_most_recent_first(
     loaded: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(run(loaded, "search", "courier", "--json")) == 0
-    [hit] = out_json(capsys)  # type: ignore[misc]
+    [hit] = out_json(capsys)
     assert set(hit) == {"thread", "message", "author", "created_at", "snippet"}
     assert hit["author"] == "anna" and "courier" in hit["snippet"]
     assert main(run(loaded, "search", "still", "--json")) == 0
     hits = out_json(capsys)
-    assert [h["created_at"] for h in hits] == sorted((h["created_at"] for h in hits), reverse=True)  # type: ignore[union-attr]
-    assert len(hits) == 2  # type: ignore[arg-type]
+    assert [h["created_at"] for h in hits] == sorted((h["created_at"] for h in hits), reverse=True)
+    assert len(hits) == 2
 
 
 def test_search_takes_hostile_text_as_text(
     loaded: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(run(loaded, "search", '"[bold]x[/]" -- OR NEAR(', "--json")) == 0
-    [hit] = out_json(capsys)  # type: ignore[misc]
+    [hit] = out_json(capsys)
     assert hit["author"] == "dirk"
     assert main(run(loaded, "search", "nothing-like-this-anywhere")) == 0
     assert "No messages match" in capsys.readouterr().out
@@ -183,7 +186,7 @@ def test_ignore_with_a_reason_shows_in_the_report(
     assert all(t["id"] != cees for t in threads(loaded, capsys))
     assert main(run(loaded, "report", "--format", "json")) == 0
     report = out_json(capsys)
-    assert report["ignored"] == {"count": 1, "by_reason": {"thanks": 1}}  # type: ignore[index]
+    assert report["ignored"] == {"count": 1, "by_reason": {"thanks": 1}}
     assert main(run(loaded, "ignore", str(cees), "--reason", "  ")) == 2
 
 

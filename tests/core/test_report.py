@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from webcare_tui.core.clock import ResponseClock, ResponseWindow
+from webcare_tui.core.clock import ResponseClock, ResponseWindow, parse_duration, parse_hours
 from webcare_tui.core.model import Direction, ThreadState
 from webcare_tui.core.report import HistoryEvent, HistoryMessage, ThreadHistory, build_report
 from webcare_tui.core.whatif import clock_under, parse_what_if
@@ -68,10 +68,23 @@ HISTORY = [
 ]  # fmt: skip
 
 
+TEAM = ResponseClock(
+    "UTC",
+    [
+        ResponseWindow(
+            "*",
+            parse_duration("60m"),
+            parse_duration("4h"),
+            parse_duration("1d"),
+            parse_hours("mon-fri 09:00-17:00"),
+        )
+    ],
+)
+
+
 @pytest.fixture
 def team() -> ResponseClock:
-    window = ResponseWindow("*", "60m", "4h", "1d", "mon-fri 09:00-17:00")
-    return ResponseClock("UTC", [window])
+    return TEAM
 
 
 def test_the_whole_report(team: ResponseClock) -> None:

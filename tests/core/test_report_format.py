@@ -5,13 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.core.test_report import HISTORY, NOW
-from webcare_tui.core.clock import ResponseClock, ResponseWindow
+from tests.core.test_report import HISTORY, NOW, TEAM
 from webcare_tui.core.report import build_report
 from webcare_tui.core.report_format import CSV_COLUMNS, format_csv, format_table
 from webcare_tui.core.whatif import clock_under, parse_what_if
-
-TEAM = ResponseClock("UTC", [ResponseWindow("*", "60m", "4h", "1d", "mon-fri 09:00-17:00")])
 
 
 def test_the_table_names_the_breaches_what_if_would_have_cut() -> None:
