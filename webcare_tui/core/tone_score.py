@@ -22,6 +22,12 @@ THRESHOLD = 1.0
 # A sign of a fault in a sentence that addresses the reader ("you", "u", "je") is aimed at the
 # customer, who is then the one at fault: that weighs on top of the signs themselves.
 AIMED_AT_READER = 0.3
+# A reply without a single sign of care (no apology, offer, thanks or question for details)
+# leaves every sign of a fault standing on its own: a bare "Not possible." is a closed door.
+COLD_REPLY = 0.2
+# ... but only once the signs themselves weigh this much: "Next time you visit, the coffee's
+# on us" has one weak sign ("next time") and no fault, however plainly it is written.
+LONE_SIGN = 0.6
 FAMILIES = ("lecturing", "blaming", "dismissive", "sarcasm", "defensive", "ease")
 Needs = str  # "any" or "you": the cue counts only in a sentence that addresses the reader
 
@@ -67,12 +73,18 @@ def _weighed(hits: list[_Hit], sentence: str) -> list[_Hit]:
     return kept
 
 
-def score_sentence(hits: list[_Hit], sentence: str) -> tuple[float, str | None, list[_Hit]]:
-    """(score, family that weighed most or None, the hits that counted) for one sentence."""
+def score_sentence(
+    hits: list[_Hit], sentence: str, cold: bool = False
+) -> tuple[float, str | None, list[_Hit]]:
+    """(score, family that weighed most or None, the hits that counted) for one sentence.
+
+    `cold`: the whole reply carries no `ease` cue, which weighs on top of any sign of a fault.
+    """
     counted = _weighed(hits, sentence)
     score = sum(hit.cue.weight for hit in counted)
-    if any(hit.cue.weight > 0 for hit in counted) and _SECOND_PERSON.search(sentence):
-        score += AIMED_AT_READER
+    if sum(hit.cue.weight for hit in counted if hit.cue.weight > 0) >= LONE_SIGN:
+        score += AIMED_AT_READER if _SECOND_PERSON.search(sentence) else 0.0
+        score += COLD_REPLY if cold else 0.0
     by_family: dict[str, float] = {}
     for hit in counted:
         if hit.cue.weight > 0:
@@ -103,12 +115,13 @@ def cue_findings(
                 if start <= match.start() < max(end, start + 1):
                     per_sentence[index].append(_Hit(cue, match.start(), match.end()))
                     break
+    cold = not any(hit.cue.family == "ease" for hits in per_sentence for hit in hits)
     found: list[Finding] = []
     for (start, end), hits in zip(sentences, per_sentence, strict=True):
         if not hits:
             continue
-        score, family, counted = score_sentence(hits, plain[start:end])
-        if family is None or score < THRESHOLD:
+        score, family, counted = score_sentence(hits, plain[start:end], cold)
+        if family is None or round(score, 2) < THRESHOLD:  # 1.4 - 0.4 is 0.999...
             continue
         reason, fix = reasons[family]
         weighed = ", ".join(
@@ -117,6 +130,8 @@ def cue_findings(
         )
         if _SECOND_PERSON.search(plain[start:end]):
             weighed += f", aimed at the reader {AIMED_AT_READER:+.1f}"
+        if cold:
+            weighed += f", nothing in the reply eases it {COLD_REPLY:+.1f}"
         message = f"“{text[start:end]}”: {reason} Weighed: {weighed} (score {score:.1f})."
         sources = ", ".join(dict.fromkeys(hit.cue.source for hit in counted if hit.cue.weight > 0))
         code = f"tone.{family}"
