@@ -15,6 +15,7 @@ from tests.fakes.bluesky import FakeBluesky
 from tests.fakes.clock import FROZEN_NOW, FakeClock
 from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.server import FakeServer
+from tests.fakes.x import FakeX
 from webcare_tui.config import Config, demo_config
 from webcare_tui.connectors.demo import DemoConnector
 from webcare_tui.core.clock import ResponseClock
@@ -107,5 +108,12 @@ def mastodon() -> Iterator[tuple[FakeMastodon, FakeServer]]:
 @pytest.fixture
 def bluesky() -> Iterator[tuple[FakeBluesky, FakeServer]]:
     fake = FakeBluesky()
+    with FakeServer(fake.handle) as server:
+        yield fake, server
+
+
+@pytest.fixture
+def x_api() -> Iterator[tuple[FakeX, FakeServer]]:
+    fake = FakeX()
     with FakeServer(fake.handle) as server:
         yield fake, server

@@ -73,7 +73,7 @@ def test_a_damaged_database_gives_one_line_naming_check_db(
 ) -> None:
     capsys.readouterr()
     damage(db(workspace))
-    for command in (["threads"], ["show", "1"], ["reply", "1", "--text", GOOD]):
+    for command in (["threads"], ["show", "1"], ["reply", "1", "--text", GOOD], ["status"]):
         assert webcare(workspace, *command) == 1
         line = one_line(capsys)
         assert line.startswith("webcare: the database ") and "run `webcare check-db`" in line

@@ -7,7 +7,6 @@ answer never posts twice.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,7 @@ import pytest
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply
 from webcare_tui.cli import main
-from webcare_tui.config import load_config
-from webcare_tui.core.outbox import OutboxState
 from webcare_tui.core.timeutil import now_utc
-from webcare_tui.services.outbox import Outbox, SendOutcome
 from webcare_tui.store import Store
 
 DEMO = """
@@ -130,7 +126,7 @@ def test_reply_sends_at_once_prints_the_remote_id_and_stops_the_clock(
     assert [e["kind"] for e in shown["events"]][-1] == "replied"
 
 
-def test_a_blocking_check_refuses_with_the_finding_and_force_records_it(
+def test_a_blocking_check_refuses_and_force_needs_a_reason_on_the_record(
     demo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     thread = thread_of(demo, "anna@x.example", capsys)
@@ -139,22 +135,53 @@ def test_a_blocking_check_refuses_with_the_finding_and_force_records_it(
     assert out.out == ""
     assert "tone." in out.err and "blocks" in out.err and "--force" in out.err
     assert show(demo, thread, capsys)["state"] == "open"
-    assert webcare(demo, "reply", str(thread), "--text", RUDE, "--force") == 0
+    assert webcare(demo, "reply", str(thread), "--text", RUDE, "--force") == 1
+    err = capsys.readouterr().err
+    assert "needs a reason" in err and "--reason" in err
+    assert show(demo, thread, capsys)["state"] == "open"
+    reason = "the customer asked for it in these words"
+    assert webcare(demo, "reply", str(thread), "--text", RUDE, "--force", "--reason", reason) == 0
     out = capsys.readouterr()
     assert out.out.strip().startswith("demo-out-") and "sent despite tone." in out.err
     shown = show(demo, thread, capsys)
     assert shown["state"] == "replied"
     assert "sent despite" in shown["events"][-1]["detail"]
+    assert f"reason: {reason}" in shown["events"][-1]["detail"]
 
 
-def test_unsigned_and_empty_replies_are_refused(
+def test_an_unsigned_reply_is_signed_and_an_empty_one_refused(
     demo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     thread = thread_of(demo, "anna@x.example", capsys)
-    assert webcare(demo, "reply", str(thread), "--text", "Sorry, we zoeken het uit.") == 1
-    assert "signature blocks" in capsys.readouterr().err
-    assert webcare(demo, "reply", str(thread), "--text", "@anna ^AB", "--force") == 1
+    assert webcare(demo, "reply", str(thread), "--text", "Sorry voor het wachten! ") == 0
+    [reply] = [m for m in show(demo, thread, capsys)["messages"] if m["direction"] == "out"]
+    assert reply["text"] == "Sorry voor het wachten! ^AB"
+    other = thread_of(demo, "bob@x.example", capsys)
+    assert webcare(demo, "reply", str(other), "--text", "Komt goed. ^AB") == 0
+    [reply] = [m for m in show(demo, other, capsys)["messages"] if m["direction"] == "out"]
+    assert reply["text"] == "Komt goed. ^AB"  # signed once, not twice
+
+
+def test_an_empty_reply_is_refused_even_when_forced(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    thread = thread_of(demo, "anna@x.example", capsys)
+    assert webcare(demo, "reply", str(thread), "--text", "@anna", "--force") == 1
     assert "says nothing" in capsys.readouterr().err
+
+
+def test_an_answered_thread_is_refused_unless_forced(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    thread = thread_of(demo, "anna@x.example", capsys)
+    assert webcare(demo, "reply", str(thread), "--text", GOOD) == 0
+    capsys.readouterr()
+    assert webcare(demo, "reply", str(thread), "--text", GOOD) == 1
+    err = capsys.readouterr().err
+    assert f"thread {thread} is already answered (by AB" in err and "--force" in err
+    assert webcare(demo, "reply", str(thread), "--text", "Nog een vraag? ^AB", "--force") == 0
+    replies = [m for m in show(demo, thread, capsys)["messages"] if m["direction"] == "out"]
+    assert [r["text"] for r in replies] == [GOOD, "Nog een vraag? ^AB"]
 
 
 def test_another_agents_thread_is_refused_naming_them_unless_forced(
@@ -228,7 +255,7 @@ def test_a_reply_goes_out_over_http_with_an_idempotency_key(
     assert [m["remote_id"] for m in shown["messages"] if m["direction"] == "out"] == [remote_id]
 
 
-def test_a_lost_answer_fails_the_command_and_the_retry_posts_once(
+def test_a_502_after_the_post_is_retried_within_the_command_and_posts_once(
     mastodon_workspace: Path,
     mastodon: tuple[FakeMastodon, FakeServer],
     capsys: pytest.CaptureFixture[str],
@@ -237,24 +264,15 @@ def test_a_lost_answer_fails_the_command_and_the_retry_posts_once(
     thread = thread_of(mastodon_workspace, "klant@other.example", capsys)
     # The server posts the status, then the answer is lost (a 502 from a proxy in front).
     server.fail("/api/v1/statuses", Reply(502, b"bad gateway"), method="POST", after=True)
-    assert webcare(mastodon_workspace, "reply", str(thread), "--text", GOOD) == 1
-    err = capsys.readouterr().err
-    assert "not sent" in err and "502" in err and "never post twice" in err
-    assert TOKEN not in err
-    assert len(fake.statuses) == 1  # it did go out
-    config = load_config(mastodon_workspace / "config.toml")
-    store = Store(mastodon_workspace / "w.db")
-    outbox = Outbox(store, config)
-    [item] = store.outbox_items(thread)
-    assert item.state is OutboxState.FAILED and item.retry_at is None
-    outbox.retry(item.id)
-    [outcome] = asyncio.run(_send_and_close(outbox))
-    assert outcome.ok and outcome.item.remote_id == fake.statuses[0]["id"]
-    keys = {r.headers["idempotency-key"] for r in server.calls("/api/v1/statuses", "POST")}
-    assert keys == {item.idempotency_key}
-    assert len(fake.statuses) == 1  # the retry met the first post
-    assert store.thread(thread).state.value == "replied"
-    store.close()
+    assert webcare(mastodon_workspace, "reply", str(thread), "--text", GOOD) == 0
+    out = capsys.readouterr()
+    [status] = fake.statuses
+    assert out.out.strip() == status["id"] and TOKEN not in out.err
+    posts = server.calls("/api/v1/statuses", "POST")
+    assert len(posts) == 2 and len({p.headers["idempotency-key"] for p in posts}) == 1
+    shown = show(mastodon_workspace, thread, capsys)
+    assert shown["state"] == "replied"
+    assert [m["remote_id"] for m in shown["messages"] if m["direction"] == "out"] == [status["id"]]
 
 
 def test_the_platform_refusing_a_forced_overlong_reply_fails_with_its_reason(
@@ -266,14 +284,8 @@ def test_the_platform_refusing_a_forced_overlong_reply_fails_with_its_reason(
     long_text = "Sorry! " + "Dat zoeken we uit. " * 40 + "^AB"
     assert webcare(mastodon_workspace, "reply", str(thread), "--text", long_text) == 1
     assert "length blocks" in capsys.readouterr().err
-    assert webcare(mastodon_workspace, "reply", str(thread), "--text", long_text, "--force") == 1
+    forced = ("--force", "--reason", "legal wants the whole text")
+    assert webcare(mastodon_workspace, "reply", str(thread), "--text", long_text, *forced) == 1
     err = capsys.readouterr().err
     assert "rejected by the platform" in err and "character limit" in err
     assert mastodon[0].statuses == []
-
-
-async def _send_and_close(outbox: Outbox) -> list[SendOutcome]:
-    try:
-        return await outbox.send_due()
-    finally:
-        await outbox.aclose()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.cli.config_errors import error_for
 from webcare_tui.config import parse_config
+from webcare_tui.connectors.base import ConnectorSettings
 from webcare_tui.connectors.bluesky import BlueskyConnector, BlueskyOptions
-from webcare_tui.connectors.mastodon import MastodonConnector
+from webcare_tui.connectors.mastodon import MastodonConnector, MastodonOptions
 from webcare_tui.connectors.rss import RssOptions
 from webcare_tui.services.registry import KNOWN_TYPES, connector_class
 
@@ -22,7 +25,8 @@ def test_defaults_come_from_the_class() -> None:
     config = parse_config(connector('type = "bluesky"\nhandle = "a.b"\npassword_env = "P"\n'))
     [settings] = config.connectors
     assert settings.options == BlueskyOptions(handle="a.b", password_env="P")
-    assert settings.options.service == "https://bsky.social"  # type: ignore[attr-defined]
+    assert isinstance(settings.options, BlueskyOptions)
+    assert settings.options.service == "https://bsky.social"
 
 
 @pytest.mark.parametrize(
@@ -59,7 +63,7 @@ def test_every_registered_type_declares_its_options_and_length_rule() -> None:
     for kind in KNOWN_TYPES:
         cls = connector_class(kind)
         assert cls.type == kind
-        assert cls.length_rule.counting in ("mastodon", "bluesky", "plain")
+        assert cls.length_rule.counting in ("mastodon", "bluesky", "x", "plain")
 
 
 def test_an_unset_secret_variable_is_a_warning_not_an_error() -> None:
@@ -72,8 +76,15 @@ def test_an_unset_secret_variable_is_a_warning_not_an_error() -> None:
 
 
 def test_a_connector_refuses_options_of_another_type() -> None:
-    from webcare_tui.connectors.base import ConnectorSettings
-
     settings = ConnectorSettings("c", "mastodon", "mastodon", options=RssOptions(url="http://x.nl"))
     with pytest.raises(TypeError, match="MastodonOptions"):
         MastodonConnector(settings)
+
+
+def test_a_mapping_of_options_is_read_as_the_type_declares() -> None:
+    raw: Any = {"base_url": "https://s.example", "token_env": "T"}  # code written before Options
+    connector = MastodonConnector(ConnectorSettings("c", "mastodon", "mastodon", options=raw))
+    assert connector.options == MastodonOptions(base_url="https://s.example", token_env="T")
+    wrong: Any = {"base_url": "https://s.example"}
+    with pytest.raises(TypeError, match="token_env"):
+        MastodonConnector(ConnectorSettings("c", "mastodon", "mastodon", options=wrong))

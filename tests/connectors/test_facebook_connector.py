@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.fakes.facebook import PAGE_ID, FakeFacebook, facebook, facebook_connector
-from tests.fakes.graph import TOKEN, VERSION, answer_to
+from tests.fakes.graph import TOKEN, VERSION, answer_to, http
 from tests.fakes.server import FakeServer, Reply
 from webcare_tui.connectors.base import FetchResult, TransientError
 from webcare_tui.connectors.graph import PrivateReplyRefused
@@ -17,7 +17,7 @@ from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Direction, IncomingMessage, ThreadState
 from webcare_tui.store import Store
 
-__all__ = ["facebook"]  # the fixture, imported for pytest
+__all__ = ["facebook", "http"]  # fixtures, imported for pytest
 
 Env = tuple[FakeFacebook, FakeServer]
 FEED = f"/{VERSION}/{PAGE_ID}/feed"
@@ -166,6 +166,17 @@ async def test_next_links_are_never_followed(facebook: Env, http) -> None:
     assert len(result.messages) == 70  # paged through our own server all the same
 
 
+async def test_a_comment_from_the_future_does_not_hide_later_ones(facebook: Env, http) -> None:
+    fake, server = facebook
+    post = fake.add_post()
+    fake.add_comment(post, "from 2999", ago=timedelta(days=-365 * 900))
+    connector = make(server, http)
+    cursor = (await connector.fetch(None)).cursor
+    fake.add_comment(post, "a real new one")
+    result = await connector.fetch(cursor)
+    assert [m.text for m in result.messages] == ["a real new one"]
+
+
 # -- threads, through the store -----------------------------------------------------------------
 
 
@@ -251,36 +262,6 @@ async def test_a_lost_answer_is_found_by_confirm_and_never_posted_twice(
     [ours] = fake.ours()
     assert found is not None and found.remote_id == ours["id"]
     assert len(server.calls(f"/{VERSION}/{message.remote_id}/comments", "POST")) == 1
-
-
-async def test_a_blind_retry_of_a_lost_send_looks_first_and_posts_nothing(
-    facebook: Env, http
-) -> None:
-    fake, server = facebook
-    fake.add_comment(fake.add_post(), "Help")
-    connector = make(server, http)
-    [message] = (await connector.fetch(None)).messages
-    path = f"/{VERSION}/{message.remote_id}/comments"
-    server.fail(path, Reply(hang=True), method="POST", after=True)
-    with pytest.raises(TransientError):
-        await connector.send(answer_to(message))
-    again = await connector.send(answer_to(message))  # the outbox retries under the same key
-    [ours] = fake.ours()
-    assert again.remote_id == ours["id"]
-    assert len(server.calls(path, "POST")) == 1
-
-
-async def test_a_retry_whose_first_send_never_arrived_posts_once(facebook: Env, http) -> None:
-    fake, server = facebook
-    fake.add_comment(fake.add_post(), "Help")
-    connector = make(server, http)
-    [message] = (await connector.fetch(None)).messages
-    path = f"/{VERSION}/{message.remote_id}/comments"
-    server.fail(path, Reply(hang=True), method="POST")  # lost before Facebook took it
-    with pytest.raises(TransientError):
-        await connector.send(answer_to(message))
-    await connector.send(answer_to(message))
-    assert len(fake.ours()) == 1
 
 
 async def test_confirm_says_none_when_the_send_never_arrived(facebook: Env, http) -> None:
@@ -393,21 +374,3 @@ async def test_a_lost_dm_is_found_by_confirm(facebook: Env, http) -> None:
     found = await connector.confirm(reply)
     assert found is not None and found.remote_id == fake.our_messages()[0]["id"]
     assert len(server.calls(MESSAGES, "POST")) == 1
-
-
-async def test_hostile_text_never_reaches_the_store(
-    facebook: Env, http, store: Store, response_clock: ResponseClock
-) -> None:
-    fake, server = facebook
-    hostile = "\x1b]0;pwned\x07\x1b[2Jhi\x9b31m\u202e"
-    post = fake.add_post()
-    fake.add_comment(post, f"order {hostile}", by=("77", f"Eve {hostile}"))
-    fake.customer_writes("78", f"Mal {hostile}", f"dm {hostile}")
-    result = await make(server, http).fetch(None)
-    ingest(store, response_clock, fake, result)
-    rows = store.conn.execute("SELECT author, author_name, text FROM messages").fetchall()
-    assert len(rows) == 2
-    for row in rows:
-        for value in row:
-            assert not any(ch in str(value) for ch in "\x1b\x07\x9b\u202e")
-    assert {r[2] for r in rows} == {"order hi31m", "dm hi31m"}

@@ -83,9 +83,9 @@ def test_poll_and_reply_on_both_platforms(
     ig.add_comment(ig.add_media(), "Verkeerde maat geleverd")
     assert webcare(config, "check-config") == 0
     assert webcare(config, "poll", "--once") == 0
-    out = capsys.readouterr()
-    assert "acme-fb: 1 new messages, 1 new threads" in out.out
-    assert "acme-ig: 1 new messages, 1 new threads" in out.out
+    polled = capsys.readouterr().out
+    assert "acme-fb: 1 new messages, 1 new threads" in polled
+    assert "acme-ig: 1 new messages, 1 new threads" in polled
     by_connector = {t["connector"]: t for t in threads(config, capsys)}
     assert by_connector["acme-fb"]["channel"] == "facebook"
     text = "Wat vervelend! We zoeken het uit. ^AB"

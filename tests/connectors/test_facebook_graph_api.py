@@ -139,7 +139,9 @@ graph_object = st.fixed_dictionaries(
 )
 
 
-def offline(cls: type[FacebookConnector] | type[InstagramConnector]):  # type: ignore[no-untyped-def]
+def offline(
+    cls: type[FacebookConnector] | type[InstagramConnector],
+) -> FacebookConnector | InstagramConnector:
     options = (
         FacebookOptions(page_id="1", token_env="T")
         if cls is FacebookConnector
@@ -171,9 +173,11 @@ def test_config_takes_both_types_with_their_defaults() -> None:
     text += 'ig_user_id = "17841406338772941"\ntoken_env = "IG"\napi_version = "v24.0"\n'
     facebook, instagram = parse_config(text, Path("/etc/webcare.toml")).connectors
     assert facebook.options == FacebookOptions(page_id="2121008874780932", token_env="FB")
-    assert facebook.options.graph_url == "https://graph.facebook.com"  # type: ignore[attr-defined]
-    assert facebook.options.api_version == "v25.0"  # type: ignore[attr-defined]
-    assert instagram.options.api_version == "v24.0"  # type: ignore[attr-defined]
+    assert isinstance(facebook.options, FacebookOptions)
+    assert isinstance(instagram.options, InstagramOptions)
+    assert facebook.options.graph_url == "https://graph.facebook.com"
+    assert facebook.options.api_version == "v25.0"
+    assert instagram.options.api_version == "v24.0"
     warnings = FacebookConnector.check_options(facebook.options, {})
     assert warnings == ["token_env: FB is not set in the environment"]
 

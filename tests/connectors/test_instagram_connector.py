@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.fakes.graph import TOKEN, VERSION, answer_to, error_body, fixture, graph_error
+from tests.fakes.graph import TOKEN, VERSION, answer_to, error_body, fixture, graph_error, http
 from tests.fakes.instagram import (
     IG_USER_ID,
     USERNAME,
@@ -31,7 +31,7 @@ from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Direction, ThreadState
 from webcare_tui.store import Store
 
-__all__ = ["instagram"]  # the fixture, imported for pytest
+__all__ = ["http", "instagram"]  # fixtures, imported for pytest
 
 Env = tuple[FakeInstagram, FakeServer]
 MEDIA = f"/{VERSION}/{IG_USER_ID}/media"
@@ -310,17 +310,26 @@ async def test_a_missing_permission_is_named(instagram: Env, http) -> None:
     "body",
     [
         b'{"data": [{"id": "1784"',
-        b'{"data": [{"id": "1", "comments": {"data": [{"id": "2", "text": "x"}]}}]}',
         b'{"data": [{"id": "1", "comments": {"data": "nope"}}]}',
         b'{"data": [{"id": "1", "comments": {"data": [{"id": "2", "timestamp": "2020-02-24T09:15:16+0000", "replies": {"data": [{"id": 3}]}}]}}]}',  # noqa: E501
     ],
-    ids=["truncated", "no-timestamp", "not-a-list", "numeric-reply-id"],
+    ids=["truncated", "not-a-list", "numeric-reply-id"],
 )
 async def test_unreadable_answers_are_malformed(instagram: Env, http, body: bytes) -> None:
     _, server = instagram
     server.fail(MEDIA, Reply(200, body, {"Content-Type": "application/json"}))
     with pytest.raises(MalformedResponse):
         await make(server, http).fetch(None)
+
+
+async def test_one_unreadable_reply_blocks_nothing(instagram: Env, http) -> None:
+    fake, server = instagram
+    top = fake.add_comment(fake.add_media(), "top")
+    fake.add_reply(top, "fine")["timestamp"] = ["not", "a", "time"]
+    fake.add_reply(top, "also fine")
+    result = await make(server, http).fetch(None)
+    assert [m.text for m in result.messages] == ["top", "also fine"]
+    assert len(result.warnings) == 1 and result.warnings[0].startswith("skipped ")
 
 
 async def test_hostile_text_never_reaches_the_store(

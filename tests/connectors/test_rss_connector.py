@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -74,7 +74,7 @@ def feed() -> Iterator[Env]:
 
 
 def make(
-    server: FakeServer, http: httpx.AsyncClient, path: str = "/feed", keywords: tuple[str, ...] = ()
+    server: FakeServer, http: httpx.AsyncClient, path: str = "/feed", keywords: Sequence[str] = ()
 ) -> RssConnector:
     options = RssOptions(url=server.base_url + path, keywords=list(keywords))
     settings = ConnectorSettings(name="alerts", type="rss", channel="web", options=options)
@@ -162,7 +162,7 @@ async def test_rss_items_are_read_as_plain_text(feed: Env, http) -> None:
 async def test_keywords_filter_entries(feed: Env, http) -> None:
     fake, server = feed
     fake.serve("reviews.rss")
-    result = await make(server, http, keywords=["REFUND", "locker"]).fetch(None)
+    result = await make(server, http, keywords=("REFUND", "locker")).fetch(None)
     assert [m.text.split("\n")[0] for m in result.messages] == [
         "Two stars: slow refund",
         "An undated note without a link",

@@ -78,8 +78,8 @@ class FakeFacebook(FakeGraph):
         if parent is not None:
             comment["parent"] = {"id": parent["id"]}
         self.comments[post["id"]].append(comment)
-        self.comments[post["id"]].sort(key=lambda c: c["created_time"])
-        post["updated_time"] = max(post["updated_time"], comment["created_time"])
+        self.comments[post["id"]].sort(key=lambda c: str(c["created_time"]))
+        post["updated_time"] = max(str(post["updated_time"]), comment["created_time"])
         self.objects[comment_id] = comment
         return comment
 

@@ -13,10 +13,14 @@ import base64
 import copy
 import json
 import re
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+import httpx
+import pytest
 
 from tests.fakes.server import Reply, Request, json_reply
 from webcare_tui.connectors.base import OutgoingReply
@@ -27,6 +31,14 @@ TOKEN = "EAAGraphPageToken9f3c1a77"  # what the fakes accept; tests check it nev
 VERSION = "v25.0"
 PRIVATE_REPLY_WINDOW = timedelta(days=7)
 MESSAGING_WINDOW = timedelta(hours=24)
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    """A client whose timeout outlasts a loaded machine: the Graph lost-answer tests make a
+    call right after a hanging one, and must not see that one time out by accident."""
+    async with httpx.AsyncClient(timeout=httpx.Timeout(1.0)) as client:
+        yield client
 
 
 def fixture(platform: str, name: str) -> Any:
@@ -89,7 +101,7 @@ class FakeGraph:
         self.base_url = ""  # set once the server listens
         self.owner_id = owner_id
         self.owner_name = owner_name
-        self.now = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+        self.now = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
         self.objects: dict[str, dict[str, Any]] = {}  # every comment/post/message by id
         self.conversations: list[dict[str, Any]] = []
         self.private_replied: set[str] = set()
@@ -159,7 +171,7 @@ class FakeGraph:
         raise NotImplementedError
 
     def ok(self, body: Any) -> Reply:
-        return json_reply(body, **self.usage)
+        return json_reply(body, 200, **self.usage)
 
     # -- messaging -----------------------------------------------------------------------------
     def customer_writes(self, user_id: str, name: str, text: str, **when: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,10 @@ class FakeMastodon:
         self._status_template = fixture("status_reply.json")["body"]
         self._next_notification = 100
         self._next_status = 117020600000000000
+        # Faults of the status POST: that many answers are lost after the status was created
+        # (the connection drops mid-answer); `posted` is set once a status exists.
+        self.lose_answers = 0
+        self.posted = threading.Event()
 
     # -- test helpers -------------------------------------------------------------------------
     def add_mention(
@@ -137,6 +142,9 @@ class FakeMastodon:
     def _post_status(self, request: Request) -> Reply:
         key = request.headers.get("idempotency-key")
         if key and key in self.idempotency:
+            if self.lose_answers:
+                self.lose_answers -= 1
+                return self._lost(self.idempotency[key])
             return self._ok(self.idempotency[key])  # Mastodon remembers keys for an hour
         form = request.form_or_json()
         text = str(form.get("status", ""))
@@ -159,4 +167,15 @@ class FakeMastodon:
         self.statuses.append(status)
         if key:
             self.idempotency[key] = status
+        self.posted.set()
+        if self.lose_answers:
+            self.lose_answers -= 1
+            return self._lost(status)
         return self._ok(status)
+
+    def _lost(self, status: dict[str, Any]) -> Reply:
+        # The status line and headers go out, the body never does: the client cannot tell
+        # whether the post happened.
+        lost = self._ok(status)
+        lost.cut_body_at = 0
+        return lost

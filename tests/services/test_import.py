@@ -5,11 +5,13 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.importing import parse_import_line
+from webcare_tui.services import importer
 from webcare_tui.services.importer import import_file
 from webcare_tui.store import Store
 
@@ -153,3 +155,14 @@ def test_any_file_imports_without_raising_and_the_counts_add_up(
     finally:
         store.close()
     assert report.read == report.imported + report.already_there + len(report.errors)
+
+
+def test_an_endless_line_is_one_bad_line_read_no_further(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "MAX_LINE_BYTES", 100)
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(good("1").encode() + b"\n" + b"x" * 1000 + b"\n" + good("2").encode() + b"\n")
+    report = import_file(store, path, connector="b", channel="x", clock=ResponseClock(), now=NOW)
+    assert report.errors == [(2, "longer than 100 bytes")]
+    assert (report.read, report.imported) == (3, 2)

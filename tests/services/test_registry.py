@@ -35,5 +35,5 @@ def test_every_demo_connector_is_built() -> None:
 
 
 def test_an_unknown_type_is_named() -> None:
-    with pytest.raises(ValueError, match=r"'x'.*known: demo, mastodon, bluesky, rss"):
-        connector_class("x")
+    with pytest.raises(ValueError, match=r"'twitter'.*known: demo, mastodon, bluesky, rss"):
+        connector_class("twitter")

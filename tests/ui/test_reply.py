@@ -137,7 +137,7 @@ async def test_the_whole_flow_bad_reply_fix_send_undo_send(
         assert app.store.draft(thread_id, app.config.agent) == ""
 
 
-async def test_blocking_findings_need_a_second_ctrl_s_and_the_override_is_recorded(
+async def test_a_blocked_reply_asks_for_a_reason_and_two_ctrl_s_do_not_send_it(
     build_app: Callable[..., WebcareApp], clock: FakeClock
 ) -> None:
     app = build_app(now=clock)
@@ -152,12 +152,19 @@ async def test_blocking_findings_need_a_second_ctrl_s_and_the_override_is_record
         assert app.store.outbox_items(thread_id) == []
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await pilot.press("ctrl+s")  # the deliberate second press
+        await pilot.press("ctrl+s")  # a reflex: no reason given, nothing sent
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmSendDialog)
+        assert app.screen.query_one("#confirm-missing").has_class("-shown")
+        assert app.store.outbox_items(thread_id) == []
+        await pilot.press(*"klant vroeg erom", "enter")
         await settle(pilot)
         [item] = app.store.outbox_items(thread_id)
         assert [o.code for o in item.override] == ["tone.defensive"]
+        assert item.reason == "klant vroeg erom"
         await advance(pilot, clock, 10)
-        assert "sent despite: tone.defensive" in app.store.events(thread_id)[-1].detail
+        detail = app.store.events(thread_id)[-1].detail
+        assert "sent despite: tone.defensive" in detail and "reason: klant vroeg erom" in detail
 
 
 async def test_another_agent_taking_the_thread_shows_up_while_typing(
@@ -251,6 +258,7 @@ class FlakyConnector(Connector):
     """Fails the first send as a timeout would, then posts; dedupes on the idempotency key."""
 
     type = "flaky"
+    idempotent_send = True
 
     def __init__(self, base: Connector) -> None:
         super().__init__(base.settings)
@@ -280,7 +288,9 @@ async def test_a_failed_send_is_shown_and_retried_under_the_same_key(
         await pilot.press("ctrl+s")
         await advance(pilot, clock, 10)
         # The platform's words are shown as written, markup and all.
-        assert banner(app).startswith("Not sent yet: temporarily unavailable: mastodon: [bold]")
+        assert banner(app).startswith(
+            "Not confirmed yet: temporarily unavailable: mastodon: [bold]"
+        )
         assert any("[bold]social.example[/]" in n for n in notes(app))
         assert app.store.thread(thread_id).state is ThreadState.OPEN
         await advance(pilot, clock, 10)  # the first back-off is over

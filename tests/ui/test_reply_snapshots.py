@@ -41,6 +41,11 @@ STATES = {
     "sending": (draft_then(KIND, "ctrl+s"), [(80, 24), (120, 40)]),
     "confirm": (draft_then(RUDE, "ctrl+s"), [(80, 24)]),
     "canned": (draft_then("", "ctrl+t"), [(80, 24)]),
+    "quit-with-a-reply-waiting": (draft_then(KIND, "ctrl+s", "q"), [(80, 24), (120, 40)]),
+    "feed-with-a-reply-on-its-way": (
+        draft_then(KIND, "ctrl+s", "escape", "escape"),
+        [(80, 24), (120, 40)],
+    ),
 }
 CASES = [(name, size) for name, (_, sizes) in STATES.items() for size in sizes]
 

@@ -45,6 +45,7 @@ class Context:
         except Exception as error:
             raise Failed(f"cannot open the database {self.db}: {error}") from None
         store.recompute_clocks(self.config.clock(), self.config.clock_fingerprint())
+        store.wake_snoozed(self.now(), self.config.clock())
         return store
 
 

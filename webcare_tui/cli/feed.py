@@ -10,15 +10,17 @@ from webcare_tui.core.model import ThreadState
 
 def cmd_threads(context: Context) -> int:
     from webcare_tui.core.clock_text import countdown_cell
+    from webcare_tui.services.insights import thread_insights
     from webcare_tui.services.views import thread_view
     from webcare_tui.store.store import FeedFilter
 
     store = context.store()
     state = ThreadState(context.args.state) if context.args.state else None
-    feed = FeedFilter(state=state)
+    feed = FeedFilter(state=state, with_snoozed=state is None)
     clock, now = context.config.clock(), context.now()
     threads = store.feed_slice(feed, 0, 1_000_000)
-    views = [thread_view(t, clock, now) for t in threads]
+    insights = thread_insights(store, threads)
+    views = [thread_view(t, clock, now, insights[t.id]) for t in threads]
     if context.args.json:
         emit_json(views)
         return 0

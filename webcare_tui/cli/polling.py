@@ -20,7 +20,11 @@ def cmd_poll(context: Context) -> int:
     connectors = build_all(context.config.connectors)
     if not connectors:
         fail("no enabled connectors in the config")
-    poller = Poller(store, connectors, context.config.clock(), now=context.now)
+    from webcare_tui.services.outbox import Outbox
+
+    # One set of connectors for both: the outbox sends through the clients the poller opened.
+    outbox = Outbox(store, context.config, now=context.now, connectors=dict(connectors))
+    poller = Poller(store, connectors, context.config.clock(), now=context.now, outbox=outbox)
     # --once reports each connector itself; the long-running poller logs as a service would.
     logging.basicConfig(
         level=logging.ERROR if context.args.once else logging.INFO,
@@ -98,6 +102,8 @@ def cmd_status(context: Context) -> int:
         print(f"Poller: held by {lease['holder']} until {until:%H:%M:%S}")
     else:
         print("Poller: nobody is polling")
+    if store.quick_check():  # damaged pages elsewhere than the few rows read above
+        fail(f"the database {context.db} is damaged: run `webcare check-db`")
     return 0
 
 

@@ -188,6 +188,11 @@ class Connector(ABC):
                 return cls.Options()
             except TypeError:
                 pass
+        if isinstance(options, Mapping):  # code written before Options: read it the same way
+            try:
+                return msgspec.convert(dict(options), cls.Options)
+            except msgspec.ValidationError as error:
+                raise TypeError(f"{cls.__name__} {settings.name!r}: {error}") from None
         raise TypeError(
             f"{cls.__name__} {settings.name!r} needs {cls.Options.__name__}, "
             f"got {type(options).__name__}"
@@ -251,11 +256,13 @@ class Connector(ABC):
             await self._http.aclose()
             self._http = None
 
-    idempotent_send: ClassVar[bool] = True
-    """The platform drops a retry that carries the same idempotency key (Mastodon). When False,
-    a send whose answer was lost must be looked for with `confirm` before any retry."""
+    idempotent_send: ClassVar[bool] = False
+    """The platform recognises a repeated `send` by its `idempotency_key` and posts once
+    (Mastodon). When False, a send whose answer was lost is looked for with `confirm` before
+    any retry."""
 
     async def confirm(self, reply: OutgoingReply) -> SentReply | None:
         """Whether `reply` (a send whose answer was lost) is on the platform: its id, or None
-        when it is not there. Raises `ConnectorError` when the platform cannot be asked."""
+        when it is not there. Raises `ConnectorError` when the platform cannot be asked, and so
+        by default: a connector that cannot look leaves the item to an agent, never resends."""
         raise CannotSend(f"{self.settings.type} connector {self.name!r} cannot look up a reply")

@@ -82,6 +82,7 @@ class BlueskyConnector(Connector):
     Options = BlueskyOptions
     length_rule: ClassVar[LengthRule] = BLUESKY
     options: BlueskyOptions
+    idempotent_send: ClassVar[bool] = True
 
     def __init__(
         self,

@@ -62,6 +62,7 @@ class DemoConnector(Connector):
     type: ClassVar[str] = "demo"
     Options = DemoOptions
     length_rule: ClassVar[LengthRule] = LengthRule("plain", MASTODON.limit)
+    idempotent_send: ClassVar[bool] = True
 
     def __init__(
         self,

@@ -79,11 +79,16 @@ class FacebookConnector(GraphConnector):
         found: list[IncomingMessage] = []
         post_id = item["id"]
         visitor = bool(person(item.get("from"))[0]) and not self.is_ours(item.get("from"))
-        if visitor:
-            created = graph_time(item.get("created_time"), PLATFORM)
+
+        def take_post(post: dict[str, Any]) -> bool:
+            created = graph_time(post.get("created_time"), PLATFORM)
             if mark.admits(post_id, created):
                 mark.add(post_id, created)
-                found.append(self._visitor_post(item, created))
+                found.append(self._visitor_post(post, created))
+            return True
+
+        if visitor:
+            self.guarded(mark, take_post)(item)
 
         def take(comment: dict[str, Any]) -> bool:
             created = graph_time(comment.get("created_time"), PLATFORM)
@@ -99,7 +104,7 @@ class FacebookConnector(GraphConnector):
             item.get("comments", {"data": []}),
             f"{post_id}/comments",
             mark,
-            take,
+            self.guarded(mark, take),
             fields=COMMENT_FIELDS,
             filter="stream",
             order="reverse_chronological",

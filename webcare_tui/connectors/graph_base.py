@@ -20,6 +20,7 @@ from webcare_tui.connectors.base import (
     ConnectorError,
     ConnectorSettings,
     FetchResult,
+    MalformedResponse,
     OutgoingReply,
     SentReply,
 )
@@ -99,8 +100,7 @@ class GraphConnector(Connector):
             environ=self.environ,
             http=lambda: self.http,
         )
-        # Keys this process has sent under: a second send with one looks before it posts.
-        self._attempted: set[str] = set()
+        self._skipped: list[str] = []
 
     def is_ours(self, who: Any) -> bool:
         """Whether a Graph `from`/`user` is the Page or account itself."""
@@ -116,6 +116,7 @@ class GraphConnector(Connector):
         mark = Watermark.load(cursor, self.platform)
         messages: list[IncomingMessage] = []
         warnings: list[str] = []
+        self._skipped = warnings
         async for items in self.graph.pages(
             f"{self.owner_id}/{self.listing_edge}",
             needs=self.read_permission,
@@ -130,6 +131,23 @@ class GraphConnector(Connector):
             warnings.append(usage)
         messages.sort(key=lambda m: (m.created_at, m.remote_id))
         return FetchResult(messages=messages, cursor=mark.dump(), warnings=warnings)
+
+    def guarded(
+        self, mark: Watermark, read: Callable[[dict[str, Any]], bool]
+    ) -> Callable[[dict[str, Any]], bool]:
+        """`read`, except that an item it cannot read is skipped with a warning (and counted
+        as new): one bad comment must not block every comment behind it."""
+
+        def guarded_read(item: dict[str, Any]) -> bool:
+            try:
+                return read(item)
+            except MalformedResponse as exc:
+                if item["id"] not in mark.recent:
+                    self._skipped.append(f"skipped {item['id']}: {exc}")
+                    mark.skip(item["id"])
+                return True
+
+        return guarded_read
 
     @abstractmethod
     async def read_object(self, item: dict[str, Any], mark: Watermark) -> list[IncomingMessage]:
@@ -202,7 +220,7 @@ class GraphConnector(Connector):
             conversation.get("messages", {"data": []}),
             f"{conversation['id']}/messages",
             mark,
-            take,
+            self.guarded(mark, take),
             needs=self.messaging_permission,
             fields=MESSAGE_FIELDS,
             limit=str(MESSAGES_PER_CONVERSATION),
@@ -256,13 +274,7 @@ class GraphConnector(Connector):
         """A comment under the customer's (or a DM when `is_dm`).
 
         Graph has no idempotency key: after a lost answer, call `confirm` before any retry.
-        This connector does so itself when the same `idempotency_key` comes back to it.
         """
-        if reply.idempotency_key in self._attempted:
-            found = await self.confirm(reply)
-            if found is not None:
-                return found
-        self._attempted.add(reply.idempotency_key)
         if self.is_dm(reply):
             return await self.send_private(reply)
         answer = await self.graph.post(

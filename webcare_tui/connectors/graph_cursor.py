@@ -17,6 +17,7 @@ from webcare_tui.connectors.base import MalformedResponse
 __all__ = ["OVERLAP", "Watermark"]
 
 OVERLAP = timedelta(minutes=10)
+FUTURE_SLACK = timedelta(minutes=5)  # clocks differ; more than this ahead is not a real time
 MAX_REMEMBERED = 2000  # a flood inside ten minutes; past this the oldest are forgotten
 
 
@@ -43,10 +44,15 @@ class Watermark:
 
     newest: datetime | None = None
     recent: dict[str, datetime] = field(default_factory=dict)
+    ceiling: datetime = field(default_factory=lambda: datetime.now(UTC) + FUTURE_SLACK)
     lower: datetime | None = field(init=False)
     first_run: bool = field(init=False)
 
     def __post_init__(self) -> None:
+        # A time in the future (a broken or hostile answer) must not put every later comment
+        # below the watermark for ever: no time counts past `ceiling`.
+        if self.newest is not None:
+            self.newest = min(self.newest, self.ceiling)
         self.first_run = self.newest is None
         self.lower = None if self.newest is None else self.newest - OVERLAP
 
@@ -58,9 +64,14 @@ class Watermark:
 
     def add(self, remote_id: str, created: datetime) -> None:
         """Hand `remote_id` over: later fetches will not admit it again."""
+        created = min(created, self.ceiling)
         self.recent[remote_id] = created
         if self.newest is None or created > self.newest:
             self.newest = created
+
+    def skip(self, remote_id: str) -> None:
+        """Remember an item that could not be read, so that it is reported once, not each poll."""
+        self.recent[remote_id] = self.newest or self.ceiling
 
     def dump(self) -> str:
         lower = None if self.newest is None else self.newest - OVERLAP

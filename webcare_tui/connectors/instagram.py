@@ -77,7 +77,7 @@ class InstagramConnector(GraphConnector):
             item.get("comments", {"data": []}),
             f"{item['id']}/comments",
             mark,
-            take,
+            self.guarded(mark, take),
             fields=COMMENT_FIELDS,
             limit=str(COMMENTS_PER_PAGE),
         )
@@ -90,7 +90,7 @@ class InstagramConnector(GraphConnector):
                 edge,
                 f"{top_id}/replies",
                 mark,
-                take_reply,
+                self.guarded(mark, take_reply),
                 fields=REPLY_FIELDS,
                 limit=str(COMMENTS_PER_PAGE),
             )

@@ -201,6 +201,7 @@ class MastodonConnector(Connector):
     Options = MastodonOptions
     length_rule: ClassVar[LengthRule] = MASTODON
     options: MastodonOptions
+    idempotent_send: ClassVar[bool] = True
 
     def __init__(
         self,

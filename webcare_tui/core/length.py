@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import regex
 
+from webcare_tui.core.x_length import X_LIMIT, x_length, x_overflow_index
+
 MASTODON_URL_LENGTH = 23
 """What Mastodon counts for any http(s) URL, whatever its real length."""
 
@@ -118,10 +120,11 @@ def mastodon_length(text: str) -> int:
 class LengthRule:
     """How a platform counts a reply's length, and the most it takes.
 
-    `counting` is "mastodon" (URLs as 23, remote mentions as `@user`), "bluesky" or "plain"
-    (grapheme clusters); a kind this module does not know counts as "plain". `limit` is the
-    platform's stock limit (0: none); a connector that learns its limit from the server
-    (Mastodon's `max_characters`) falls back to it.
+    `counting` is "mastodon" (URLs as 23, remote mentions as `@user`), "x" (twitter-text's
+    weighted count, `core/x_length.py`), "bluesky" or "plain" (grapheme clusters); a kind this
+    module does not know counts as "plain". `limit` is the platform's stock limit (0: none); a
+    connector that learns its limit from the server (Mastodon's `max_characters`) falls back
+    to it.
     """
 
     counting: str
@@ -140,6 +143,8 @@ MASTODON = LengthRule("mastodon", 500)
 """Mastodon's stock status length; an instance may allow more."""
 BLUESKY = LengthRule("bluesky", 300)
 """Bluesky's post limit, in graphemes (DMs allow more; posts are the stricter)."""
+X = LengthRule("x", X_LIMIT)
+"""X's weighted 280: URLs 23, CJK and emoji double."""
 PLAIN = LengthRule("plain", 0)
 """No known platform: count graphemes, no limit."""
 
@@ -148,6 +153,8 @@ def length_for(channel_kind: str, text: str) -> int:
     """The length `text` has on a channel of this kind ("mastodon", "bluesky", anything else)."""
     if channel_kind == "mastodon":
         return mastodon_length(text)
+    if channel_kind == "x":
+        return x_length(text)
     return count_graphemes(text)
 
 
@@ -157,6 +164,8 @@ def overflow_index(channel_kind: str, text: str, limit: int) -> int | None:
     Lets a check mark exactly the part that does not fit. A URL that straddles the limit is
     marked from its start, since Mastodon counts it as a whole.
     """
+    if channel_kind == "x":
+        return x_overflow_index(text, limit)
     if channel_kind == "mastodon":
         countable, origin = _mastodon_countable(text)
     else:

@@ -21,8 +21,9 @@ class ThreadState(StrEnum):
 
     @property
     def is_active(self) -> bool:
-        """Shown in the feed by default (not resolved and not ignored)."""
-        return self not in (ThreadState.RESOLVED, ThreadState.IGNORED)
+        """Shown in the feed by default: not resolved, ignored or snoozed (a snoozed thread
+        comes back at its time or with the customer's next message)."""
+        return self not in (ThreadState.RESOLVED, ThreadState.IGNORED, ThreadState.SNOOZED)
 
 
 class Direction(StrEnum):

@@ -9,9 +9,11 @@ jump with no neighbour (End, a filter) falls back to an offset.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from webcare_tui.core.model import Thread
+from webcare_tui.core.outbox import OutboxState
 from webcare_tui.store import Store
 from webcare_tui.store.base import FeedFilter
 from webcare_tui.store.reads import FeedPage
@@ -24,11 +26,13 @@ MAX_PAGES = 30
 
 @dataclass
 class FeedRows:
-    """A sparse copy of the feed: the total and whichever pages have been fetched."""
+    """A sparse copy of the feed: the total and whichever pages have been fetched, and the
+    threads with a reply that may still go out (by the state of their latest one)."""
 
     feed: FeedFilter = field(default_factory=FeedFilter)
     total: int = 0
     pages: dict[int, FeedPage] = field(default_factory=dict)
+    sending: Mapping[int, OutboxState] = field(default_factory=dict)
 
     def get(self, index: int) -> Thread | None:
         """The thread at position `index`, or None while its page is not held."""
@@ -71,7 +75,7 @@ class FeedPager:
         """A fresh copy of the feed around the selected thread (else the cursor position),
         and where the cursor stands in it now."""
         store = self._store
-        rows = FeedRows(feed=feed, total=store.feed_count(feed))
+        rows = FeedRows(feed=feed, total=store.feed_count(feed), sending=store.pending_threads())
         if selected is not None:
             position = store.feed_position(feed, selected)
             if position is not None:

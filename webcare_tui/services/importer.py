@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.importing import parse_import_line
@@ -13,6 +15,9 @@ from webcare_tui.core.model import IncomingMessage
 from webcare_tui.store import Store
 
 BATCH = 5000
+# A line this long is no mention (the text alone may have a million characters): read no more
+# of it than this, so that a file of one endless line cannot take all memory.
+MAX_LINE_BYTES = 8_000_000
 
 
 @dataclass(slots=True)
@@ -57,11 +62,14 @@ def import_file(
             batch.clear()
             lines_of.clear()
 
-    with path.open("rb") as lines:
-        for number, raw in enumerate(lines, start=1):
-            if not raw.strip():
+    with path.open("rb") as file:
+        for number, raw in enumerate(_lines(file), start=1):
+            if raw is not None and not raw.strip():
                 continue
             report.read += 1
+            if raw is None:
+                report.errors.append((number, f"longer than {MAX_LINE_BYTES:,} bytes"))
+                continue
             try:
                 # Strict: a replaced byte could make two different ids one, losing a line unsaid.
                 line = raw.decode("utf-8")
@@ -79,3 +87,15 @@ def import_file(
                 flush()
     flush()
     return report
+
+
+def _lines(file: BinaryIO) -> Iterator[bytes | None]:
+    """The file's lines, each read up to `MAX_LINE_BYTES`; None for a line longer than that,
+    whose rest is skipped unread into memory."""
+    while line := file.readline(MAX_LINE_BYTES + 1):
+        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := file.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+            pass
+        yield None

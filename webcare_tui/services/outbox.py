@@ -20,44 +20,43 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from webcare_tui.connectors.base import (
-    Connector,
-    ConnectorError,
-    MalformedResponse,
-    OutgoingReply,
-    RateLimited,
-    TransientError,
-)
+from webcare_tui.connectors.base import Connector
 from webcare_tui.core.checks import DraftContext, Finding, ToneRules, blocking, check_draft
 from webcare_tui.core.length import PLAIN, LengthRule
-from webcare_tui.core.outbox import (
-    MAX_AUTO_ATTEMPTS,
-    OutboxItem,
-    OutboxState,
-    Override,
-    retry_delay,
-    whole_second_after,
-)
+from webcare_tui.core.outbox import OutboxItem, OutboxState, Override, whole_second_after
 from webcare_tui.core.sanitize import clean_text
 from webcare_tui.core.timeutil import now_utc
 from webcare_tui.services.drafting import says_something
 from webcare_tui.services.holders import process_holder, process_is_dead
+from webcare_tui.services.outbox_delivery import Delivery, SendOutcome
+from webcare_tui.services.outbox_errors import (
+    ChannelCannotSend,
+    DraftRefused,
+    NothingToSend,
+    OutboxError,
+    ReasonNeeded,
+)
 from webcare_tui.services.phone_guard import stored_phone_in
+from webcare_tui.store.outbox_errors import AlreadyAnswered, BeingAnswered
 from webcare_tui.store.store import ClaimedByOther, Store
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from webcare_tui.config import Config
     from webcare_tui.core.model import Thread
-    from webcare_tui.store.outbox import ReplyTarget
 
 __all__ = [
+    "AlreadyAnswered",
+    "BeingAnswered",
     "ChannelCannotSend",
     "ClaimedByOther",
     "DraftRefused",
     "NothingToSend",
     "Outbox",
+    "OutboxError",
+    "ReasonNeeded",
+    "ReplyStart",
     "Review",
     "SendOutcome",
     "StoredPhoneInText",
@@ -69,27 +68,11 @@ STALE_SENDING = timedelta(minutes=2)
 """A claim this old is taken over even if its process may live: far beyond any HTTP timeout,
 far within the hour Mastodon remembers an idempotency key."""
 
-"""Limits the platform itself sets, whatever a connector (the demo replaying Bluesky) says."""
 
 MAX_PER_ROUND = 50
 
-
-class OutboxError(Exception):
-    """A reply the outbox will not take. `title` is a short line for the UI."""
-
-    title = "not sent"
-
-
-class DraftRefused(OutboxError):
-    """Blocking findings stop the reply; sending anyway needs `force`."""
-
-    title = "the checks stop this reply"
-
-    def __init__(self, findings: list[Finding]) -> None:
-        self.findings = findings
-        self.blocking = blocking(findings)
-        count = len(self.blocking)
-        super().__init__(f"{count} check{'s' if count != 1 else ''} stop this reply")
+NO_REASON_NEEDED = frozenset({"ownership"})
+"""Blocking checks `force` passes by itself: taking a thread over is on the record already."""
 
 
 class StoredPhoneInText(OutboxError):
@@ -109,14 +92,6 @@ def refuse_stored_phone(store: Store, thread_id: int, text: str) -> None:
         raise StoredPhoneInText
 
 
-class NothingToSend(OutboxError):
-    title = "nothing to send"
-
-
-class ChannelCannotSend(OutboxError):
-    title = "this channel cannot send"
-
-
 @dataclass(frozen=True, slots=True)
 class Review:
     """The checks' verdict on a draft, and what they were run against."""
@@ -133,16 +108,17 @@ class Review:
 
 
 @dataclass(frozen=True, slots=True)
-class SendOutcome:
-    """How one attempt to send an item went. `item` is its state afterwards."""
+class ReplyStart:
+    """A reply claimed to be sent now: a new one (with its review), or an earlier one resumed."""
 
     item: OutboxItem
-    customer: str = ""
-    error: str | None = None
+    resumed: bool = False
+    review: Review | None = None
 
-    @property
-    def ok(self) -> bool:
-        return self.item.state is OutboxState.SENT
+
+def new_key() -> str:
+    """An idempotency key for a new reply: made once, kept for every retry of it."""
+    return f"webcare-{uuid.uuid4().hex}"
 
 
 @dataclass
@@ -257,23 +233,17 @@ class Outbox:
 
     # -- the agent's moves -------------------------------------------------------------------
 
-    def queue_reply(
+    def _vet(
         self,
         thread_id: int,
         text: str,
         *,
         length_limit: int,
-        force: bool = False,
+        force: bool,
         opened_at: datetime | None = None,
-        undo_seconds: float | None = None,
         private: bool | None = None,
-    ) -> OutboxItem:
-        """Check, claim and queue a reply; it is sent once `undo_seconds` (config) have passed.
-
-        Raises ClaimedByOther when another agent holds the thread and DraftRefused when a check
-        blocks, both unless `force`, which claims the thread anyway and records the blocking
-        findings with the reply. NothingToSend and ChannelCannotSend are never forced.
-        """
+    ) -> tuple[Review, tuple[Override, ...]]:
+        """The checks every new reply passes; the blocking findings `force` sends past."""
         thread = self.store.thread(thread_id)
         connector = self.connector(thread.connector)
         if connector is None:
@@ -297,6 +267,48 @@ class Outbox:
         stopping = review.blocking
         if stopping and not force:
             raise DraftRefused(review.findings)
+        return review, tuple(Override(f.code, f.message) for f in stopping)
+
+    @staticmethod
+    def needs_reason(findings: list[Finding]) -> bool:
+        """Whether sending past `findings` takes a reason: any blocking check about the text."""
+        return any(f.code not in NO_REASON_NEEDED for f in blocking(findings))
+
+    @property
+    def four_eyes(self) -> bool:
+        """`[replies] override = "second-agent"`: a blocked reply waits for a colleague."""
+        return getattr(self.config, "override_mode", "reason") == "second-agent"
+
+    def queue_reply(
+        self,
+        thread_id: int,
+        text: str,
+        *,
+        length_limit: int,
+        force: bool = False,
+        opened_at: datetime | None = None,
+        undo_seconds: float | None = None,
+        reason: str | None = None,
+        private: bool | None = None,
+    ) -> OutboxItem:
+        """Check, claim and queue a reply; it is sent once `undo_seconds` (config) have passed.
+
+        Raises ClaimedByOther when another agent holds the thread and DraftRefused when a check
+        blocks, both unless `force`, which claims the thread anyway and records the blocking
+        findings with the reply, and `reason`, which a check about the text needs
+        (ReasonNeeded). With the `second-agent` override such a reply
+        awaits a colleague's approval. NothingToSend and ChannelCannotSend are never forced.
+        """
+        review, override = self._vet(
+            thread_id,
+            text,
+            length_limit=length_limit,
+            force=force,
+            opened_at=opened_at,
+            private=private,
+        )
+        if self.needs_reason(review.findings) and not (reason or "").strip():
+            raise ReasonNeeded(review.findings)
         now = self.now()
         seconds = self.config.undo_seconds if undo_seconds is None else undo_seconds
         return self.store.queue_reply(
@@ -307,19 +319,113 @@ class Outbox:
             send_after=now
             if seconds <= 0
             else whole_second_after(now + timedelta(seconds=seconds)),
-            idempotency_key=f"webcare-{uuid.uuid4().hex}",
+            idempotency_key=new_key(),
             private=review.private,
-            override=tuple(Override(f.code, f.message) for f in stopping),
+            override=override,
             force_claim=force,
+            reason=reason,
+            awaiting_approval=bool(override) and self.four_eyes,
         )
 
-    def cancel(self, item_id: int) -> OutboxItem:
-        """Undo: the reply goes back into the draft. Raises OutboxTooLate once sending began."""
-        return self.store.cancel_reply(item_id, now=self.now())
+    def reply_now(
+        self,
+        thread_id: int,
+        text: str,
+        *,
+        length_limit: int,
+        force: bool = False,
+        reason: str | None = None,
+        grace_seconds: float = 60,
+    ) -> ReplyStart:
+        """Claim a reply for this process to send at once (the CLI), or resume an earlier one.
+
+        An earlier reply of this agent's to the thread that is unconfirmed, stuck (its process
+        died) or left queued is resumed under its own key, whatever `text` says: it may be on
+        the platform already. Otherwise the checks of `queue_reply` apply, a blocking one needs
+        `reason` as well as `force` (ReasonNeeded), and a thread that is being answered
+        (BeingAnswered) or whose latest customer message is answered (AlreadyAnswered) is
+        refused unless `force`. `grace_seconds` lets a TUI send the reply should this process
+        die before it could, and keeps it from racing us meanwhile.
+        """
+        now = self.now()
+        stale_before = now - STALE_SENDING
+        earlier = self.store.resume_reply(
+            thread_id,
+            self.agent,
+            now=now,
+            holder=self.holder,
+            stale_before=stale_before,
+            is_dead=process_is_dead,
+        )
+        if earlier is not None:
+            return ReplyStart(earlier, resumed=True)
+        review, override = self._vet(thread_id, text, length_limit=length_limit, force=force)
+        if self.needs_reason(review.findings) and not (reason or "").strip():
+            raise ReasonNeeded(review.findings)
+        item, resumed = self.store.start_reply(
+            thread_id,
+            self.agent,
+            text,
+            send_after=whole_second_after(now + timedelta(seconds=grace_seconds)),
+            idempotency_key=new_key(),
+            is_dead=process_is_dead,
+            private=review.private,
+            override=override,
+            reason=reason.strip() if override and reason else None,
+            force_claim=force,
+            again=force,
+            awaiting_approval=bool(override) and self.four_eyes,
+            now=now,
+            holder=self.holder,
+            stale_before=stale_before,
+        )
+        return ReplyStart(item, resumed=resumed, review=None if resumed else review)
+
+    def cancel(self, item_id: int, *, maybe_sent: bool = False) -> OutboxItem:
+        """Undo: the reply goes back into the draft. Raises OutboxTooLate once sending began
+        (and for an unconfirmed reply, unless `maybe_sent`: it may be out already)."""
+        return self.store.cancel_reply(item_id, now=self.now(), maybe_sent=maybe_sent)
 
     def retry(self, item_id: int) -> OutboxItem:
-        """Send a failed reply again (same idempotency key, so never twice)."""
+        """Send a failed or unconfirmed reply again (same idempotency key, so never twice)."""
+        item = self.store.outbox_item(item_id)
+        if item.state is OutboxState.UNCONFIRMED:
+            return item  # claimed as it is: `claim(item_id)` takes an unconfirmed one at once
         return self.store.retry_reply(item_id, now=self.now())
+
+    def approve(self, item_id: int) -> OutboxItem:
+        """Let a colleague's blocked reply go (the `second-agent` override): due now."""
+        return self.store.approve_reply(item_id, self.agent, now=self.now())
+
+    def claim(self, item_id: int) -> OutboxItem | None:
+        """Claim item `item_id` for this process to send at once; None when it is not due or
+        another live process is sending it."""
+        now = self.now()
+        return self.store.claim_reply(
+            now=now,
+            holder=self.holder,
+            stale_before=now - STALE_SENDING,
+            is_dead=process_is_dead,
+            item_id=item_id,
+        )
+
+    def in_undo_window(self) -> list[OutboxItem]:
+        """This agent's replies queued and not yet being sent: what quitting would leave."""
+        return [
+            item
+            for item in self.store.pending_replies()
+            if item.state is OutboxState.QUEUED and self._is_me(item.agent)
+        ]
+
+    def poller_elsewhere(self) -> bool:
+        """Whether another process holds the poller lease now: it sends what this one leaves."""
+        from webcare_tui.core.timeutil import from_db
+        from webcare_tui.services.poller import LEASE
+
+        lease = self.store.lease(LEASE)
+        if lease is None or from_db(lease["expires_at"]) <= self.now():
+            return False
+        return not str(lease["holder"]).startswith(self.holder + ":")
 
     def pending(self, thread_id: int) -> OutboxItem | None:
         """This agent's reply in the thread that has not gone out yet, if any."""
@@ -362,68 +468,28 @@ class Outbox:
                 if item is None:
                     break
                 outcomes.append(await self._send(item, auto_retry=auto_retry))
+                if item_id is not None:
+                    break  # one try of that item; an unknown outcome is claimable again
         return outcomes
 
-    async def _send(self, item: OutboxItem, *, auto_retry: bool) -> SendOutcome:
+    async def _send(
+        self, item: OutboxItem, *, auto_retry: bool, pauses: Sequence[float] = ()
+    ) -> SendOutcome:
         thread = await asyncio.to_thread(self.store.thread, item.thread_id)
         target = await asyncio.to_thread(self.store.reply_target, item.thread_id)
-        connector = self.connector(thread.connector)
-        if connector is None:
-            message = f"the connector {thread.connector!r} is not configured or not enabled"
-            return await self._failed(item, target, message, None)
-        reply = OutgoingReply(
-            text=item.text,
-            in_reply_to=target.in_reply_to,
-            root=target.root,
-            customer=target.customer,
-            idempotency_key=item.idempotency_key,
-            private=item.private,
-            reply_to_extra=target.extra,
-        )
-        try:
+        delivery = Delivery(self.store, self.holder, self.now, self.config.clock)
+        if stored_phone_in(self.store, item.thread_id, item.text) is not None:
             # Checked again here: the number may have been stored after the item was queued.
-            refuse_stored_phone(self.store, item.thread_id, item.text)
-            sent = await connector.send(reply)
-        except (TransientError, RateLimited, MalformedResponse) as error:
-            # Maybe it went out and only the answer was lost: the retry, under the same key,
-            # gets the platform's existing post back instead of a second one.
-            retry_at: datetime | None = None
-            if auto_retry and item.attempts < MAX_AUTO_ATTEMPTS:
-                retry_at = self.now() + retry_delay(item.attempts)
-                if error.retry_at is not None and error.retry_at > retry_at:
-                    retry_at = error.retry_at
-            return await self._failed(item, target, f"{error.title}: {error}", retry_at)
-        except StoredPhoneInText as error:
-            return await self._failed(item, target, str(error), None)
-        except ConnectorError as error:  # refused, credentials, cannot send: an agent decides
-            return await self._failed(item, target, f"{error.title}: {error}", None)
-        except Exception as error:  # a connector bug must not leave the item claimed for ever
-            log.exception("sending outbox item %s failed", item.id)
-            return await self._failed(item, target, f"{type(error).__name__}: {error}", None)
-        now = self.now()
-        done = await asyncio.to_thread(
-            self.store.mark_reply_sent,
-            item.id,
-            remote_id=sent.remote_id,
-            url=sent.url,
-            sent_at=sent.created_at or now,
-            clock=self.config.clock(),
-            now=now,
+            return await delivery.refuse(item, target, str(StoredPhoneInText()))
+        connector = self.connector(thread.connector)
+        return await delivery.deliver(
+            item, target, connector or thread.connector, auto_retry=auto_retry, pauses=pauses
         )
-        return SendOutcome(done, customer=target.customer)
 
-    async def _failed(
-        self, item: OutboxItem, target: ReplyTarget, error: str, retry_at: datetime | None
-    ) -> SendOutcome:
-        done = await asyncio.to_thread(
-            self.store.mark_reply_failed,
-            item.id,
-            holder=self.holder,
-            error=error,
-            retry_at=retry_at,
-            now=self.now(),
-        )
-        return SendOutcome(done, customer=target.customer, error=error)
+    async def send_claimed(self, item: OutboxItem, *, pauses: Sequence[float] = ()) -> SendOutcome:
+        """Send an item this process claimed (`reply_now`, `claim`), resolving an unknown
+        outcome within the call: tried again after each of `pauses`, under the same key."""
+        return await self._send(item, auto_retry=False, pauses=pauses)
 
     async def aclose(self) -> None:
         for connector in self.connectors.values():

@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from webcare_tui.connectors.base import (
     AuthFailed,
@@ -34,6 +35,9 @@ from webcare_tui.core.timeutil import from_db, now_utc
 from webcare_tui.services.health import HealthStatus
 from webcare_tui.services.holders import lease_holder
 from webcare_tui.store import IngestResult, Store, StoreError
+
+if TYPE_CHECKING:
+    from webcare_tui.services.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +147,7 @@ class Poller:
         on_outcome: Callable[[PollOutcome], None] | None = None,
         rng: random.Random | None = None,
         fetch_deadline: timedelta = FETCH_DEADLINE,
+        outbox: Outbox | None = None,
     ) -> None:
         self.store = store
         self.connectors = dict(connectors)
@@ -158,6 +163,8 @@ class Poller:
         self._renewed_at: datetime | None = None
         self._restored = False
         self._inflight: dict[str, asyncio.Task[PollOutcome]] = {}
+        self.outbox = outbox
+        self._sending: asyncio.Task[None] | None = None
 
     # -- one connector -----------------------------------------------------------------------
 
@@ -288,8 +295,11 @@ class Poller:
     # -- every connector -----------------------------------------------------------------------
 
     async def run_once(self) -> list[PollOutcome]:
-        """Every connector once, side by side, back-offs and lease aside (`poll --once`)."""
-        return list(await asyncio.gather(*(self.poll(name) for name in self.connectors)))
+        """Every connector once, side by side, back-offs and lease aside (`poll --once`); then
+        the outbox's due replies."""
+        outcomes = list(await asyncio.gather(*(self.poll(name) for name in self.connectors)))
+        await self._send_outbox()
+        return outcomes
 
     def lease_ttl(self) -> float:
         """Seconds a lease lasts: shorter than the shortest interval, so that when its holder
@@ -313,7 +323,22 @@ class Poller:
             due = self._next_at.get(name, now) <= now
             if due and name not in self._inflight:
                 self._inflight[name] = asyncio.create_task(self._poll_task(name))
+        if self.outbox is not None and (self._sending is None or self._sending.done()):
+            # The lease holder sends for every agent, so a reply whose TUI quit still goes out.
+            self._sending = asyncio.create_task(self._send_outbox())
         return True
+
+    async def _send_outbox(self) -> None:
+        if self.outbox is None:
+            return
+        try:
+            for outcome in await self.outbox.send_due():
+                if outcome.ok:
+                    log.info("sent reply %s as %s", outcome.item.id, outcome.item.remote_id)
+                else:
+                    log.warning("reply %s not sent: %s", outcome.item.id, outcome.error)
+        except Exception:  # a busy database: the next round tries again
+            log.exception("sending the outbox failed")
 
     async def _poll_task(self, name: str) -> PollOutcome:
         try:
@@ -328,8 +353,9 @@ class Poller:
         return frozenset(self._inflight)
 
     async def settle(self) -> None:
-        """Wait for the polls that `step` started."""
-        await asyncio.gather(*list(self._inflight.values()), return_exceptions=True)
+        """Wait for the polls (and the outbox round) that `step` started."""
+        sending = [self._sending] if self._sending is not None else []
+        await asyncio.gather(*list(self._inflight.values()), *sending, return_exceptions=True)
 
     async def run(self, stop: asyncio.Event, tick: float = 1.0) -> None:
         """Poll every connector on its interval until `stop` is set, while holding the lease.
@@ -347,6 +373,8 @@ class Poller:
         finally:
             for task in list(self._inflight.values()):
                 task.cancel()
+            if self._sending is not None:
+                self._sending.cancel()  # safe: an item cut off mid-send is resumed by its key
             await self.settle()
             self._inflight.clear()  # a task cancelled before it began never removed itself
             await self.release()

@@ -19,6 +19,7 @@ _CLASSES = {
     "mastodon": ("webcare_tui.connectors.mastodon", "MastodonConnector"),
     "bluesky": ("webcare_tui.connectors.bluesky", "BlueskyConnector"),
     "rss": ("webcare_tui.connectors.rss", "RssConnector"),
+    "x": ("webcare_tui.connectors.x", "XConnector"),
     "facebook": ("webcare_tui.connectors.facebook", "FacebookConnector"),
     "instagram": ("webcare_tui.connectors.instagram", "InstagramConnector"),
 }

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Event, Message, Note, Thread
+
+if TYPE_CHECKING:
+    from webcare_tui.services.insights import ThreadInsight
 
 
 def seconds_left(thread: Thread, clock: ResponseClock, now: datetime) -> int | None:
@@ -16,8 +19,10 @@ def seconds_left(thread: Thread, clock: ResponseClock, now: datetime) -> int | N
     return round(clock.open_seconds_between(thread.channel, now, thread.due_at))
 
 
-def thread_view(thread: Thread, clock: ResponseClock, now: datetime) -> dict[str, Any]:
-    return {
+def thread_view(
+    thread: Thread, clock: ResponseClock, now: datetime, insight: ThreadInsight | None = None
+) -> dict[str, Any]:
+    view: dict[str, Any] = {
         "id": thread.id,
         "channel": thread.channel,
         "connector": thread.connector,
@@ -35,6 +40,11 @@ def thread_view(thread: Thread, clock: ResponseClock, now: datetime) -> dict[str
         "followers": thread.followers,
         **({"escalated_to": thread.escalated_to} if thread.escalated_to else {}),
     }
+    if insight is not None:
+        view["tags"] = list(insight.tags)
+        view["priority"] = insight.priority.score
+        view["priority_reason"] = insight.priority.reason
+    return view
 
 
 def message_view(message: Message) -> dict[str, Any]:

@@ -19,9 +19,11 @@ from webcare_tui.core.model import (
     ThreadState,
 )
 from webcare_tui.core.outbox import OutboxItem, OutboxState
+from webcare_tui.core.query import parse_query
 from webcare_tui.core.sanitize import clean_text
 from webcare_tui.core.timeutil import to_db
 from webcare_tui.store.files import create_private
+from webcare_tui.store.query_sql import thread_where
 from webcare_tui.store.schema import migrate
 
 BUSY_TIMEOUT_MS = 10_000
@@ -162,31 +164,36 @@ def sort_key(due_at: str | None, updated_at: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FeedFilter:
-    """Which threads the feed shows. The default: every thread that is not resolved or ignored."""
+    """Which threads the feed shows. The default: every thread that is not resolved, ignored
+    or snoozed. `query` is the query language of `core.query` (`@me` means `agent`)."""
 
     query: str = ""
     state: ThreadState | None = None
     assignee: str | None = None
+    # `webcare threads` lists snoozed threads too; the TUI's feed leaves them out.
+    with_snoozed: bool = False
+    agent: str | None = None
 
     def where(self) -> tuple[str, list[object]]:
         clauses: list[str] = []
         params: list[object] = []
-        if self.state is None:
-            clauses.append("active = 1")
-        else:
+        query = parse_query(self.query) if self.query.strip() else None
+        if query is not None and self.agent:
+            query = query.resolve_me(self.agent)
+        if self.state is not None:
             clauses.append("active = ? AND state = ?")
             params += [int(self.state.is_active), self.state.value]
+        elif self.with_snoozed:
+            clauses.append("(active = 1 OR (active = 0 AND state = 'snoozed'))")
+        elif query is None or not query.states:  # else the query names the states it wants
+            clauses.append("active = 1")
         if self.assignee:
             clauses.append("assignee = ?")
             params.append(self.assignee)
-        if self.query.strip():
-            like = "%" + self.query.strip().replace("\\", "\\\\").replace("%", "\\%") + "%"
-            like = like.replace("_", "\\_")
-            clauses.append(
-                "(author LIKE ? ESCAPE '\\' OR author_name LIKE ? ESCAPE '\\' "
-                "OR last_text LIKE ? ESCAPE '\\' OR channel LIKE ? ESCAPE '\\')"
-            )
-            params += [like, like, like, like]
+        if query is not None:
+            where, more = thread_where(query, any_state=True)
+            clauses.append(where)
+            params += more
         return " AND ".join(clauses), params
 
 

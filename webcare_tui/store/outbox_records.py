@@ -7,10 +7,10 @@ from collections.abc import Callable
 from datetime import datetime
 
 from webcare_tui.core.clock import ResponseClock
-from webcare_tui.core.outbox import OutboxItem, OutboxState, Override
+from webcare_tui.core.outbox import PENDING, OutboxItem, OutboxState, Override, may_resume
 from webcare_tui.core.sanitize import clean_line, clean_text
 from webcare_tui.core.timeutil import to_db
-from webcare_tui.store import outbox as outbox_sql
+from webcare_tui.store import outbox_sql
 from webcare_tui.store.base import (
     ClaimedByOther,
     OutboxItemNotFound,
@@ -19,7 +19,8 @@ from webcare_tui.store.base import (
     ThreadNotFound,
 )
 from webcare_tui.store.ingest import ingest_batch
-from webcare_tui.store.outbox import ReplyTarget
+from webcare_tui.store.outbox_errors import AlreadyAnswered, BeingAnswered, SelfApproval
+from webcare_tui.store.outbox_sql import ReplyTarget
 
 
 class OutboxRecords(StoreBase):
@@ -37,47 +38,184 @@ class OutboxRecords(StoreBase):
         private: bool = False,
         override: tuple[Override, ...] = (),
         force_claim: bool = False,
+        reason: str | None = None,
+        awaiting_approval: bool = False,
     ) -> OutboxItem:
         """Claim the thread for `agent` and queue a reply, in one transaction.
 
         Refused with ClaimedByOther when another agent holds the thread, unless `force_claim`.
         The draft becomes the outbox item, so it is removed from the drafts: the text lives in
-        one place, and undo puts it back.
+        one place, and undo puts it back. With `awaiting_approval` it waits for a colleague.
         """
         with self._write() as conn:
-            row = self._require(conn, thread_id)
-            holder = row["assignee"]
-            if holder != agent:
-                if holder and not force_claim:
-                    raise ClaimedByOther(thread_id, holder)
-                conn.execute("UPDATE threads SET assignee = ? WHERE id = ?", (agent, thread_id))
-                detail = f"taken over from {holder}" if holder else ""
-                self._event(conn, thread_id, now, agent, "assigned", detail)
-            cursor = conn.execute(
-                "INSERT INTO outbox (thread_id, agent, text, private, idempotency_key, state, "
-                "created_at, send_after, override) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
-                (
-                    thread_id,
-                    agent,
-                    clean_text(text),
-                    int(private),
-                    idempotency_key,
-                    to_db(now),
-                    to_db(send_after),
-                    outbox_sql.override_json(override),
-                ),
+            self._claim_thread(conn, thread_id, agent, now=now, force=force_claim)
+            state = OutboxState.AWAITING_APPROVAL if awaiting_approval else OutboxState.QUEUED
+            return self._insert_reply(
+                conn,
+                thread_id,
+                agent,
+                text,
+                state=state,
+                now=now,
+                send_after=send_after,
+                idempotency_key=idempotency_key,
+                private=private,
+                override=override,
+                reason=reason,
             )
-            conn.execute("DELETE FROM drafts WHERE thread_id = ? AND agent = ?", (thread_id, agent))
-            return self._outbox_row(conn, int(cursor.lastrowid or 0))
 
-    def cancel_reply(self, item_id: int, *, now: datetime) -> OutboxItem:
+    def start_reply(
+        self,
+        thread_id: int,
+        agent: str,
+        text: str,
+        *,
+        now: datetime,
+        send_after: datetime,
+        idempotency_key: str,
+        holder: str,
+        stale_before: datetime,
+        is_dead: Callable[[str], bool] = lambda holder: False,
+        private: bool = False,
+        override: tuple[Override, ...] = (),
+        reason: str | None = None,
+        force_claim: bool = False,
+        again: bool = False,
+        awaiting_approval: bool = False,
+    ) -> tuple[OutboxItem, bool]:
+        """A reply to send at once from this process (`holder`), decided in one transaction.
+
+        Returns the item, claimed for `holder` (or awaiting approval), and whether it is an
+        earlier reply of `agent`'s resumed under its own key (`may_resume`): then `text` is not
+        used. Otherwise refused with BeingAnswered while another reply to the thread is on its
+        way, and with AlreadyAnswered when the customer's latest message has our answer, both
+        unless `again`; and with ClaimedByOther unless `force_claim`.
+        """
+        with self._write() as conn:
+            self._claim_thread(conn, thread_id, agent, now=now, force=force_claim)
+            pending = outbox_sql.pending_items(conn, thread_id)
+            over = self._over(stale_before, is_dead)
+            for item in pending:
+                if may_resume(item, agent, now, over):
+                    return outbox_sql.take(conn, item.id, holder=holder, now=now), True
+            if not again:
+                waiting = [i for i in pending if i.state is not OutboxState.FAILED or i.retry_at]
+                if waiting:
+                    raise BeingAnswered(thread_id, waiting[0])
+                answered = outbox_sql.last_answer(conn, thread_id)
+                if answered is not None:
+                    raise AlreadyAnswered(thread_id, *answered)
+            state = OutboxState.AWAITING_APPROVAL if awaiting_approval else OutboxState.SENDING
+            item = self._insert_reply(
+                conn,
+                thread_id,
+                agent,
+                text,
+                state=state,
+                now=now,
+                send_after=send_after,
+                idempotency_key=idempotency_key,
+                private=private,
+                override=override,
+                reason=reason,
+            )
+            if state is OutboxState.SENDING:
+                item = outbox_sql.take(conn, item.id, holder=holder, now=now)
+            return item, False
+
+    def resume_reply(
+        self,
+        thread_id: int,
+        agent: str,
+        *,
+        now: datetime,
+        holder: str,
+        stale_before: datetime,
+        is_dead: Callable[[str], bool] = lambda holder: False,
+    ) -> OutboxItem | None:
+        """Claim `agent`'s earlier reply to the thread that may be sent again now, if any."""
+        over = self._over(stale_before, is_dead)
+        if not any(
+            may_resume(item, agent, now, over)
+            for item in outbox_sql.pending_items(self.conn, thread_id)
+        ):
+            return None  # a read first: most replies have nothing to resume
+        with self._write() as conn:
+            for item in outbox_sql.pending_items(conn, thread_id):
+                if may_resume(item, agent, now, over):
+                    return outbox_sql.take(conn, item.id, holder=holder, now=now)
+            return None
+
+    @staticmethod
+    def _over(
+        stale_before: datetime, is_dead: Callable[[str], bool]
+    ) -> Callable[[OutboxItem], bool]:
+        def over(item: OutboxItem) -> bool:
+            claimed_at = item.claimed_at
+            return (claimed_at is None or claimed_at <= stale_before) or is_dead(
+                item.claimed_by or ""
+            )
+
+        return over
+
+    def _claim_thread(
+        self, conn: sqlite3.Connection, thread_id: int, agent: str, *, now: datetime, force: bool
+    ) -> None:
+        row = self._require(conn, thread_id)
+        holder = row["assignee"]
+        if holder != agent:
+            if holder and not force:
+                raise ClaimedByOther(thread_id, holder)
+            conn.execute("UPDATE threads SET assignee = ? WHERE id = ?", (agent, thread_id))
+            detail = f"taken over from {holder}" if holder else ""
+            self._event(conn, thread_id, now, agent, "assigned", detail)
+
+    def _insert_reply(
+        self,
+        conn: sqlite3.Connection,
+        thread_id: int,
+        agent: str,
+        text: str,
+        *,
+        state: OutboxState,
+        now: datetime,
+        send_after: datetime,
+        idempotency_key: str,
+        private: bool,
+        override: tuple[Override, ...],
+        reason: str | None,
+    ) -> OutboxItem:
+        cursor = conn.execute(
+            "INSERT INTO outbox (thread_id, agent, text, private, idempotency_key, state, "
+            "created_at, send_after, override, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                thread_id,
+                agent,
+                clean_text(text),
+                int(private),
+                idempotency_key,
+                state.value,
+                to_db(now),
+                to_db(send_after),
+                outbox_sql.override_json(override),
+                clean_line(reason) if reason else None,
+            ),
+        )
+        conn.execute("DELETE FROM drafts WHERE thread_id = ? AND agent = ?", (thread_id, agent))
+        item_id = int(cursor.lastrowid or 0)
+        if state is OutboxState.AWAITING_APPROVAL:
+            self._event(conn, thread_id, now, agent, "reply awaits approval", clean_text(text))
+        return self._outbox_row(conn, item_id)
+
+    def cancel_reply(self, item_id: int, *, now: datetime, maybe_sent: bool = False) -> OutboxItem:
         """Undo: take a queued (or failed) reply back into its agent's draft.
 
         Raises OutboxTooLate once a process has started sending it: from then on it goes out.
+        An unconfirmed reply (it may be on the platform already) is only given up `maybe_sent`.
         """
         with self._write() as conn:
             item = self._outbox_row(conn, item_id)
-            if not item.can_undo:
+            if not (item.can_undo or (maybe_sent and item.outcome_unknown)):
                 raise OutboxTooLate(item)
             conn.execute("UPDATE outbox SET state = 'cancelled' WHERE id = ?", (item_id,))
             existing = conn.execute(
@@ -169,6 +307,10 @@ class OutboxRecords(StoreBase):
             if item.override:
                 overridden = "; ".join(f"{o.code}: {o.message}" for o in item.override)
                 detail += f"\n\nsent despite: {overridden}"
+                if item.reason:
+                    detail += f"\nreason: {item.reason}"
+            if item.approved_by:
+                detail += f"\napproved by {item.approved_by}"
             self._event(conn, item.thread_id, now, item.agent, "replied", detail)
             # A keystroke's save may have landed after queueing: the sent text is no draft.
             conn.execute(
@@ -185,20 +327,70 @@ class OutboxRecords(StoreBase):
         error: str,
         retry_at: datetime | None,
         now: datetime,
+        unknown: bool = False,
     ) -> OutboxItem:
-        """Record a failed send. With `retry_at` the outbox tries again by itself from then;
-        without, it waits for an agent. Only the process that holds the claim may do this."""
+        """Record a failed send: `unconfirmed` when it may have gone out (`unknown`), else
+        `failed`. With `retry_at` the outbox tries again by itself from then; without, it waits
+        for an agent. Only the process that holds the claim may do this."""
+        state = OutboxState.UNCONFIRMED if unknown else OutboxState.FAILED
         with self._write() as conn:
             item = self._outbox_row(conn, item_id)
             if item.state is not OutboxState.SENDING or item.claimed_by != holder:
                 return item  # someone else took it over meanwhile; their outcome counts
             conn.execute(
-                "UPDATE outbox SET state = 'failed', last_error = ?, retry_at = ? WHERE id = ?",
-                (clean_line(error), to_db(retry_at) if retry_at else None, item_id),
+                "UPDATE outbox SET state = ?, last_error = ?, retry_at = ? WHERE id = ?",
+                (state.value, clean_line(error), to_db(retry_at) if retry_at else None, item_id),
             )
             if retry_at is None:
-                self._event(conn, item.thread_id, now, item.agent, "reply failed", error)
+                kind = "reply unconfirmed" if unknown else "reply failed"
+                self._event(conn, item.thread_id, now, item.agent, kind, error)
             return self._outbox_row(conn, item_id)
+
+    def record_attempt(self, item_id: int, *, holder: str, error: str, now: datetime) -> bool:
+        """One more try of a reply `holder` is sending, after `error`; renews the claim so that
+        nobody takes it over meanwhile. False when it is no longer `holder`'s."""
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, claimed_at = ? "
+                "WHERE id = ? AND state = 'sending' AND claimed_by = ?",
+                (clean_line(error), to_db(now), item_id, holder),
+            )
+            return cursor.rowcount == 1
+
+    def approve_reply(self, item_id: int, approver: str, *, now: datetime) -> OutboxItem:
+        """A colleague lets a reply that awaits approval go: it is queued, due now, and the
+        event log says who approved what."""
+        with self._write() as conn:
+            item = self._outbox_row(conn, item_id)
+            if item.state is not OutboxState.AWAITING_APPROVAL:
+                raise OutboxTooLate(item)
+            if item.agent.casefold() == approver.casefold():
+                raise SelfApproval(
+                    f"reply {item_id} is {item.agent}'s own: a colleague approves it"
+                )
+            conn.execute(
+                "UPDATE outbox SET state = 'queued', send_after = ?, approved_by = ? WHERE id = ?",
+                (to_db(now), approver, item_id),
+            )
+            self._event(conn, item.thread_id, now, approver, "reply approved", item.text)
+            return self._outbox_row(conn, item_id)
+
+    def pending_threads(self) -> dict[int, OutboxState]:
+        """Threads with a reply that may still go out, and the state of the latest one: what
+        the feed marks."""
+        states = ", ".join(f"'{state.value}'" for state in PENDING)
+        rows = self.conn.execute(
+            f"SELECT thread_id, state FROM outbox WHERE state IN ({states}) ORDER BY id"
+        ).fetchall()
+        return {int(row["thread_id"]): OutboxState(row["state"]) for row in rows}
+
+    def pending_replies(self) -> list[OutboxItem]:
+        """Every reply that may still go out, of every thread, oldest first."""
+        states = ", ".join(f"'{state.value}'" for state in PENDING)
+        rows = self.conn.execute(
+            f"SELECT * FROM outbox WHERE state IN ({states}) ORDER BY created_at, id"
+        ).fetchall()
+        return [outbox_sql.item_from_row(row) for row in rows]
 
     def outbox_item(self, item_id: int) -> OutboxItem:
         return self._outbox_row(self.conn, item_id)

@@ -197,7 +197,83 @@ MIGRATIONS: list[str] = [
         UNIQUE (connector, remote_id)
     );
     """,
-    # 6: escalation. `promise_at` is a time an agent promised the customer, earlier than the
+    # 6: finding and learning. Full text over every message (FTS5 over messages.text). New
+    # messages are indexed a batch at a time after each ingest (`store.search.index_new`, up
+    # to the id in meta `fts_last_id`): a trigger per row runs each insert in its own
+    # statement savepoint, at which FTS5 flushes its pending terms, and costs 4x as much.
+    # Triggers keep deletes and text edits in step; a thread merge does not reindex. Tags
+    # per thread, the customer's messages by handle (repeat contact across channels), and
+    # snoozed threads by wake-up time. Written to run again harmlessly, should the coordinator
+    # renumber it on a merge.
+    """
+    CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
+        text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    );
+    INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+    INSERT OR REPLACE INTO meta (key, value)
+        SELECT 'fts_last_id', COALESCE(MAX(id), 0) FROM messages;
+    CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    END;
+    CREATE TRIGGER IF NOT EXISTS messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+    END;
+
+    CREATE TABLE IF NOT EXISTS thread_tags (
+        thread_id INTEGER NOT NULL REFERENCES threads (id),
+        tag TEXT NOT NULL,
+        PRIMARY KEY (thread_id, tag)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS thread_tags_tag ON thread_tags (tag, thread_id);
+    -- A thread merged into another (orphans.py) is deleted; its tags go with it.
+    CREATE TRIGGER IF NOT EXISTS thread_tags_follow_delete BEFORE DELETE ON threads BEGIN
+        DELETE FROM thread_tags WHERE thread_id = old.id;
+    END;
+
+    CREATE INDEX IF NOT EXISTS messages_author ON messages (author, direction, created_at);
+    CREATE INDEX IF NOT EXISTS messages_time ON messages (created_at, id);
+    CREATE INDEX IF NOT EXISTS threads_snoozed ON threads (snoozed_until) WHERE state = 'snoozed';
+    """,
+    # 7: two outbox states: `unconfirmed` (the answer to a send was lost: it may be out) and
+    # `awaiting_approval` (a blocked reply a colleague must let go); the agent's reason for an
+    # override and who approved it. SQLite cannot change a CHECK, so the table is rebuilt.
+    """
+    CREATE TABLE outbox_rebuilt (
+        id INTEGER PRIMARY KEY,
+        thread_id INTEGER NOT NULL REFERENCES threads (id),
+        agent TEXT NOT NULL,
+        text TEXT NOT NULL,
+        private INTEGER NOT NULL DEFAULT 0,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL DEFAULT 'queued'
+            CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled', 'unconfirmed',
+                             'awaiting_approval')),
+        created_at TEXT NOT NULL,
+        send_after TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        remote_id TEXT,
+        sent_at TEXT,
+        override TEXT,
+        retry_at TEXT,
+        claimed_by TEXT,
+        claimed_at TEXT,
+        reason TEXT,
+        approved_by TEXT
+    );
+    INSERT INTO outbox_rebuilt (id, thread_id, agent, text, private, idempotency_key, state,
+        created_at, send_after, attempts, last_error, remote_id, sent_at, override, retry_at,
+        claimed_by, claimed_at)
+    SELECT id, thread_id, agent, text, private, idempotency_key, state, created_at, send_after,
+        attempts, last_error, remote_id, sent_at, override, retry_at, claimed_by, claimed_at
+    FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_rebuilt RENAME TO outbox;
+    CREATE INDEX outbox_due ON outbox (state, send_after);
+    CREATE INDEX outbox_thread ON outbox (thread_id, created_at);
+    """,
+    # 8: escalation. `promise_at` is a time an agent promised the customer, earlier than the
     # follow-up clock; it rules while it lies after our last update. A callback keeps the
     # customer's phone number on the thread only (never in any outgoing text).
     """

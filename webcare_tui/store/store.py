@@ -43,9 +43,11 @@ from webcare_tui.store.base import (
 )
 from webcare_tui.store.callbacks import CallbackRecords
 from webcare_tui.store.ingest import IngestResult, ingest_batch
+from webcare_tui.store.insights import Insights
 from webcare_tui.store.outbox_records import OutboxRecords
 from webcare_tui.store.reads import FeedReads
 from webcare_tui.store.rows import facts_from_row
+from webcare_tui.store.search import Search, index_new
 
 _RECOMPUTE_CHUNK = 2000
 
@@ -82,7 +84,7 @@ __all__ = [
 ]
 
 
-class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords):
+class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords, Search, Insights):
     """The application's database. Safe to share between threads; many processes may open
     the same file."""
 
@@ -116,6 +118,7 @@ class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords):
                 seen_at=seen_at,
             )
             self._record_skipped(conn, connector, [*skipped, *result.rejected], seen_at)
+            index_new(conn)
             if cursor is not None:
                 conn.execute(
                     "INSERT INTO connector_state (name, cursor, cursor_at) VALUES (?, ?, ?) "
@@ -162,6 +165,15 @@ class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords):
             "SELECT COUNT(*) FROM skipped_items WHERE connector = ?", (connector,)
         ).fetchone()
         return int(row[0])
+
+    def quick_check(self) -> list[str]:
+        """What `PRAGMA quick_check` finds wrong (at most ten findings; empty: nothing).
+
+        Linear in the size of the file but far cheaper than `integrity_check`; a page too
+        damaged to read raises `DatabaseDamaged` instead.
+        """
+        rows = [str(row[0]) for row in self.conn.execute("PRAGMA quick_check(10)")]
+        return [] if rows == ["ok"] else rows
 
     def cursor(self, connector: str) -> str | None:
         row = self.conn.execute(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -25,18 +25,24 @@ from webcare_tui.paths import themes_dir
 from webcare_tui.services.deadline_watch import Crossing
 from webcare_tui.services.workspace import Workspace
 from webcare_tui.store import Store
+from webcare_tui.ui.arrivals import Arrivals
 from webcare_tui.ui.dialogs.help import HelpDialog, key_rows
 from webcare_tui.ui.failures import failure_notice, notify_failure, one_line
 from webcare_tui.ui.messages import DataChanged, OutboxDue
 from webcare_tui.ui.screens.inbox import InboxScreen
 from webcare_tui.ui.screens.thread import ThreadScreen
-from webcare_tui.ui.screens.thread_keys import THREAD_BINDINGS, WorkspaceScreen
+from webcare_tui.ui.screens.thread_keys import THREAD_BINDINGS
+from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
 from webcare_tui.ui.themes import SLA_DEFAULTS, load_themes
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
 if TYPE_CHECKING:
+    from textual.notifications import Notification
+
+    from webcare_tui.core.outbox import OutboxItem
     from webcare_tui.services.outbox import Outbox
     from webcare_tui.services.poller import PollOutcome
+    from webcare_tui.ui.dialogs.quit_pending import QuitChoice
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +88,8 @@ class WebcareApp(App[None]):
         self._stop_polling = asyncio.Event()
         self._theme_problems: list[str] = []
         self._connector_ok: dict[str, bool] = {}
+        self._arrivals = Arrivals()
+        self._arrivals_notice: Notification | None = None
         # Before the first stylesheet is read, so the inbox is styled once, in its own theme.
         self._choose_theme()
 
@@ -133,15 +141,7 @@ class WebcareApp(App[None]):
 
     def _poll_outcome(self, outcome: PollOutcome) -> None:
         if outcome.ok and outcome.needs_attention:
-            parts = []
-            if outcome.new_threads:
-                parts.append(f"{outcome.new_threads} new")
-            if outcome.reopened_threads:
-                parts.append(f"{outcome.reopened_threads} reopened by the customer")
-            plural = "s" if outcome.needs_attention != 1 else ""
-            self.notify(
-                f"{' and '.join(parts)} thread{plural} from {outcome.connector}", markup=False
-            )
+            self._announce_arrivals(outcome)
         elif not outcome.ok and self._connector_ok.get(outcome.connector, True):
             # Once when a connector starts failing; its back-off shows in the header after.
             self.notify(
@@ -153,6 +153,27 @@ class WebcareApp(App[None]):
         self._connector_ok[outcome.connector] = outcome.ok
         if outcome.new_messages:
             self.data_changed()
+
+    def _announce_arrivals(self, outcome: PollOutcome) -> None:
+        """One arrivals notice: while it is on screen, a poll's arrivals add to it."""
+        from textual.notifications import Notification
+
+        from webcare_tui.ui.arrivals import ARRIVALS_TITLE
+
+        previous = self._arrivals_notice
+        if previous is not None and previous in self._notifications:
+            self._unnotify(previous, refresh=False)
+        else:
+            self._arrivals.clear()  # the last one is gone: count afresh
+        self._arrivals.add(outcome.connector, outcome.new_threads, outcome.reopened_threads)
+        notice = Notification(
+            self._arrivals.text(), ARRIVALS_TITLE, timeout=self.NOTIFICATION_TIMEOUT, markup=False
+        )
+        self._arrivals_notice = notice
+        # Added at once rather than by message, as `notify` does: the next poll's outcome,
+        # maybe a moment later, must find it to replace it.
+        self._notifications.add(notice)
+        self._refresh_notifications()
 
     @work(thread=True, exclusive=True, group="db-watch", exit_on_error=False)
     def _watch_database(self) -> None:
@@ -216,8 +237,43 @@ class WebcareApp(App[None]):
                 screen.data_changed()
 
     async def action_quit(self) -> None:
+        """Quit; a reply of this agent's still in its undo window is not left to chance."""
+        from webcare_tui.ui.dialogs.quit_pending import QuitWithPendingDialog
+
+        if isinstance(self.screen, QuitWithPendingDialog):
+            return
+        waiting = await asyncio.to_thread(self.outbox.in_undo_window)
+        if not waiting:
+            self._quit()
+            return
+        poller_runs = await asyncio.to_thread(self.outbox.poller_elsewhere)
+        dialog = QuitWithPendingDialog(len(waiting), poller_runs=poller_runs)
+        self.push_screen(dialog, lambda choice: self._quit_with(choice, waiting))
+
+    def _quit(self) -> None:
         self._stop_polling.set()
         self.exit()
+
+    def _quit_with(self, choice: QuitChoice | None, waiting: list[OutboxItem]) -> None:
+        if choice is not None:
+            self._settle_then_quit(choice, [item.id for item in waiting])
+
+    @work(group="quit", exit_on_error=False)
+    async def _settle_then_quit(self, choice: QuitChoice, item_ids: list[int]) -> None:
+        from webcare_tui.store.store import StoreError
+        from webcare_tui.ui.dialogs.quit_pending import QuitChoice
+
+        for item_id in item_ids:
+            try:
+                if choice is QuitChoice.SEND_NOW:
+                    claimed = await asyncio.to_thread(self.outbox.claim, item_id)
+                    if claimed is not None:  # else it is on its way already
+                        await self.outbox.send_claimed(claimed, pauses=())
+                elif choice is QuitChoice.TAKE_BACK:
+                    await asyncio.to_thread(self.outbox.cancel, item_id)
+            except StoreError:
+                pass  # sent or being sent meanwhile: it goes out, which is what is left
+        self._quit()
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -236,14 +292,15 @@ class WebcareApp(App[None]):
         if not isinstance(self.screen, EscalationsScreen):
             self.push_screen(EscalationsScreen(self.workspace))
 
-    def key_groups(self) -> list[tuple[str, list[Binding]]]:
+    def key_groups(self) -> list[tuple[str, Sequence[BindingType]]]:
+        own = len(THREAD_BINDINGS)  # the thread keys lead each screen's own bindings
         return [
-            ("Everywhere", list(self.BINDINGS)),  # type: ignore[arg-type]
-            ("Feed", list(ThreadFeed.BINDINGS)),  # type: ignore[arg-type]
-            ("Thread", [*THREAD_BINDINGS, *ThreadScreen.BINDINGS[len(THREAD_BINDINGS) :]]),  # type: ignore[list-item]
-            ("Inbox", list(InboxScreen.BINDINGS[len(THREAD_BINDINGS) :])),  # type: ignore[arg-type]
+            ("Everywhere", self.BINDINGS),
+            ("Feed", ThreadFeed.BINDINGS),
+            ("Thread", [*THREAD_BINDINGS, *ThreadScreen.BINDINGS[own:]]),
+            ("Inbox", InboxScreen.BINDINGS[own:]),
             *self._reply_key_groups(),
-            ("Help", list(HelpDialog.BINDINGS)),  # type: ignore[arg-type]
+            ("Help", HelpDialog.BINDINGS),
         ]
 
     def action_help(self) -> None:
@@ -298,15 +355,17 @@ class WebcareApp(App[None]):
         if outcomes:
             self.data_changed()
 
-    def _reply_key_groups(self) -> list[tuple[str, list[Binding]]]:
+    def _reply_key_groups(self) -> list[tuple[str, Sequence[BindingType]]]:
         from webcare_tui.ui.dialogs.canned_picker import CANNED_BINDINGS
         from webcare_tui.ui.dialogs.confirm_send import CONFIRM_BINDINGS
+        from webcare_tui.ui.dialogs.quit_pending import QUIT_BINDINGS
         from webcare_tui.ui.screens.reply import REPLY_BINDINGS
 
         return [
             ("Reply", REPLY_BINDINGS),
             ("Send anyway?", CONFIRM_BINDINGS),
             ("Canned replies", CANNED_BINDINGS),
+            ("Quit with a reply in its undo window", QUIT_BINDINGS),
         ]
 
 

@@ -139,7 +139,7 @@ class InboxScreen(ThreadKeysScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
-            self.feed.set_filter(FeedFilter(query=event.value))
+            self.feed.set_filter(FeedFilter(query=event.value, agent=self.workspace.agent))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":

@@ -35,7 +35,7 @@ from webcare_tui.ui.dialogs.canned_picker import CannedPicker
 from webcare_tui.ui.dialogs.confirm_send import ConfirmSendDialog
 from webcare_tui.ui.external_editor import EditorUnavailable, edit_in_editor, editor_command
 from webcare_tui.ui.failures import notify_failure
-from webcare_tui.ui.messages import OutboxDue
+from webcare_tui.ui.messages import DataChanged, OutboxDue
 from webcare_tui.ui.screens.thread_keys import ThreadKeysScreen
 from webcare_tui.ui.widgets.draft_findings import DraftFindings
 from webcare_tui.ui.widgets.send_banner import SendBanner
@@ -62,6 +62,8 @@ class ReplyScreen(ThreadKeysScreen):
     ReplyScreen #draft-counter { width: auto; margin-right: 2; }
     ReplyScreen #draft-counter.-over { color: $error; text-style: bold; }
     ReplyScreen #draft-status { width: 1fr; color: $text-muted; }
+    /* Notices go over the thread's history, never over the draft or its findings. */
+    ReplyScreen > ToastRack { dock: top; align: right top; max-height: 40%; margin-bottom: 0; }
     """
 
     def __init__(self, workspace: Workspace, thread_id: int) -> None:
@@ -97,7 +99,7 @@ class ReplyScreen(ThreadKeysScreen):
             with Horizontal(id="draft-bar"):
                 yield Label("", id="draft-counter", markup=False)
                 yield Label("loading the draft…", id="draft-status", markup=False)
-            yield SendBanner(id="send-banner")
+            yield SendBanner(window=self.workspace.config.undo_seconds, id="send-banner")
             yield DraftFindings(id="findings")
         yield Footer()
 
@@ -247,21 +249,31 @@ class ReplyScreen(ThreadKeysScreen):
     def _confirm(self, text: str, limit: int, findings: list[Finding]) -> None:
         self.query_one(DraftFindings).show(findings)
 
-        def answered(send_anyway: bool | None) -> None:
-            if send_anyway:
-                self._queue_worker(text, limit)
+        def answered(reason: str | None) -> None:
+            if reason is not None:
+                self._queue_worker(text, limit, reason)
 
-        self.app.push_screen(ConfirmSendDialog(findings), answered)
+        dialog = ConfirmSendDialog(
+            findings,
+            needs_reason=self.outbox.needs_reason(findings),
+            approval=self.outbox.four_eyes,
+        )
+        self.app.push_screen(dialog, answered)
 
     @work(thread=True, group="reply-send", exit_on_error=False)
-    def _queue_worker(self, text: str, limit: int) -> None:
-        self._queue(text, limit, force=True)
+    def _queue_worker(self, text: str, limit: int, reason: str) -> None:
+        self._queue(text, limit, force=True, reason=reason or None)
 
-    def _queue(self, text: str, limit: int, *, force: bool) -> None:
+    def _queue(self, text: str, limit: int, *, force: bool, reason: str | None = None) -> None:
         """Runs in a worker thread."""
         try:
             item = self.outbox.queue_reply(
-                self.thread_id, text, length_limit=limit, force=force, opened_at=self.opened_at
+                self.thread_id,
+                text,
+                length_limit=limit,
+                force=force,
+                opened_at=self.opened_at,
+                reason=reason,
             )
         except ClaimedByOther as error:
             message = f"{error.holder} took this thread just now; ctrl+s shows what to do."
@@ -271,6 +283,7 @@ class ReplyScreen(ThreadKeysScreen):
             self._problem(error)
             return
         self.app.call_from_thread(self._show_item, item)
+        self.post_message(DataChanged())  # the feed marks the thread, and shows it claimed
 
     @work(thread=True, group="reply-send", exit_on_error=False)
     def _retry(self, item_id: int) -> None:
@@ -329,6 +342,7 @@ class ReplyScreen(ThreadKeysScreen):
 
     def _undone(self, text: str) -> None:
         self._show_item(None)
+        self.post_message(DataChanged())
         self.area.load_text(text)
         self.area.move_cursor(self.area.document.end)
         self.notify("Taken back into the draft.", markup=False)

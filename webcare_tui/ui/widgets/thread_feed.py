@@ -23,6 +23,7 @@ from textual.widget import Widget
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.clock_text import countdown_cell
 from webcare_tui.core.model import Thread
+from webcare_tui.core.outbox import PENDING_MARKS, OutboxState
 from webcare_tui.services.escalation_desk import where_label
 from webcare_tui.services.feed_pager import PAGE, FeedFilter, FeedPage, FeedPager, FeedRows
 from webcare_tui.ui.app_clock import app_now
@@ -333,11 +334,12 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
     def _row(self, thread: Thread, width: int, base: Style, selected: bool, bar: str) -> Strip:
         text, level = countdown_cell(thread, self.clock, app_now(self))
         focused = self.has_focus
-        painted_from = (width, base, selected, focused, text, level, bar)
+        sending = self.rows.sending.get(thread.id)
+        painted_from = (width, base, selected, focused, text, level, bar, sending)
         cached = self._strips.get(thread.id)
         if cached is not None and cached[0] is thread and cached[1] == painted_from:
             return cached[2]
-        strip = self._paint_row(thread, width, base, selected, focused, text, level, bar)
+        strip = self._paint_row(thread, width, base, selected, focused, text, level, bar, sending)
         if len(self._strips) > _STRIP_CACHE:
             self._strips.clear()
         self._strips[thread.id] = (thread, painted_from, strip)
@@ -353,6 +355,7 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
         text: str,
         level: str,
         bar: str,
+        sending: OutboxState | None = None,
     ) -> Strip:
         dim = self._style("dim")
         level_style = self._style(level) if level in _LEVELS else dim
@@ -366,7 +369,10 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
             (text.rjust(COUNTDOWN_WIDTH - 1), COUNTDOWN_WIDTH, level_style),
             (thread.channel, channel_width, dim),
             (author, author_width, author_style),
-            (_state_label(thread), 10, dim),
+            # A reply on its way shows where the thread's state is: it is about to change.
+            (PENDING_MARKS[sending], 10, self._style("warning"))
+            if sending is not None
+            else (_state_label(thread), 10, dim),
             (assignee, 5, assignee_style),
         ]
         if selected:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from webcare_tui.core.model import Direction, IncomingMessage
-from webcare_tui.core.outbox import OutboxItem, OutboxState, Override
+from webcare_tui.core.outbox import PENDING, OutboxItem, OutboxState, Override
 from webcare_tui.core.timeutil import from_db, to_db
 from webcare_tui.store.rows import maybe_time
 
@@ -23,10 +23,14 @@ __all__ = [
     "answered_since",
     "anything_due",
     "claim_due",
+    "claim_is_over",
     "item_from_row",
+    "last_answer",
     "override_json",
+    "pending_items",
     "reply_target",
     "sent_message",
+    "take",
 ]
 
 
@@ -87,6 +91,8 @@ def item_from_row(row: sqlite3.Row) -> OutboxItem:
         retry_at=maybe_time(row["retry_at"]),
         claimed_by=row["claimed_by"],
         claimed_at=maybe_time(row["claimed_at"]),
+        reason=row["reason"],
+        approved_by=row["approved_by"],
     )
 
 
@@ -97,7 +103,7 @@ def anything_due(conn: sqlite3.Connection, now: datetime) -> bool:
     row = conn.execute(
         "SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'sending' "
         "OR (state = 'queued' AND send_after <= ?) "
-        "OR (state = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?))",
+        "OR (state IN ('failed', 'unconfirmed') AND retry_at IS NOT NULL AND retry_at <= ?))",
         (stamp, stamp),
     ).fetchone()
     return bool(row[0])
@@ -114,39 +120,77 @@ def claim_due(
 ) -> OutboxItem | None:
     """Move the next due item to `sending` for `holder` and return it, or None.
 
-    Due: queued with its undo window over; failed with its `retry_at` passed; or sending for a
-    holder that died (`is_dead`) or whose claim is older than `stale_before`. The last case is
-    the crash recovery: the item is sent again under the same idempotency key.
+    Due: queued with its undo window over; failed or unconfirmed with its `retry_at` passed; or
+    sending for a holder that died (`is_dead`) or whose claim is older than `stale_before`. The
+    last case is the crash recovery: the item is sent again under the same idempotency key.
 
-    With `item_id`, only that item, and a queued one at once, its window notwithstanding: the
-    CLI sends its reply now, and the window only covers its process dying before it could.
+    With `item_id`, only that item, and a queued or unconfirmed one at once: the CLI sends its
+    reply now (or resumes it), and the window only covers its process dying before it could.
     """
-    only = "AND id = ?" if item_id is not None else ""
-    extra: tuple[object, ...] = (item_id,) if item_id is not None else ()
     stamp = to_db(now)
-    window = "" if item_id is not None else "AND send_after <= ?"
-    row = conn.execute(
-        f"SELECT * FROM outbox WHERE ((state = 'queued' {window}) OR "
-        f"(state = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?)) {only} "
-        "ORDER BY send_after, id LIMIT 1",
-        (*((stamp,) if item_id is None else ()), stamp, *extra),
-    ).fetchone()
+    if item_id is None:
+        row = conn.execute(
+            "SELECT * FROM outbox WHERE (state = 'queued' AND send_after <= ?) OR "
+            "(state IN ('failed', 'unconfirmed') AND retry_at IS NOT NULL AND retry_at <= ?) "
+            "ORDER BY send_after, id LIMIT 1",
+            (stamp, stamp),
+        ).fetchone()
+        candidates = "SELECT * FROM outbox WHERE state = 'sending' ORDER BY claimed_at, id"
+        extra: tuple[object, ...] = ()
+    else:
+        row = conn.execute(
+            "SELECT * FROM outbox WHERE id = ? AND (state IN ('queued', 'unconfirmed') OR "
+            "(state = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?))",
+            (item_id, stamp),
+        ).fetchone()
+        candidates = "SELECT * FROM outbox WHERE state = 'sending' AND id = ?"
+        extra = (item_id,)
     if row is None:
-        for candidate in conn.execute(
-            f"SELECT * FROM outbox WHERE state = 'sending' {only} ORDER BY claimed_at, id", extra
-        ):
-            claimed_at = candidate["claimed_at"] or ""
-            if claimed_at <= to_db(stale_before) or is_dead(candidate["claimed_by"] or ""):
+        for candidate in conn.execute(candidates, extra):
+            if claim_is_over(candidate, stale_before, is_dead):
                 row = candidate
                 break
     if row is None:
         return None
+    return take(conn, int(row["id"]), holder=holder, now=now)
+
+
+def claim_is_over(row: sqlite3.Row, stale_before: datetime, is_dead: Callable[[str], bool]) -> bool:
+    """Whether a `sending` row's holder is gone: dead on this host, or silent for too long."""
+    claimed_at = row["claimed_at"] or ""
+    return bool(claimed_at <= to_db(stale_before) or is_dead(row["claimed_by"] or ""))
+
+
+def take(conn: sqlite3.Connection, item_id: int, *, holder: str, now: datetime) -> OutboxItem:
+    """Claim item `item_id` for `holder`: `sending`, one attempt more. The caller checked it may."""
     conn.execute(
         "UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?, "
         "attempts = attempts + 1, retry_at = NULL WHERE id = ?",
-        (holder, stamp, row["id"]),
+        (holder, to_db(now), item_id),
     )
-    return item_from_row(conn.execute("SELECT * FROM outbox WHERE id = ?", (row["id"],)).fetchone())
+    return item_from_row(conn.execute("SELECT * FROM outbox WHERE id = ?", (item_id,)).fetchone())
+
+
+def pending_items(conn: sqlite3.Connection, thread_id: int) -> list[OutboxItem]:
+    """The thread's replies that may still go out, oldest first."""
+    states = ", ".join(f"'{state.value}'" for state in PENDING)
+    rows = conn.execute(
+        f"SELECT * FROM outbox WHERE thread_id = ? AND state IN ({states}) ORDER BY id",
+        (thread_id,),
+    ).fetchall()
+    return [item_from_row(row) for row in rows]
+
+
+def last_answer(conn: sqlite3.Connection, thread_id: int) -> tuple[str, datetime] | None:
+    """Who answered the customer's latest message, and when; None while it waits for us."""
+    row = conn.execute(
+        "SELECT direction, COALESCE(agent, author) AS who, created_at "
+        "FROM messages WHERE thread_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+        (thread_id,),
+    ).fetchone()
+    if row is None or row["direction"] != Direction.OUT.value:
+        return None
+    return str(row["who"]), from_db(row["created_at"])
 
 
 def reply_target(conn: sqlite3.Connection, thread_id: int) -> ReplyTarget | None:

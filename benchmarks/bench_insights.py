@@ -1,0 +1,187 @@
+"""Figures for search, filters, priority and the report at scale:
+`python benchmarks/bench_insights.py [--threads N]` (100k threads by default).
+
+Prints:
+- the import through the Store (with full-text indexing) against raw sqlite3 inserts of the
+  same rows into one table, and the same import without the indexing, so the cost of
+  full-text search shows on its own (target: the Store at most 8x the raw time);
+- full-text search (`webcare search`), typed-as-you-go prefixes, and the feed filtered by the
+  query language (count and first page);
+- priority and tags for one feed page (`threads --json` reads them for every listed thread);
+- the whole report from stored history, and again under a what-if;
+- the digest of the last 7 days.
+Nothing here is asserted: these are measurements, not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_inbox import NOW, WORDS, bench_import, mentions
+
+from webcare_tui.config import demo_config
+from webcare_tui.core.digest import build_digest
+from webcare_tui.core.model import Direction, IncomingMessage
+from webcare_tui.core.query import parse_query
+from webcare_tui.core.report import build_report
+from webcare_tui.core.whatif import clock_under, parse_what_if
+from webcare_tui.services.insights import lexicon, thread_insights
+from webcare_tui.store import Store
+from webcare_tui.store.base import FeedFilter
+from webcare_tui.store.search import thread_where
+
+TAGS = ("delivery", "billing", "product-defect", "website", "praise")
+
+
+def timed(action: Callable[[], object], runs: int = 5) -> tuple[float, object]:
+    """Median milliseconds of `runs` calls, and the last result."""
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+def vocabulary(seed: int = 5, size: int = 4000) -> tuple[list[str], list[float]]:
+    """Made-up words with Zipf weights (the n-th word 1/n as often), the topic words among
+    the most common: text that makes common words common and rare words rare."""
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnoprstuvwz"
+    made = ["".join(rng.choices(letters, k=rng.randrange(3, 10))) for _ in range(size)]
+    words = [*made[:5], *WORDS, *made[5:]]
+    return words, [1 / (rank + 1) for rank in range(len(words))]
+
+
+def with_answers(messages: list[IncomingMessage], seed: int = 11) -> list[IncomingMessage]:
+    """Realistic text (see `vocabulary`), and a share of the replies turned into ours, so the
+    report has responses to measure."""
+    rng = random.Random(seed)
+    words, weights = vocabulary()
+    out = []
+    for m in messages:
+        text = " ".join(rng.choices(words, weights, k=rng.randrange(5, 40)))
+        ours = m.in_reply_to is not None and rng.random() < 0.5
+        out.append(
+            IncomingMessage(
+                m.remote_id,
+                "brand" if ours else m.author,
+                text,
+                m.created_at,
+                Direction.OUT if ours else Direction.IN,
+                m.in_reply_to,
+                author_name=m.author_name,
+                followers=m.followers,
+            )
+        )
+    return sorted(out, key=lambda m: m.created_at)
+
+
+def import_without_fts(db: Path, messages: list[IncomingMessage]) -> float:
+    import webcare_tui.store.store as store_module
+
+    store = Store(db)
+    indexing = store_module.index_new
+    store_module.index_new = lambda conn: 0  # type: ignore[assignment]
+    clock = demo_config().clock()
+    start = time.perf_counter()
+    for offset in range(0, len(messages), 5000):
+        store.ingest("bench", "mastodon", messages[offset : offset + 5000], clock=clock,
+                     seen_at=NOW)  # fmt: skip
+    rate = len(messages) / (time.perf_counter() - start)
+    store_module.index_new = indexing  # type: ignore[assignment]
+    store.close()
+    return rate
+
+
+def feed_query(store: Store, text: str) -> Callable[[], object]:
+    where, params = thread_where(parse_query(text).resolve_me("AB"))
+
+    def run() -> object:
+        count = store.conn.execute(f"SELECT COUNT(*) FROM threads WHERE {where}", params)
+        page = store.conn.execute(
+            f"SELECT id FROM threads WHERE {where} ORDER BY sort_key, id LIMIT 100", params
+        )
+        return count.fetchone()[0], len(page.fetchall())
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--threads", type=int, default=100_000)
+    args = parser.parse_args()
+    # bench_inbox's mentions reply to an earlier one 30% of the time: 1.43 per thread.
+    messages = with_answers(mentions(round(args.threads / 0.7)))
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        ours, raw = bench_import(db, messages)
+        no_fts = import_without_fts(Path(tmp) / "nofts.db", messages)
+        store = Store(db)
+        threads = store.conn.execute("SELECT COUNT(*) FROM threads").fetchone()[0]
+        print(f"mentions: {len(messages):,} in {threads:,} threads")
+        print(
+            f"import through the Store with FTS5: {ours:,.0f}/s; raw sqlite3 into one table "
+            f"{raw:,.0f}/s: {raw / ours:.1f}x the raw time (target <= 8x); without the FTS "
+            f"indexing {no_fts:,.0f}/s ({raw / no_fts:.1f}x)"
+        )
+        rng = random.Random(3)
+        ids = [r[0] for r in store.conn.execute("SELECT id FROM threads")]
+        with store._write() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO thread_tags (thread_id, tag) VALUES (?, ?)",
+                [(i, rng.choice(TAGS)) for i in ids if rng.random() < 0.4],
+            )
+            conn.executemany(
+                "UPDATE threads SET assignee = ? WHERE id = ?",
+                [(rng.choice(("AB", "MK", "JV")), i) for i in ids if rng.random() < 0.3],
+            )
+        words, _ = vocabulary()
+        for text in ("factuur", "krant bezorgd", "puzzel cadeau weekend", words[300], words[3000]):
+            ms, hits = timed(lambda text=text: store.search(parse_query(text)))
+            print(f"search {text!r}: {ms:.1f} ms for the newest {len(hits)} (of any state)")  # type: ignore[arg-type]
+        for text in ("f", "fa", "fac", "fact"):
+            ms, _ = timed(lambda text=text: store.search(parse_query(text)))
+            print(f"search as typed {text!r}: {ms:.1f} ms")
+        for text in ("@me", "#delivery", "@none #billing", "state:open channel:mastodon",
+                     "factuur #delivery @me", "krant"):  # fmt: skip
+            ms, (count, _) = timed(feed_query(store, text))  # type: ignore[misc]
+            print(f"feed filtered by {text!r}: {ms:.1f} ms (count {count:,} + first page)")
+        page = store.feed_page(FeedFilter(), limit=100)
+        ms, _ = timed(lambda: thread_insights(store, page))
+        print(f"priority and tags for a feed page of {len(page)}: {ms:.1f} ms")
+        every = store.feed_slice(FeedFilter(), 0, 1_000_000)
+        ms, _ = timed(lambda: thread_insights(store, every), runs=1)
+        print(f"priority and tags for all {len(every):,} listed threads (threads --json): "
+              f"{ms:,.0f} ms")  # fmt: skip
+        clock = demo_config().clock()
+        ms, histories = timed(lambda: list(store.histories()), runs=3)
+        print(f"report inputs read from the store: {ms:,.0f} ms")
+        ms, report = timed(lambda: build_report(histories, clock, NOW), runs=3)  # type: ignore[arg-type]
+        print(f"report computed: {ms:,.0f} ms ({report.whole.threads:,} threads, "  # type: ignore[attr-defined]
+              f"{report.whole.first_response.count:,} first responses)")  # type: ignore[attr-defined]  # fmt: skip
+        changed = clock_under(clock, parse_what_if(["first_response=2h"]))
+        ms, _ = timed(lambda: build_report(histories, changed, NOW), runs=3)  # type: ignore[arg-type]
+        print(f"report under what-if first_response=2h: {ms:,.0f} ms")
+        since = NOW - timedelta(days=7)
+        ms, _ = timed(
+            lambda: build_digest(store.customer_messages(since - timedelta(days=7)), lexicon(),
+                                 since=since, until=NOW),
+            runs=1,
+        )  # fmt: skip
+        print(f"digest of the last 7 days: {ms:,.0f} ms")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Quitting with a reply in its undo window asks what to do with it, and does exactly that."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from tests.fakes.clock import FakeClock
+from tests.pilot import settle
+from tests.ui.test_reply import KIND, open_reply, pane
+from webcare_tui.core.model import ThreadState
+from webcare_tui.core.outbox import OutboxState
+from webcare_tui.ui.app import WebcareApp
+from webcare_tui.ui.dialogs.quit_pending import QuitWithPendingDialog
+
+
+async def queue_and_quit(app: WebcareApp, pilot: Pilot[None]) -> int:
+    thread_id = await open_reply(pilot)
+    pane(app).area.insert(KIND)
+    await settle(pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    [item] = app.store.outbox_items(thread_id)
+    assert item.state is OutboxState.QUEUED
+    await pilot.press("q")
+    await settle(pilot)
+    assert isinstance(app.screen, QuitWithPendingDialog)
+    return thread_id
+
+
+async def test_send_now_sends_the_reply_before_quitting(
+    build_app: Callable[..., WebcareApp], clock: FakeClock
+) -> None:
+    app = build_app(now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        thread_id = await queue_and_quit(app, pilot)
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+    [item] = app.store.outbox_items(thread_id)
+    assert item.state is OutboxState.SENT and item.remote_id
+    assert app.store.thread(thread_id).state is ThreadState.REPLIED
+
+
+async def test_take_back_puts_the_text_in_the_draft_and_sends_nothing(
+    build_app: Callable[..., WebcareApp], clock: FakeClock
+) -> None:
+    app = build_app(now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        thread_id = await queue_and_quit(app, pilot)
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+    [item] = app.store.outbox_items(thread_id)
+    assert item.state is OutboxState.CANCELLED
+    assert KIND in app.store.draft(thread_id, app.config.agent)
+    assert app.store.thread(thread_id).state is ThreadState.OPEN
+
+
+async def test_leave_it_quits_with_the_reply_queued_for_the_poller(
+    build_app: Callable[..., WebcareApp], clock: FakeClock
+) -> None:
+    app = build_app(now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        thread_id = await queue_and_quit(app, pilot)
+        assert "no poller runs now" in _dialog_text(app)
+        await pilot.press("l")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+    [item] = app.store.outbox_items(thread_id)
+    assert item.state is OutboxState.QUEUED
+
+
+async def test_escape_stays_in_the_app_with_the_reply_still_queued(
+    build_app: Callable[..., WebcareApp], clock: FakeClock
+) -> None:
+    app = build_app(now=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        thread_id = await queue_and_quit(app, pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, QuitWithPendingDialog) and app.is_running
+        [item] = app.store.outbox_items(thread_id)
+        assert item.state is OutboxState.QUEUED
+
+
+async def test_quitting_with_nothing_waiting_asks_nothing(
+    build_app: Callable[..., WebcareApp],
+) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        assert not app.is_running
+
+
+def _dialog_text(app: WebcareApp) -> str:
+    from textual.widgets import Label
+
+    return " ".join(str(label.content) for label in app.screen.query(Label))
