@@ -46,7 +46,9 @@ async def test_a_reply_queued_before_the_number_was_stored_is_stopped_at_send(
     thread = demo_store.feed_slice(ALL_ACTIVE, 0, 1)[0].id
     outbox = Outbox(demo_store, demo, now=lambda: FROZEN_NOW)
     text = "Bel ons gerust, of wij bellen jou op 06-1234 5678. ^AB"
-    item = outbox.queue_reply(thread, text, length_limit=500, force=True, undo_seconds=0)
+    item = outbox.queue_reply(
+        thread, text, length_limit=500, force=True, undo_seconds=0, reason="asked for it"
+    )
     escalate_phone(demo_store, demo, thread, "0612345678", call_at=None, note="", now=FROZEN_NOW)
     [outcome] = await outbox.send_due(item_id=item.id, auto_retry=False)
     await outbox.aclose()
