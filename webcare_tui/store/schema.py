@@ -278,7 +278,7 @@ MIGRATIONS: list[str] = [
     # customer's phone number on the thread only (never in any outgoing text).
     """
     ALTER TABLE threads ADD COLUMN promise_at TEXT;
-    CREATE TABLE callbacks (
+    CREATE TABLE IF NOT EXISTS callbacks (
         id INTEGER PRIMARY KEY,
         thread_id INTEGER NOT NULL REFERENCES threads (id),
         phone TEXT NOT NULL,
@@ -290,8 +290,8 @@ MIGRATIONS: list[str] = [
         done_by TEXT,
         outcome TEXT
     );
-    CREATE INDEX callbacks_open ON callbacks (done_at, due_at);
-    CREATE INDEX callbacks_thread ON callbacks (thread_id);
+    CREATE INDEX IF NOT EXISTS callbacks_open ON callbacks (done_at, due_at);
+    CREATE INDEX IF NOT EXISTS callbacks_thread ON callbacks (thread_id);
     """,
 ]
 
@@ -319,11 +319,22 @@ def migrate(conn: sqlite3.Connection) -> int:
                 conn.execute("COMMIT")
                 return version
             for statement in _statements(MIGRATIONS[version]):
-                conn.execute(statement)
+                _apply(conn, statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
+            raise
+
+
+def _apply(conn: sqlite3.Connection, statement: str) -> None:
+    """Run one statement. Adding a column that is there already is no error: a database whose
+    version was set back (by hand, or a restore over a newer file) then runs the rest again."""
+    try:
+        conn.execute(statement)
+    except sqlite3.OperationalError as error:
+        adds_column = "ADD COLUMN" in statement.upper()
+        if not (adds_column and "duplicate column name" in str(error)):
             raise
 
 

@@ -116,7 +116,10 @@ class ThreadKeysScreen(WorkspaceScreen):
 
         desk = self.workspace.escalations
         to = escalation.to
+        promise = escalation.promise if to != "phone" else ""  # a call's time is its promise
         try:
+            if promise:  # checked first: a typo must not leave half an escalation behind
+                await asyncio.to_thread(desk.parse_time, promise, thread_id)
             if to == "phone":
                 await asyncio.to_thread(
                     desk.to_phone, thread_id, escalation.phone, escalation.call_at, escalation.note
@@ -127,6 +130,8 @@ class ThreadKeysScreen(WorkspaceScreen):
                 await asyncio.to_thread(desk.to_dm, thread_id, texts, limit)
             else:
                 await asyncio.to_thread(desk.to_team, thread_id, to, escalation.note)
+            if promise:
+                await asyncio.to_thread(desk.promise, thread_id, promise)
         except DraftRefused as error:
             first = error.blocking[0] if error.blocking else None
             detail = f": {first.message}" if first else ""
