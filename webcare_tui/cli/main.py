@@ -8,14 +8,14 @@ import os
 import sys
 from collections.abc import Sequence
 
-from webcare_tui.cli import database, escalation, feed, polling, replies, setup
+from webcare_tui.cli import database, escalation, feed, polling, replies, setup, team
 from webcare_tui.cli import importing as importing_cli
 from webcare_tui.cli.context import Command, Context, Failed, UsageError, load
 from webcare_tui.config import ConfigError
 from webcare_tui.core.sanitize import clean_line
 from webcare_tui.store.base import StoreError
 
-MODULES = (feed, replies, escalation, importing_cli, setup, polling, database)
+MODULES = (feed, replies, escalation, importing_cli, setup, polling, database, team)
 COMMANDS: dict[str, Command] = {c.name: c for m in MODULES for c in m.COMMANDS}
 
 

@@ -61,7 +61,14 @@ class Workspace:
         from webcare_tui.services.registry import build_all
 
         connectors = build_all(self.config.connectors, now=self.now)
-        return Poller(self._store, connectors, self.clock, now=self.now, on_outcome=on_outcome)
+        return Poller(
+            self._store,
+            connectors,
+            self.clock,
+            now=self.now,
+            agent=self.agent,
+            on_outcome=on_outcome,
+        )
 
     def data_version(self) -> int:
         """Changes whenever another connection (another agent, the poller) commits."""
