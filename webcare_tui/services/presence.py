@@ -19,6 +19,9 @@ from webcare_tui.store.team import PresenceRow
 STALE_SECONDS = 60.0
 # How often a TUI beats and reads the others: colleagues see "AB is replying" within two seconds.
 BEAT_SECONDS = 1.0
+# A beat that changes nothing is written this often: every write wakes every other TUI's
+# database watcher, and a session stays fresh with a third of the stale time.
+REFRESH_SECONDS = STALE_SECONDS / 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +85,17 @@ class Presence:
         self.started_at = now()
         self.viewing: int | None = None
         self.replying_to: int | None = None
+        self._written: tuple[int | None, int | None, datetime] | None = None
 
-    def beat(self) -> None:
-        """Say this session is alive, with what it looks at and replies to now."""
+    def beat(self) -> bool:
+        """Say this session is alive, with what it looks at and replies to now: written when
+        that changed or `REFRESH_SECONDS` passed. Returns whether it wrote."""
+        now = self._now()
+        if self._written is not None:
+            viewing, replying_to, at = self._written
+            unchanged = (viewing, replying_to) == (self.viewing, self.replying_to)
+            if unchanged and (now - at).total_seconds() < REFRESH_SECONDS:
+                return False
         self._store.heartbeat(
             PresenceRow(
                 session=self.session,
@@ -92,14 +103,17 @@ class Presence:
                 host=socket.gethostname(),
                 pid=os.getpid(),
                 started_at=self.started_at,
-                last_seen=self._now(),
+                last_seen=now,
                 viewing=self.viewing,
                 replying_to=self.replying_to,
             )
         )
+        self._written = (self.viewing, self.replying_to, now)
+        return True
 
     def leave(self) -> None:
         self._store.end_session(self.session)
+        self._written = None
 
     def replying(self) -> dict[int, tuple[str, ...]]:
         """Threads other live sessions are replying to, and who (not this session)."""

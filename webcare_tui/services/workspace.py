@@ -16,7 +16,9 @@ from webcare_tui.core.clock import ResponseClock
 from webcare_tui.services.deadline_watch import DeadlineWatch
 from webcare_tui.services.drafts import Drafts
 from webcare_tui.services.feed_pager import FeedPager
+from webcare_tui.services.handover import Handover
 from webcare_tui.services.inbox_status import InboxStatus
+from webcare_tui.services.presence import Presence
 from webcare_tui.services.thread_actions import ThreadActions
 from webcare_tui.services.thread_loader import ThreadLoader
 from webcare_tui.store import Store
@@ -43,6 +45,8 @@ class Workspace:
         names = [settings.name for settings in config.connectors]
         self.status = InboxStatus(store, self.clock, self.agent, names)
         self.deadlines = DeadlineWatch(store, self.clock)
+        self.presence = Presence(store, self.agent, now)
+        self.handover = Handover(store, self.agent, now)
         self._outbox: Outbox | None = None
 
     @property

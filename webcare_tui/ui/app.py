@@ -31,6 +31,7 @@ from webcare_tui.ui.messages import DataChanged, OutboxDue
 from webcare_tui.ui.screens.inbox import InboxScreen
 from webcare_tui.ui.screens.thread import ThreadScreen
 from webcare_tui.ui.screens.thread_keys import THREAD_BINDINGS, WorkspaceScreen
+from webcare_tui.ui.team_presence import TeamPresence
 from webcare_tui.ui.themes import SLA_DEFAULTS, load_themes
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
@@ -44,16 +45,19 @@ DEFAULT_THEME = "webcare-dark"
 ALERT_EVERY = 5.0
 
 
-class WebcareApp(App[None]):
+class WebcareApp(TeamPresence, App[None]):
     TITLE = "webcare"
     CSS_PATH = "styles/app.tcss"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette"),
+        Binding("A", "agents", "Agents", show=False, id="app.agents"),
     ]
 
-    now: reactive[datetime] = reactive(now_utc, init=False)
+    # Widgets that show time watch it and repaint what changed; the App itself repaints
+    # nothing on a tick (a whole screen a second was most of what went over the wire).
+    now: reactive[datetime] = reactive(now_utc, init=False, repaint=False)
 
     def __init__(
         self,
@@ -115,6 +119,7 @@ class WebcareApp(App[None]):
             self._run_poller()
         if self._watch_db:
             self._watch_database()
+        self.start_presence(ticking=self._tick)
 
     def _advance_clock(self) -> None:
         self.now = self.now_source()
@@ -232,6 +237,12 @@ class WebcareApp(App[None]):
             ("Help", list(HelpDialog.BINDINGS)),  # type: ignore[arg-type]
         ]
 
+    def action_agents(self) -> None:
+        from webcare_tui.ui.screens.agents import AgentsScreen
+
+        if not isinstance(self.screen, AgentsScreen):
+            self.push_screen(AgentsScreen(self.workspace))
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpDialog):
             return
@@ -314,5 +325,6 @@ def make_app(
 def run(config: Config, db: Path) -> int:
     app = make_app(config, db)
     app.run()
+    app.leave_presence()
     app.store.close()
     return 0
