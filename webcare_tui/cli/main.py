@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(parser, suppress=False)
     parser.add_argument("--demo", action="store_true", help="open the demo workspace, fresh")
+    parser.add_argument(
+        "--triage", action="store_true", help="open off-hours triage: what came in while closed"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS.values():
         sub = subparsers.add_parser(command.name, help=command.help, description=command.help)
@@ -90,4 +93,4 @@ def run_tui(context: Context) -> int:
 
     check_ui_settings(context.config)
 
-    return run(context.config, context.db)
+    return run(context.config, context.db, triage=bool(getattr(context.args, "triage", False)))

@@ -21,6 +21,7 @@ from webcare_tui.services.inbox_status import InboxStatus
 from webcare_tui.services.presence import Presence
 from webcare_tui.services.thread_actions import ThreadActions
 from webcare_tui.services.thread_loader import ThreadLoader
+from webcare_tui.services.triage import TriageQueue
 from webcare_tui.store import Store
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ class Workspace:
         self.deadlines = DeadlineWatch(store, self.clock)
         self.presence = Presence(store, self.agent, now)
         self.handover = Handover(store, self.agent, now)
+        self.triage = TriageQueue(store, self.clock, now)
         self._outbox: Outbox | None = None
 
     @property

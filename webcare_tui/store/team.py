@@ -259,3 +259,18 @@ class TeamRecords(StoreBase):
             DraftInProgress(r["thread_id"], r["agent"], r["text"], from_db(r["updated_at"]))
             for r in rows
         ]
+
+    # -- off-hours triage ------------------------------------------------------------------------
+
+    def waiting_threads(self, limit: int = 2000) -> list[tuple[Thread, datetime | None]]:
+        """Open threads (waiting for our reply), most urgent first, each with when the
+        customer's latest message was written."""
+        rows = self.conn.execute(
+            f"SELECT {THREAD_COLUMNS}, last_in_at FROM threads WHERE active = 1 "
+            "AND state = 'open' ORDER BY sort_key, id LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [
+            (thread_from_row(r), from_db(r["last_in_at"]) if r["last_in_at"] else None)
+            for r in rows
+        ]

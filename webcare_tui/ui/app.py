@@ -53,11 +53,13 @@ class WebcareApp(TeamPresence, App[None]):
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette"),
         Binding("A", "agents", "Agents", show=False, id="app.agents"),
+        Binding("T", "triage", "Triage", show=False, id="app.triage"),
     ]
 
     # Widgets that show time watch it and repaint what changed; the App itself repaints
     # nothing on a tick (a whole screen a second was most of what went over the wire).
     now: reactive[datetime] = reactive(now_utc, init=False, repaint=False)
+    start_in_triage = False  # `webcare --triage`
 
     def __init__(
         self,
@@ -111,6 +113,8 @@ class WebcareApp(TeamPresence, App[None]):
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
         self.push_screen(InboxScreen(self.workspace))
+        if self.start_in_triage:
+            self.action_triage()
         if self._tick:
             self.set_interval(1.0, self._advance_clock)
             self.set_interval(1.0, self.send_outbox)
@@ -237,6 +241,12 @@ class WebcareApp(TeamPresence, App[None]):
             ("Help", list(HelpDialog.BINDINGS)),  # type: ignore[arg-type]
         ]
 
+    def action_triage(self) -> None:
+        from webcare_tui.ui.screens.triage import TriageScreen
+
+        if not isinstance(self.screen, TriageScreen):
+            self.push_screen(TriageScreen(self.workspace))
+
     def action_agents(self) -> None:
         from webcare_tui.ui.screens.agents import AgentsScreen
 
@@ -322,8 +332,9 @@ def make_app(
     return WebcareApp(config, store, now=now, tick=tick, poll=poll, watch_db=watch_db)
 
 
-def run(config: Config, db: Path) -> int:
+def run(config: Config, db: Path, *, triage: bool = False) -> int:
     app = make_app(config, db)
+    app.start_in_triage = triage
     app.run()
     app.leave_presence()
     app.store.close()
