@@ -67,6 +67,10 @@ class Handover:
     def last_notice_id(self) -> int:
         return self._store.last_notice_id()
 
+    def shift(self, clock: ResponseClock) -> ShiftHandover:
+        """What this shift hands to the next (see `shift_handover`)."""
+        return shift_handover(self._store, clock, self._now())
+
 
 @dataclass(frozen=True, slots=True)
 class ThreadHandover:

@@ -54,6 +54,7 @@ class WebcareApp(TeamPresence, App[None]):
         Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette"),
         Binding("A", "agents", "Agents", show=False, id="app.agents"),
         Binding("T", "triage", "Triage", show=False, id="app.triage"),
+        Binding("H", "handover", "Hand-over", show=False, id="app.handover"),
     ]
 
     # Widgets that show time watch it and repaint what changed; the App itself repaints
@@ -246,6 +247,12 @@ class WebcareApp(TeamPresence, App[None]):
 
         if not isinstance(self.screen, TriageScreen):
             self.push_screen(TriageScreen(self.workspace))
+
+    def action_handover(self) -> None:
+        from webcare_tui.ui.screens.handover import HandoverScreen
+
+        if not isinstance(self.screen, HandoverScreen):
+            self.push_screen(HandoverScreen(self.workspace))
 
     def action_agents(self) -> None:
         from webcare_tui.ui.screens.agents import AgentsScreen
