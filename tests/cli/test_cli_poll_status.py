@@ -135,14 +135,17 @@ def test_status_shows_each_connectors_health_and_the_lease_holder(
     assert lines[2] == "Poller: nobody is polling"
     assert PASSWORD not in "\n".join(lines)
 
-    # An agent's TUI (or `webcare poll`) takes the lease: status names it, until it lets go.
+    # An agent's TUI (or `webcare poll`) takes the lease: status names the agent and the host
+    # (not `laptop-ab:4242:9f3a1c`), until it lets go.
     store = Store(config.with_name("webcare.db"))
     try:
-        poller = Poller(store, {}, demo_config().clock(), holder="laptop-ab:4242")
+        poller = Poller(
+            store, {}, demo_config().clock(), holder="laptop-ab:4242:9f3a1c", agent="AB"
+        )
         assert asyncio.run(poller.step())
         assert webcare(config, "status") == 0
         last = capsys.readouterr().out.splitlines()[-1]
-        assert last.startswith("Poller: held by laptop-ab:4242 until ")
+        assert last.startswith("Poller: held by AB on laptop-ab (pid 4242) until ")
         asyncio.run(poller.release())
         assert webcare(config, "status") == 0
         assert capsys.readouterr().out.splitlines()[-1] == "Poller: nobody is polling"

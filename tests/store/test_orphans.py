@@ -141,6 +141,9 @@ def test_threads_split_before_the_upgrade_wait_for_their_parent_after_it(tmp_pat
     old.conn.execute("DROP TABLE skipped_items")  # and nothing of the migrations after it
     old.conn.execute("DROP TABLE callbacks")
     old.conn.execute("ALTER TABLE threads DROP COLUMN promise_at")
+    for table in ("presence", "agent_notices", "handover_notes"):
+        old.conn.execute(f"DROP TABLE {table}")
+    old.conn.execute("ALTER TABLE leases DROP COLUMN agent")
     old.conn.execute("PRAGMA user_version = 3")
     old.close()
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import ThreadState
+from webcare_tui.services.handover import check_colleague_thread
 from webcare_tui.store import Store
 
 
@@ -28,7 +29,17 @@ class ThreadActions:
     def assign_to_me(self, thread_id: int) -> None:
         self._store.assign(thread_id, self.agent, now=self._now())
 
-    def ignore(self, thread_id: int, reason: str) -> None:
+    def ignore(self, thread_id: int, reason: str, *, over_colleague: str = "") -> None:
+        """Ignore with `reason`; a colleague's thread only with `over_colleague`, a reason for
+        changing their thread (recorded, and they are told)."""
+        check_colleague_thread(
+            self._store,
+            thread_id,
+            self.agent,
+            reason=over_colleague,
+            what="ignored",
+            now=self._now(),
+        )
         self._store.set_state(
             thread_id, ThreadState.IGNORED, actor=self.agent, now=self._now(), reason=reason
         )

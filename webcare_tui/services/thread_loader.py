@@ -9,6 +9,7 @@ from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Customer, Event, Message, Note, Thread
 from webcare_tui.store import Store
 from webcare_tui.store.base import ThreadNotFound
+from webcare_tui.store.team import HandoverNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,7 @@ class ThreadDetail:
     notes: list[Note]
     events: list[Event]
     customer: Customer
+    handover_note: HandoverNote | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,7 @@ class ThreadLoader:
             notes=store.notes(thread_id),
             events=store.events(thread_id),
             customer=store.customer(thread.connector, thread.author),
+            handover_note=store.handover_notes([thread_id]).get(thread_id),
         )
 
     def why_due(self, thread_id: int, now: datetime) -> DueExplanation:

@@ -16,9 +16,12 @@ from webcare_tui.core.clock import ResponseClock
 from webcare_tui.services.deadline_watch import DeadlineWatch
 from webcare_tui.services.drafts import Drafts
 from webcare_tui.services.feed_pager import FeedPager
+from webcare_tui.services.handover import Handover
 from webcare_tui.services.inbox_status import InboxStatus
+from webcare_tui.services.presence import Presence
 from webcare_tui.services.thread_actions import ThreadActions
 from webcare_tui.services.thread_loader import ThreadLoader
+from webcare_tui.services.triage import TriageQueue
 from webcare_tui.store import Store
 
 if TYPE_CHECKING:
@@ -43,6 +46,9 @@ class Workspace:
         names = [settings.name for settings in config.connectors]
         self.status = InboxStatus(store, self.clock, self.agent, names)
         self.deadlines = DeadlineWatch(store, self.clock)
+        self.presence = Presence(store, self.agent, now)
+        self.handover = Handover(store, self.agent, now)
+        self.triage = TriageQueue(store, self.clock, now)
         self._outbox: Outbox | None = None
         from webcare_tui.services.escalation_desk import EscalationDesk
 
@@ -64,7 +70,14 @@ class Workspace:
         from webcare_tui.services.registry import build_all
 
         connectors = build_all(self.config.connectors, now=self.now)
-        return Poller(self._store, connectors, self.clock, now=self.now, on_outcome=on_outcome)
+        return Poller(
+            self._store,
+            connectors,
+            self.clock,
+            now=self.now,
+            agent=self.agent,
+            on_outcome=on_outcome,
+        )
 
     def data_version(self) -> int:
         """Changes whenever another connection (another agent, the poller) commits."""

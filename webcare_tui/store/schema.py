@@ -293,6 +293,41 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS callbacks_open ON callbacks (done_at, due_at);
     CREATE INDEX IF NOT EXISTS callbacks_thread ON callbacks (thread_id);
     """,
+    # 9: a team on one database. One presence row per running TUI (a heartbeat: stale after
+    # 60 s); the agent behind a lease, so `status` can name a person, not a process; notices
+    # for an agent whose thread a colleague took over; one hand-over note per thread.
+    """
+    CREATE TABLE presence (
+        session TEXT PRIMARY KEY,
+        agent TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        viewing INTEGER,
+        replying_to INTEGER
+    );
+    CREATE INDEX presence_agent ON presence (agent, last_seen);
+
+    ALTER TABLE leases ADD COLUMN agent TEXT;
+
+    CREATE TABLE agent_notices (
+        id INTEGER PRIMARY KEY,
+        agent TEXT NOT NULL,
+        thread_id INTEGER REFERENCES threads (id),
+        at TEXT NOT NULL,
+        from_agent TEXT NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX agent_notices_agent ON agent_notices (agent, id);
+
+    CREATE TABLE handover_notes (
+        thread_id INTEGER PRIMARY KEY REFERENCES threads (id),
+        author TEXT NOT NULL,
+        at TEXT NOT NULL,
+        text TEXT NOT NULL
+    );
+    """,
 ]
 
 
