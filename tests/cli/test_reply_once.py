@@ -157,9 +157,10 @@ def test_with_four_eyes_a_blocked_reply_waits_for_a_colleagues_approval(
     )
     thread = thread_of(workspace, "klant@other.example", capsys)
     forced = ("--force", "--reason", "quoting them")
-    assert webcare(workspace, "reply", str(thread), "--text", RUDE, *forced) == 0
+    assert webcare(workspace, "reply", str(thread), "--text", RUDE, *forced) == 1  # not sent
     out = capsys.readouterr()
     assert out.out == "" and "waits for a colleague's approval" in out.err
+    assert "sent despite" not in out.err
     [listed] = outbox_json(workspace, capsys)
     assert listed["state"] == "awaiting_approval" and fake.statuses == []
     assert webcare(workspace, "outbox", "approve", str(listed["id"])) == 1

@@ -229,3 +229,13 @@ def test_arrival_order_does_not_change_the_clocks(
     piecemeal = Store(tmp_path_factory.mktemp("pieces") / "w.db")
     _ingest_in_pieces(piecemeal, conversation, order_seed, batches)
     assert _threads_by_root(piecemeal, facts=True) == _threads_by_root(at_once, facts=True)
+
+
+def test_a_merged_threads_tags_move_to_the_thread_it_joins(store: Store) -> None:
+    orphan = ingest(store, msg("r", 10, "p")).new_threads[0]
+    # Tagged by a rule (not an agent), so the thread still joins its parent.
+    store.tag(orphan, ["refund", "urgent"], actor="webcare", now=T0 + timedelta(hours=1))
+    late = ingest(store, msg("p", 0))
+    assert late.merged_threads == [orphan]
+    parent = thread_of(store, "p")
+    assert store.tags_of([parent]) == {parent: ("refund", "urgent")}

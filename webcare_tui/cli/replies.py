@@ -118,15 +118,16 @@ def cmd_reply(context: Context) -> int:
                 f"webcare: resuming reply {item.id} under its own idempotency key{note}",
                 file=sys.stderr,
             )
-        for override in item.override:
-            print(f"webcare: sent despite {override.code}: {override.message}", file=sys.stderr)
         if item.state is OutboxState.AWAITING_APPROVAL:
+            # Exit 1: it was not sent, and a script must not take it for sent.
             print(
                 f"webcare: reply {item.id} waits for a colleague's approval "
                 f"(`webcare outbox approve {item.id}`); not sent yet",
                 file=sys.stderr,
             )
-            return 0
+            return 1
+        for override in item.override:
+            print(f"webcare: sent despite {override.code}: {override.message}", file=sys.stderr)
         outcome = await outbox.send_claimed(item, pauses=RESOLVE_PAUSES)
         if outcome.ok and start.review is not None:
             for finding in start.review.findings:

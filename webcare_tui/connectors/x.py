@@ -143,13 +143,15 @@ class XConnector(Connector):
         state = XCursor.load(cursor)
         brand = await self._me()
         warnings: list[str] = []
-        messages = await self._mentions(brand, state, warnings)
-        messages += await self._direct_messages(brand, state, warnings)
+        skipped: list[tuple[str, str]] = []
+        messages = await self._mentions(brand, state, warnings, skipped)
+        messages += await self._direct_messages(brand, state, warnings, skipped)
         messages.sort(key=lambda m: (m.created_at, int(m.remote_id)))
-        return FetchResult(messages=messages, cursor=state.dump(), warnings=warnings)
+        warnings += [f"skipped X item {remote_id}: {why}" for remote_id, why in skipped]
+        return FetchResult(messages, state.dump(), warnings, skipped)
 
     async def _mentions(
-        self, brand: str, state: XCursor, warnings: list[str]
+        self, brand: str, state: XCursor, warnings: list[str], skipped: list[tuple[str, str]]
     ) -> list[IncomingMessage]:
         first_run, seen = state.mention is None, state.mention
         window: dict[str, str] = {}
@@ -175,6 +177,7 @@ class XConnector(Connector):
             posts += page.items
             users.update(page.users)
             warnings += page.warnings
+            skipped += page.skipped
             token = page.next_token
             if seen and not state.backlog and any(int(p["id"]) <= int(seen) for p in page.items):
                 token = None  # into the overlap: older pages hold nothing new
@@ -187,11 +190,11 @@ class XConnector(Connector):
             state.backlog = None
         state.mention = newest_id(state.mention, *ids)
         return _parsed(
-            posts, lambda post: _ours_only_in_a_thread(parse_post(post, users, brand)), warnings
+            posts, lambda post: _ours_only_in_a_thread(parse_post(post, users, brand)), skipped
         )
 
     async def _direct_messages(
-        self, brand: str, state: XCursor, warnings: list[str]
+        self, brand: str, state: XCursor, warnings: list[str], skipped: list[tuple[str, str]]
     ) -> list[IncomingMessage]:
         stop = since_with_overlap(state.dm, OVERLAP) if state.dm else None
         params = {
@@ -211,6 +214,7 @@ class XConnector(Connector):
             events += page.items
             users.update(page.users)
             warnings += page.warnings
+            skipped += page.skipped
             token = page.next_token
             if not token or (stop and any(int(e["id"]) <= int(stop) for e in page.items)):
                 break
@@ -224,7 +228,7 @@ class XConnector(Connector):
             events = [e for e in events if int(e["id"]) > int(stop)]
         events.sort(key=lambda e: int(e["id"]))
         state.dm = newest_id(state.dm, *(e["id"] for e in events))
-        return _parsed(events, lambda e: self._dm(e, users, brand, state), warnings)
+        return _parsed(events, lambda e: self._dm(e, users, brand, state), skipped)
 
     def _dm(
         self, event: dict[str, Any], users: dict[str, dict[str, Any]], brand: str, state: XCursor
@@ -353,16 +357,19 @@ def _time_of(item: Mapping[str, Any]) -> datetime | None:
 def _parsed(
     items: list[dict[str, Any]],
     parse: Callable[[dict[str, Any]], IncomingMessage | None],
-    warnings: list[str],
+    skipped: list[tuple[str, str]],
 ) -> list[IncomingMessage]:
-    """Each item parsed; one that cannot be read is skipped with a warning, so that it does not
-    block the inbox behind it for ever."""
+    """Each item parsed; one that cannot be read is skipped (noted in `skipped`), so that it
+    does not block the inbox behind it for ever."""
     messages: list[IncomingMessage] = []
     for item in items:
         try:
             message = parse(item)
         except MalformedResponse as exc:
-            warnings.append(f"skipped X item {item.get('id')}: {exc}")
+            skipped.append((item["id"], str(exc)))
+            continue
+        except Exception as exc:  # a stranger's shape we did not foresee: this item only
+            skipped.append((item["id"], f"unreadable ({type(exc).__name__})"))
             continue
         if message is not None:
             messages.append(message)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from webcare_tui.connectors.http_errors import expect, platform_time
+from webcare_tui.core.incoming import shown_id
 from webcare_tui.core.model import Direction, IncomingMessage
 from webcare_tui.core.sanitize import clean_line, clean_text
 
@@ -63,12 +64,14 @@ def since_with_overlap(newest: str, overlap: timedelta) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One answer of a list endpoint: its items, the users it expanded, and what comes next."""
+    """One answer of a list endpoint: its items, the users it expanded, and what comes next;
+    `skipped` are the items left out for want of an id, as (id as it may be shown, why)."""
 
     items: list[dict[str, Any]]
     users: dict[str, dict[str, Any]]
     next_token: str | None
     warnings: list[str]
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _problem_text(problem: Any) -> str:
@@ -81,14 +84,22 @@ def _problem_text(problem: Any) -> str:
 def parse_page(body: Any) -> Page:
     """A list answer (`data`, `includes.users`, `meta.next_token`, partial `errors`).
 
-    A missing `data` is an empty page (X leaves it out when nothing matched). Raises
+    A missing `data` is an empty page (X leaves it out when nothing matched); an item without
+    an id is left out (in `skipped`), unless the page has nothing else. Raises
     `MalformedResponse` when the answer is not of that shape.
     """
     expect(isinstance(body, dict), PLATFORM, "the answer is not an object")
     data = body.get("data", [])
     expect(isinstance(data, list), PLATFORM, "data is not a list")
+    items: list[dict[str, Any]] = []
+    skipped: list[tuple[str, str]] = []
     for item in data:
-        expect(isinstance(item, dict) and _is_id(item.get("id")), PLATFORM, "an item without id")
+        if isinstance(item, dict) and _is_id(item.get("id")):
+            items.append(item)
+        else:
+            shown = shown_id(item.get("id") if isinstance(item, dict) else None)
+            skipped.append((shown, "an item without id"))
+    expect(bool(items) or not data, PLATFORM, "an item without id")
     includes = body.get("includes", {})
     expect(isinstance(includes, dict), PLATFORM, "includes is not an object")
     users_list = includes.get("users", [])
@@ -104,10 +115,11 @@ def parse_page(body: Any) -> Page:
     errors = body.get("errors", [])
     warnings = [f"X: {_problem_text(e)}" for e in errors] if isinstance(errors, list) else []
     return Page(
-        items=data,
+        items=items,
         users=users,
         next_token=token if isinstance(token, str) and token else None,
         warnings=warnings,
+        skipped=skipped,
     )
 
 

@@ -10,7 +10,8 @@ that the overflow offset is exact and the cost of a pathological text stays boun
 
 Its URL pattern takes time quadratic in the length of a word (`a.a.a😷a.a.a😷...`: two seconds
 for a thousand characters), so the text is counted one space-separated word at a time, which
-gives the same sum because neither a URL nor an emoji spans white space; a word longer than
+gives the same sum because neither a URL nor an emoji spans white space (each word is
+searched with the white space before it, which the pattern looks at); a word longer than
 `LONG_WORD`, or past `URL_SCAN_BUDGET`, is not searched for URLs. A lone surrogate (which it
 cannot encode) counts as the replacement character would.
 
@@ -77,16 +78,21 @@ def _extractors() -> tuple[Callable[[str], list[dict[str, Any]]], ...]:
     return extract_emojis_with_indices, extract_urls_with_indices
 
 
-def _units(piece: str, find_urls: bool) -> Iterator[tuple[int, int]]:
-    """(start, weight) of each counted unit of an NFC `piece`: a URL, an emoji, a code point."""
+def _units(piece: str, find_urls: bool, before: str) -> Iterator[tuple[int, int]]:
+    """(start, weight) of each counted unit of an NFC `piece`: a URL, an emoji, a code point.
+
+    `before` is the white space that precedes the piece in the text ("" at its start): the URL
+    pattern consumes one preceding character, so without it a piece's first character (say a
+    combining mark) would be taken as that character instead of as part of the URL.
+    """
     entities: dict[int, tuple[int, int]] = {}
     emojis, urls = _extractors()
     for emoji in emojis(piece):
         start, end = emoji["indices"]
         entities[start] = (end, EMOJI_WEIGHT)
     if find_urls:
-        for url in urls(piece):  # a URL wins over an emoji inside it
-            start, end = url["indices"]
+        for url in urls(before + piece):  # a URL wins over an emoji inside it
+            start, end = (index - len(before) for index in url["indices"])
             entities[start] = (end, URL_WEIGHT)
     index = 0
     while index < len(piece):
@@ -102,12 +108,14 @@ def _normalised(piece: str) -> str:
 def _weighed(text: str) -> Iterator[tuple[int, str, str, Iterator[tuple[int, int]]]]:
     """Each word of `text` (offset, piece, NFC form) with its counted units."""
     budget = URL_SCAN_BUDGET
+    before = ""
     for offset, piece, normal in _pieces(text):
         # Every URL twitter-text knows has a dot; its cost grows with the square of the word.
         find_urls = "." in normal and len(normal) <= LONG_WORD and budget > 0
         if find_urls:
             budget -= len(normal) ** 2
-        yield offset, piece, normal, _units(normal, find_urls)
+        yield offset, piece, normal, _units(normal, find_urls, before)
+        before = normal[-1]
 
 
 def x_length(text: str) -> int:

@@ -219,7 +219,11 @@ def ingest_batch(
         if direction is Direction.IN:
             if author_name and author == draft.author:
                 draft.author_name = author_name
-            customers[author] = (author_name, incoming.followers)
+            # A message without a name or count (a DM, say) keeps what an earlier one told.
+            name, followers = customers.get(author, (None, None))
+            if incoming.followers is not None:
+                followers = incoming.followers
+            customers[author] = (author_name or name, followers)
         extra = incoming.extra
         message_rows.append(
             (

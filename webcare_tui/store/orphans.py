@@ -3,8 +3,9 @@
 A reply can arrive before the message it answers: pages fetched out of order, a backfill
 imported after the live poll ran. It then starts a thread of its own that waits for its parent
 (`threads.waiting_for`). When the parent arrives, the waiting thread joins the parent's thread,
-messages and events, unless agents already worked on it (an assignee, an agent's event, notes,
-a draft or a reply on its way): then both stay, each with an event that points at the other.
+messages, events and tags, unless agents already worked on it (an assignee, an agent's event,
+notes, a draft or a reply on its way): then both stay, each with an event that points at the
+other.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def find_orphans(conn: sqlite3.Connection, connector: str, arrived: Sequence[str
 def move_into(
     conn: sqlite3.Connection, orphan_id: int, target_id: int
 ) -> list[tuple[Direction, str, str]]:
-    """Move the orphan's messages and events into the target thread; returns what the target's
-    facts need of the messages (direction, stored time, text), oldest first."""
+    """Move the orphan's messages, events and tags into the target thread; returns what the
+    target's facts need of the messages (direction, stored time, text), oldest first."""
     moved = [
         (Direction(row[0]), row[1], row[2])
         for row in conn.execute(
@@ -60,6 +61,12 @@ def move_into(
     ]
     conn.execute("UPDATE messages SET thread_id = ? WHERE thread_id = ?", (target_id, orphan_id))
     conn.execute("UPDATE events SET thread_id = ? WHERE thread_id = ?", (target_id, orphan_id))
+    # Copied, not moved: the target may have the same tag, and the orphan's go with it.
+    conn.execute(
+        "INSERT OR IGNORE INTO thread_tags (thread_id, tag) "
+        "SELECT ?, tag FROM thread_tags WHERE thread_id = ?",
+        (target_id, orphan_id),
+    )
     return moved
 
 
