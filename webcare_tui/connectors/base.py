@@ -177,6 +177,11 @@ class Connector(ABC):
         self.environ = os.environ if environ is None else environ
         self._http = http
         self._owns_http = http is None
+        self._configure()
+
+    def _configure(self) -> None:
+        """Read the type's own state from `self.options`; override instead of `__init__`."""
+        return None
 
     @classmethod
     def _own_options(cls, settings: ConnectorSettings) -> ConnectorOptions:

@@ -12,17 +12,13 @@ refreshed with the refresh JWT; when that fails too, the connector logs in again
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
-
-import httpx
 
 from webcare_tui.connectors.base import (
     Connector,
     ConnectorError,
     ConnectorOptions,
-    ConnectorSettings,
     FetchResult,
     MalformedResponse,
     NonBlank,
@@ -84,14 +80,7 @@ class BlueskyConnector(Connector):
     options: BlueskyOptions
     idempotent_send: ClassVar[bool] = True
 
-    def __init__(
-        self,
-        settings: ConnectorSettings,
-        *,
-        http: httpx.AsyncClient | None = None,
-        environ: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(settings, http=http, environ=environ)
+    def _configure(self) -> None:
         self.service = self.options.service.rstrip("/")
         self.handle = self.options.handle.lstrip("@")
         self.password_env = self.options.password_env

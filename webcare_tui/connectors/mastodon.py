@@ -20,7 +20,6 @@ from webcare_tui.connectors.base import (
     Connector,
     ConnectorError,
     ConnectorOptions,
-    ConnectorSettings,
     FetchResult,
     MalformedResponse,
     NonBlank,
@@ -203,14 +202,7 @@ class MastodonConnector(Connector):
     options: MastodonOptions
     idempotent_send: ClassVar[bool] = True
 
-    def __init__(
-        self,
-        settings: ConnectorSettings,
-        *,
-        http: httpx.AsyncClient | None = None,
-        environ: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(settings, http=http, environ=environ)
+    def _configure(self) -> None:
         self.base_url = self.options.base_url.rstrip("/")
         self.token_env = self.options.token_env
         self._length_limit: int | None = None

@@ -19,13 +19,11 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import feedparser
-import httpx
 
 from webcare_tui.connectors.base import (
     Connector,
     ConnectorError,
     ConnectorOptions,
-    ConnectorSettings,
     FetchResult,
     MalformedResponse,
     NonBlank,
@@ -237,14 +235,7 @@ class RssConnector(Connector):
     can_send: ClassVar[bool] = False
     options: RssOptions
 
-    def __init__(
-        self,
-        settings: ConnectorSettings,
-        *,
-        http: httpx.AsyncClient | None = None,
-        environ: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(settings, http=http, environ=environ)
+    def _configure(self) -> None:
         self.url = self.options.url
         self.keywords = list(self.options.keywords)
 
