@@ -25,7 +25,6 @@ from webcare_tui.connectors.base import (
     OutgoingReply,
     SentReply,
     TransientError,
-    check_http_url,
 )
 from webcare_tui.connectors.bluesky_chat import fetch_chat, join_cursor, split_cursor
 from webcare_tui.connectors.bluesky_records import (
@@ -63,12 +62,11 @@ class BlueskyOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True,
     """`service`: the PDS (default `https://bsky.social`); `handle`: the account
     (`acme.bsky.social`); `password_env`: the variable that holds its app password."""
 
+    url_keys = ("service",)
+
     handle: NonBlank
     password_env: NonBlank
     service: NonBlank = DEFAULT_SERVICE
-
-    def __post_init__(self) -> None:
-        check_http_url("service", self.service)
 
 
 class BlueskyConnector(Connector):

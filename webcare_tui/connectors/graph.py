@@ -26,7 +26,6 @@ from webcare_tui.connectors.base import (
     NonBlank,
     RateLimited,
     TransientError,
-    check_http_url,
 )
 from webcare_tui.connectors.http_errors import (
     RequestRejected,
@@ -82,12 +81,11 @@ class GraphOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, f
     token; `graph_url` (default `https://graph.facebook.com`); `api_version` (default `v25.0`).
     """
 
+    url_keys = ("graph_url",)
+
     token_env: NonBlank
     graph_url: str = DEFAULT_GRAPH_URL
     api_version: ApiVersion = DEFAULT_API_VERSION
-
-    def __post_init__(self) -> None:
-        check_http_url("graph_url", self.graph_url)
 
 
 class MissingPermission(AuthFailed):

@@ -25,7 +25,6 @@ from webcare_tui.connectors.base import (
     NonBlank,
     OutgoingReply,
     SentReply,
-    check_http_url,
 )
 from webcare_tui.connectors.html_text import html_to_text
 from webcare_tui.connectors.http_errors import expect, parse_json, platform_time, request
@@ -186,11 +185,10 @@ class MastodonOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True
     """`base_url`: the instance (`https://social.example`); `token_env`: the variable that
     holds the account's access token."""
 
+    url_keys = ("base_url",)
+
     base_url: NonBlank
     token_env: NonBlank
-
-    def __post_init__(self) -> None:
-        check_http_url("base_url", self.base_url)
 
 
 class MastodonConnector(Connector):

@@ -27,7 +27,6 @@ from webcare_tui.connectors.base import (
     FetchResult,
     MalformedResponse,
     NonBlank,
-    check_http_url,
 )
 from webcare_tui.connectors.html_text import html_to_text
 from webcare_tui.connectors.http_errors import request
@@ -219,11 +218,10 @@ def _load_cursor(cursor: str | None) -> dict[str, Any]:
 class RssOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """`url`: the feed; `keywords`: when given, an entry must contain one of them (any case)."""
 
+    url_keys = ("url",)
+
     url: NonBlank
     keywords: list[NonBlank] = []
-
-    def __post_init__(self) -> None:
-        check_http_url("url", self.url)
 
 
 class RssConnector(Connector):
