@@ -158,6 +158,17 @@ class CannotSend(ConnectorError):
     title = "cannot send on this channel"
 
 
+def env_secret(environ: Mapping[str, str], variable: str, *, owner: str, holds: str) -> str:
+    """The secret in environment variable `variable`. `AuthFailed` when it is unset or empty,
+    saying whose it is (`owner`: "mastodon connector 'acme'") and what it must `hold`."""
+    secret = environ.get(variable)
+    if not secret:
+        raise AuthFailed(
+            f"{owner}: environment variable {variable} is not set (it must hold {holds})"
+        )
+    return secret
+
+
 class Connector(ABC):
     """One platform account, polled for mentions and used to send replies.
 

@@ -26,6 +26,7 @@ from webcare_tui.connectors.base import (
     NonBlank,
     RateLimited,
     TransientError,
+    env_secret,
 )
 from webcare_tui.connectors.http_errors import (
     RequestRejected,
@@ -238,13 +239,12 @@ class GraphClient:
     def token(self) -> str:
         if not self.token_env:
             raise AuthFailed(f"{self.platform} connector {self.connector!r} has no token_env")
-        token = self.environ.get(self.token_env)
-        if not token:
-            raise AuthFailed(
-                f"{self.platform} connector {self.connector!r}: environment variable "
-                f"{self.token_env} is not set (it must hold a Page access token)"
-            )
-        return token
+        return env_secret(
+            self.environ,
+            self.token_env,
+            owner=f"{self.platform} connector {self.connector!r}",
+            holds="a Page access token",
+        )
 
     def url(self, path: str) -> str:
         version = self.api_version.strip("/")

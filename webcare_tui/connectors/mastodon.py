@@ -25,6 +25,7 @@ from webcare_tui.connectors.base import (
     NonBlank,
     OutgoingReply,
     SentReply,
+    env_secret,
 )
 from webcare_tui.connectors.html_text import html_to_text
 from webcare_tui.connectors.http_errors import expect, parse_json, platform_time, request
@@ -209,13 +210,12 @@ class MastodonConnector(Connector):
     def _token(self) -> str:
         if not self.token_env:
             raise AuthFailed(f"mastodon connector {self.name!r} has no token_env configured")
-        token = self.environ.get(self.token_env)
-        if not token:
-            raise AuthFailed(
-                f"mastodon connector {self.name!r}: environment variable {self.token_env} "
-                "is not set (it must hold an access token)"
-            )
-        return token
+        return env_secret(
+            self.environ,
+            self.token_env,
+            owner=f"mastodon connector {self.name!r}",
+            holds="an access token",
+        )
 
     def _url(self, path: str) -> str:
         if not self.base_url:

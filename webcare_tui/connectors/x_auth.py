@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import httpx
 
-from webcare_tui.connectors.base import AuthFailed, ConnectorOptions, NonBlank
+from webcare_tui.connectors.base import AuthFailed, ConnectorOptions, NonBlank, env_secret
 from webcare_tui.connectors.http_errors import parse_json, redact, request
 from webcare_tui.connectors.x_http import SCOPES, problem_detail
 
@@ -59,13 +59,12 @@ class XTokens:
 
     def access(self) -> str:
         """The access token; `AuthFailed` naming the variable when there is none."""
-        token = self._access or self.environ.get(self.options.token_env)
-        if not token:
-            raise AuthFailed(
-                f"X connector {self.connector!r}: environment variable {self.options.token_env} "
-                "is not set (it must hold an OAuth 2.0 user access token)"
-            )
-        return token
+        return self._access or env_secret(
+            self.environ,
+            self.options.token_env,
+            owner=f"X connector {self.connector!r}",
+            holds="an OAuth 2.0 user access token",
+        )
 
     def secrets(self) -> tuple[str, ...]:
         """Every token we hold, to be blanked out of anything a server echoes back."""
