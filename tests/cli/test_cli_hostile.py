@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.workspace import platforms_config, webcare
+from tests.cli.workspace import PlatformsConfig, webcare
 from tests.fakes.bluesky import FakeBluesky
 from tests.fakes.hostile import NASTY, assert_terminal_safe
 from tests.fakes.mastodon import FakeMastodon
@@ -20,18 +20,8 @@ GOOD = "Wat vervelend! Stuur je ons een DM met je ordernummer? Dan zoek ik het u
 
 
 @pytest.fixture
-def config(
-    tmp_path: Path,
-    mastodon: tuple[FakeMastodon, FakeServer],
-    bluesky: tuple[FakeBluesky, FakeServer],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Path:
-    return platforms_config(
-        tmp_path / "config.toml",
-        monkeypatch,
-        mastodon_url=mastodon[1].base_url,
-        bluesky_url=bluesky[1].base_url,
-    )
+def config(platforms_config: PlatformsConfig) -> Path:
+    return platforms_config()
 
 
 def said(capsys: pytest.CaptureFixture[str]) -> str:

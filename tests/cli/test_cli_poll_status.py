@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.workspace import platforms_config, webcare
+from tests.cli.workspace import PlatformsConfig, webcare
 from tests.fakes.bluesky import PASSWORD, FakeBluesky
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply
@@ -23,20 +23,8 @@ LIST = "/xrpc/app.bsky.notification.listNotifications"
 
 
 @pytest.fixture
-def config(
-    tmp_path: Path,
-    mastodon: tuple[FakeMastodon, FakeServer],
-    bluesky: tuple[FakeBluesky, FakeServer],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Path:
-    return platforms_config(
-        tmp_path / "config.toml",
-        monkeypatch,
-        mastodon_url=mastodon[1].base_url,
-        bluesky_url=bluesky[1].base_url,
-        agent=False,
-        mastodon_extra='poll_every = "30s"\n',
-    )
+def config(platforms_config: PlatformsConfig) -> Path:
+    return platforms_config(agent=False, mastodon_extra='poll_every = "30s"\n')
 
 
 def test_poll_once_stores_the_mentions_and_says_so(

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
-import pytest
-
-from tests.fakes.bluesky import PASSWORD
-from tests.fakes.mastodon import TOKEN
 from webcare_tui.cli import main
 
 TEAM = """
@@ -27,39 +24,10 @@ initials = "AB"
 stand in front of a `str.format` template."""
 
 
-def platforms_config(
-    path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    *,
-    mastodon_url: str,
-    bluesky_url: str,
-    agent: bool = True,
-    mastodon_extra: str = "",
-) -> Path:
-    """Write to `path` a config polling the fake Mastodon (`acme-social`) and Bluesky
-    (`acme-bsky`), their secrets in the environment as it names them; `mastodon_extra` adds
-    lines to the Mastodon table."""
-    monkeypatch.setenv("ACME_MASTODON_TOKEN", TOKEN)
-    monkeypatch.setenv("ACME_BSKY_PASSWORD", PASSWORD)
-    head = HEADER if agent else TEAM
-    path.write_text(
-        f"""{head}
-[[connectors]]
-name = "acme-social"
-type = "mastodon"
-base_url = "{mastodon_url}"
-token_env = "ACME_MASTODON_TOKEN"
-{mastodon_extra}
-[[connectors]]
-name = "acme-bsky"
-type = "bluesky"
-service = "{bluesky_url}"
-handle = "brand.test"
-password_env = "ACME_BSKY_PASSWORD"
-""",
-        encoding="utf-8",
-    )
-    return path
+class PlatformsConfig(Protocol):
+    """The `platforms_config` fixture: writes the config for the fake Mastodon and Bluesky."""
+
+    def __call__(self, *, agent: bool = True, mastodon_extra: str = "") -> Path: ...
 
 
 def webcare(config: Path, *args: str) -> int:
