@@ -300,6 +300,7 @@ class WebcareApp(App[None]):
             ("Thread", [*THREAD_BINDINGS, *ThreadScreen.BINDINGS[own:]]),
             ("Inbox", InboxScreen.BINDINGS[own:]),
             *self._reply_key_groups(),
+            *_triage_key_groups(),
             ("Help", HelpDialog.BINDINGS),
         ]
 
@@ -367,6 +368,18 @@ class WebcareApp(App[None]):
             ("Canned replies", CANNED_BINDINGS),
             ("Quit with a reply in its undo window", QUIT_BINDINGS),
         ]
+
+
+def _triage_key_groups() -> list[tuple[str, Sequence[BindingType]]]:
+    from webcare_tui.ui.dialogs.ignore import IGNORE_BINDINGS
+    from webcare_tui.ui.dialogs.snooze import SNOOZE_BINDINGS
+    from webcare_tui.ui.dialogs.tag import TagDialog
+
+    return [
+        ("Snooze", SNOOZE_BINDINGS),
+        ("Ignore: why", IGNORE_BINDINGS),
+        ("Tag (a tag's key toggles it)", TagDialog.BINDINGS),
+    ]
 
 
 def make_app(
