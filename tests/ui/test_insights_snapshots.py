@@ -17,6 +17,8 @@ from webcare_tui.ui.app import WebcareApp
 SCREENS = {
     "snooze": ("s",),
     "tag": ("j", "t", "2"),
+    "report": ("R",),
+    "report-what-if": ("R", "w", *"first_response=2h", "enter"),
 }
 
 

@@ -59,6 +59,7 @@ class WebcareApp(App[None]):
         Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette"),
         Binding("c", "callbacks", "Calls to make", show=False, id="app.callbacks"),
         Binding("E", "escalations", "Escalations", show=False, id="app.escalations"),
+        Binding("R", "report", "Report", show=False, id="app.report"),
     ]
 
     now: reactive[datetime] = reactive(now_utc, init=False)
@@ -292,6 +293,12 @@ class WebcareApp(App[None]):
         if not isinstance(self.screen, EscalationsScreen):
             self.push_screen(EscalationsScreen(self.workspace))
 
+    def action_report(self) -> None:
+        from webcare_tui.ui.screens.report import ReportScreen
+
+        if not isinstance(self.screen, ReportScreen):
+            self.push_screen(ReportScreen(self.workspace))
+
     def key_groups(self) -> list[tuple[str, Sequence[BindingType]]]:
         own = len(THREAD_BINDINGS)  # the thread keys lead each screen's own bindings
         return [
@@ -374,8 +381,10 @@ def _triage_key_groups() -> list[tuple[str, Sequence[BindingType]]]:
     from webcare_tui.ui.dialogs.ignore import IGNORE_BINDINGS
     from webcare_tui.ui.dialogs.snooze import SNOOZE_BINDINGS
     from webcare_tui.ui.dialogs.tag import TagDialog
+    from webcare_tui.ui.screens.report import REPORT_BINDINGS
 
     return [
+        ("Report", REPORT_BINDINGS),
         ("Snooze", SNOOZE_BINDINGS),
         ("Ignore: why", IGNORE_BINDINGS),
         ("Tag (a tag's key toggles it)", TagDialog.BINDINGS),
