@@ -124,7 +124,7 @@ async def test_ignore_asks_why_and_records_it(build_app: Callable[..., WebcareAp
         before = app.store.feed_count()
         thread = app.screen.query_one(ThreadFeed).highlighted
         assert thread is not None
-        await pilot.press("i")
+        await pilot.press("i", "o")  # another reason than the one-key ones
         await pilot.press("enter")  # no reason: refused
         await settle(pilot)
         assert app.store.thread(thread.id).state is ThreadState.OPEN

@@ -25,6 +25,7 @@ from webcare_tui.services.triage import TriageQueue
 from webcare_tui.store import Store
 
 if TYPE_CHECKING:
+    from webcare_tui.services.insights import Reports
     from webcare_tui.services.outbox import Outbox
     from webcare_tui.services.poller import Poller, PollOutcome
 
@@ -53,6 +54,7 @@ class Workspace:
         from webcare_tui.services.escalation_desk import EscalationDesk
 
         self.escalations = EscalationDesk(store, config, now, lambda: self.outbox)
+        self._reports: Reports | None = None
 
     @property
     def outbox(self) -> Outbox:
@@ -63,6 +65,15 @@ class Workspace:
 
             self._outbox = Outbox(self._store, self.config, now=self.now)
         return self._outbox
+
+    @property
+    def reports(self) -> Reports:
+        """The report screen's figures, made when first needed (the inbox never needs them)."""
+        if self._reports is None:
+            from webcare_tui.services.insights import Reports
+
+            self._reports = Reports(self._store, self.clock)
+        return self._reports
 
     def poller(self, on_outcome: Callable[[PollOutcome], None]) -> Poller:
         """A poller over every configured connector, reporting each round to `on_outcome`."""

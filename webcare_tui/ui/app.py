@@ -63,6 +63,7 @@ class WebcareApp(TeamPresence, App[None]):
         Binding("A", "agents", "Agents", show=False, id="app.agents"),
         Binding("T", "triage", "Triage", show=False, id="app.triage"),
         Binding("H", "handover", "Hand-over", show=False, id="app.handover"),
+        Binding("R", "report", "Report", show=False, id="app.report"),
     ]
 
     # Widgets that show time watch it and repaint what changed; the App itself repaints
@@ -302,6 +303,12 @@ class WebcareApp(TeamPresence, App[None]):
         if not isinstance(self.screen, EscalationsScreen):
             self.push_screen(EscalationsScreen(self.workspace))
 
+    def action_report(self) -> None:
+        from webcare_tui.ui.screens.report import ReportScreen
+
+        if not isinstance(self.screen, ReportScreen):
+            self.push_screen(ReportScreen(self.workspace))
+
     def key_groups(self) -> list[tuple[str, Sequence[BindingType]]]:
         own = len(THREAD_BINDINGS)  # the thread keys lead each screen's own bindings
         return [
@@ -310,6 +317,7 @@ class WebcareApp(TeamPresence, App[None]):
             ("Thread", [*THREAD_BINDINGS, *ThreadScreen.BINDINGS[own:]]),
             ("Inbox", InboxScreen.BINDINGS[own:]),
             *self._reply_key_groups(),
+            *_triage_key_groups(),
             ("Help", HelpDialog.BINDINGS),
         ]
 
@@ -395,6 +403,20 @@ class WebcareApp(TeamPresence, App[None]):
             ("Canned replies", CANNED_BINDINGS),
             ("Quit with a reply in its undo window", QUIT_BINDINGS),
         ]
+
+
+def _triage_key_groups() -> list[tuple[str, Sequence[BindingType]]]:
+    from webcare_tui.ui.dialogs.ignore import IGNORE_BINDINGS
+    from webcare_tui.ui.dialogs.snooze import SNOOZE_BINDINGS
+    from webcare_tui.ui.dialogs.tag import TagDialog
+    from webcare_tui.ui.screens.report import REPORT_BINDINGS
+
+    return [
+        ("Report", REPORT_BINDINGS),
+        ("Snooze", SNOOZE_BINDINGS),
+        ("Ignore: why", IGNORE_BINDINGS),
+        ("Tag (a tag's key toggles it)", TagDialog.BINDINGS),
+    ]
 
 
 def make_app(
