@@ -88,3 +88,24 @@ async def test_the_holder_is_told_in_their_tui_when_a_colleague_takes_over(
         ab.beat()  # told once
         await settle(pilot)
         assert len([n for n in ab._notifications if n.title == "taken over"]) == 1
+
+
+async def test_a_on_a_colleagues_thread_asks_why_and_takes_it_over(
+    demo_store: Store, demo: Config
+) -> None:
+    thread = demo_store.feed_page()[0].id
+    Handover(demo_store, "CD", lambda: FROZEN_NOW).assign(thread)
+    ab = app_for("AB", demo, demo_store.path)
+    async with ab.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert demo_store.thread(thread).assignee == "CD"  # not yet: it asks why first
+        await pilot.press("enter")  # no reason: refused, still asking
+        await settle(pilot)
+        assert demo_store.thread(thread).assignee == "CD"
+        await pilot.press(*"CD is ziek", "enter")
+        await settle(pilot)
+        assert demo_store.thread(thread).assignee == "AB"
+    [notice] = Handover(demo_store, "CD", lambda: FROZEN_NOW).notices(after=0)
+    assert "AB took over" in notice.text and "CD is ziek" in notice.text

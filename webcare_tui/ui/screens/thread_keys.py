@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from webcare_tui.store import StoreError
+from webcare_tui.store.base import ClaimedByOther
 from webcare_tui.ui.app_clock import app_now
 from webcare_tui.ui.failures import notify_failure
 from webcare_tui.ui.messages import DataChanged
@@ -68,12 +69,35 @@ class ThreadKeysScreen(WorkspaceScreen):
         thread_id = self._thread_or_hint()
         if thread_id is None:
             return
-        actions = self.workspace.actions
-        self._store_action(
-            lambda: actions.assign_to_me(thread_id),
-            f"Thread #{thread_id} is yours.",
-            severity="warning",
-        )
+        self._claim(thread_id)
+
+    @work(thread=True, exit_on_error=False, group="thread-action")
+    def _claim(self, thread_id: int) -> None:
+        """Mine; a colleague's thread only with a reason, asked for here (recorded, told)."""
+        try:
+            self.workspace.actions.assign_to_me(thread_id)
+        except ClaimedByOther as taken:
+            self.app.call_from_thread(self._ask_take_over, thread_id, taken.holder)
+            return
+        except StoreError as error:
+            notify_failure(self, error, severity="warning")
+            return
+        self.notify(f"Thread #{thread_id} is yours.", markup=False)
+        self.post_message(DataChanged())
+
+    def _ask_take_over(self, thread_id: int, holder: str) -> None:
+        from webcare_tui.ui.dialogs.take_over import TakeOverDialog
+
+        handover = self.workspace.handover
+
+        def done(reason: str | None) -> None:
+            if reason:
+                self._store_action(
+                    lambda: handover.assign(thread_id, reason=reason),
+                    f"Thread #{thread_id} taken over from {holder}; they are told.",
+                )
+
+        self.app.push_screen(TakeOverDialog(thread_id, holder), done)
 
     def action_ignore(self) -> None:
         thread_id = self._thread_or_hint()
