@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.fakes.graph import TOKEN, FakeGraph, fixture, graph_error, nested_limit
-from tests.fakes.server import FakeServer, Reply, Request
+from tests.fakes.server import FakeServer, Reply, Request, serving
 from webcare_tui.connectors.base import ConnectorSettings
 from webcare_tui.connectors.facebook import FacebookConnector, FacebookOptions
 
@@ -148,10 +148,7 @@ class FakeFacebook(FakeGraph):
 @pytest.fixture
 def facebook() -> Iterator[tuple[FakeFacebook, FakeServer]]:
     """The fake Page on a real local server."""
-    fake = FakeFacebook()
-    with FakeServer(fake.handle) as server:
-        fake.base_url = server.base_url
-        yield fake, server
+    yield from serving(FakeFacebook())
 
 
 def facebook_connector(

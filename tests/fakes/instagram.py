@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.fakes.graph import TOKEN, VERSION, FakeGraph, fixture, graph_error, nested_limit
-from tests.fakes.server import FakeServer, Reply, Request
+from tests.fakes.server import FakeServer, Reply, Request, serving
 from webcare_tui.connectors.base import ConnectorSettings
 from webcare_tui.connectors.instagram import InstagramConnector, InstagramOptions
 
@@ -137,10 +137,7 @@ class FakeInstagram(FakeGraph):
 @pytest.fixture
 def instagram() -> Iterator[tuple[FakeInstagram, FakeServer]]:
     """The fake Instagram account on a real local server."""
-    fake = FakeInstagram()
-    with FakeServer(fake.handle) as server:
-        fake.base_url = server.base_url
-        yield fake, server
+    yield from serving(FakeInstagram())
 
 
 def instagram_connector(
