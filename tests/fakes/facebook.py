@@ -24,6 +24,9 @@ COMMENT_LIMIT = 8000
 
 
 class FakeFacebook(FakeGraph):
+    connector = "acme-fb"
+    channel = "facebook"
+
     def __init__(self) -> None:
         super().__init__(PAGE_ID, PAGE_NAME)
         self.posts: list[dict[str, Any]] = []  # newest first, as the feed lists them

@@ -25,6 +25,9 @@ COMMENT_LIMIT = 2200
 
 
 class FakeInstagram(FakeGraph):
+    connector = "acme-ig"
+    channel = "instagram"
+
     def __init__(self) -> None:
         super().__init__(IG_USER_ID, USERNAME)
         self.media: list[dict[str, Any]] = []  # newest first
