@@ -13,9 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fakes.graph import TOKEN, FakeGraph, fixture, graph_error, nested_limit
+from tests.fakes.graph import FakeGraph, fixture, graph_connector, graph_error, nested_limit
 from tests.fakes.server import FakeServer, Reply, Request, serving
-from webcare_tui.connectors.base import ConnectorSettings
 from webcare_tui.connectors.facebook import FacebookConnector, FacebookOptions
 
 PAGE_ID = "2121008874780932"  # the recorded test Page "MyLife"
@@ -158,12 +157,10 @@ def facebook_connector(
     server: FakeServer, http: httpx.AsyncClient, **environ: str
 ) -> FacebookConnector:
     """A Facebook connector `acme-fb` pointed at `server`, with the fake's token."""
-    settings = ConnectorSettings(
-        name="acme-fb",
-        type="facebook",
-        channel="facebook",
-        options=FacebookOptions(
-            graph_url=server.base_url, page_id=PAGE_ID, token_env="ACME_FB_TOKEN"
-        ),
+    return graph_connector(
+        FacebookConnector,
+        FakeFacebook,
+        FacebookOptions(graph_url=server.base_url, page_id=PAGE_ID, token_env="ACME_FB_TOKEN"),
+        http,
+        environ,
     )
-    return FacebookConnector(settings, http=http, environ=environ or {"ACME_FB_TOKEN": TOKEN})

@@ -16,14 +16,16 @@ import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 
 from tests.fakes.server import Reply, Request, json_reply
-from webcare_tui.connectors.base import FetchResult, OutgoingReply
+from webcare_tui.connectors.base import ConnectorSettings, FetchResult, OutgoingReply
+from webcare_tui.connectors.graph import GraphOptions
+from webcare_tui.connectors.graph_base import GraphConnector
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import IncomingMessage
 from webcare_tui.store import Store
@@ -106,6 +108,24 @@ def ingest(store: Store, clock: ResponseClock, fake: FakeGraph, result: FetchRes
         seen_at=fake.now,
         cursor=result.cursor,
     )
+
+
+ConnectorT = TypeVar("ConnectorT", bound=GraphConnector)
+
+
+def graph_connector(
+    kind: type[ConnectorT],
+    fake: type[FakeGraph],
+    options: GraphOptions,
+    http: httpx.AsyncClient,
+    environ: dict[str, str],
+) -> ConnectorT:
+    """A `kind` connector named as `fake` expects, with `options`; the fake's token in the
+    environment unless the test gives its own `environ`."""
+    settings = ConnectorSettings(
+        name=fake.connector, type=fake.channel, channel=fake.channel, options=options
+    )
+    return kind(settings, http=http, environ=environ or {options.token_env: TOKEN})
 
 
 class FakeGraph:
