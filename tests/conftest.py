@@ -14,7 +14,7 @@ import pytest
 from tests.fakes.bluesky import FakeBluesky
 from tests.fakes.clock import FROZEN_NOW, FakeClock
 from tests.fakes.mastodon import FakeMastodon
-from tests.fakes.server import FakeServer
+from tests.fakes.server import FakeServer, serving
 from tests.fakes.x import FakeX
 from webcare_tui.config import Config, demo_config
 from webcare_tui.connectors.demo import DemoConnector
@@ -99,21 +99,14 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 def mastodon() -> Iterator[tuple[FakeMastodon, FakeServer]]:
-    fake = FakeMastodon(max_page=3)  # small pages, so that every poll pages
-    with FakeServer(fake.handle) as server:
-        fake.base_url = server.base_url
-        yield fake, server
+    yield from serving(FakeMastodon(max_page=3))  # small pages, so that every poll pages
 
 
 @pytest.fixture
 def bluesky() -> Iterator[tuple[FakeBluesky, FakeServer]]:
-    fake = FakeBluesky()
-    with FakeServer(fake.handle) as server:
-        yield fake, server
+    yield from serving(FakeBluesky())
 
 
 @pytest.fixture
 def x_api() -> Iterator[tuple[FakeX, FakeServer]]:
-    fake = FakeX()
-    with FakeServer(fake.handle) as server:
-        yield fake, server
+    yield from serving(FakeX())

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fakes.bluesky import CHAT_PROXY, DID, PASSWORD, TID, FakeBluesky, fixture
-from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
+from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply, serving
 from webcare_tui.connectors.base import (
     AuthFailed,
     ConnectorError,
@@ -39,9 +39,7 @@ CREATE = "/xrpc/com.atproto.repo.createRecord"
 
 @pytest.fixture
 def bluesky_fake() -> Iterator[Env]:
-    fake = FakeBluesky()
-    with FakeServer(fake.handle) as server:
-        yield fake, server
+    yield from serving(FakeBluesky())
 
 
 def make(server: FakeServer, http: httpx.AsyncClient, **environ: str) -> BlueskyConnector:

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.fakes.facebook import PAGE_ID, FakeFacebook, facebook, facebook_connector
-from tests.fakes.graph import TOKEN, VERSION, answer_to, http
+from tests.fakes.graph import TOKEN, VERSION, answer_to, http, ingest
 from tests.fakes.server import FakeServer, Reply
-from webcare_tui.connectors.base import FetchResult, TransientError
+from webcare_tui.connectors.base import TransientError
 from webcare_tui.connectors.graph import PrivateReplyRefused
 from webcare_tui.connectors.http_errors import RequestRejected
 from webcare_tui.core.clock import ResponseClock
@@ -24,12 +24,6 @@ FEED = f"/{VERSION}/{PAGE_ID}/feed"
 MESSAGES = f"/{VERSION}/{PAGE_ID}/messages"
 CUSTOMER = ("2711636948859886", "Kun Liu")
 make = facebook_connector
-
-
-def ingest(store: Store, clock: ResponseClock, fake: FakeFacebook, result: FetchResult) -> None:
-    store.ingest(
-        "acme-fb", "facebook", result.messages, clock=clock, seen_at=fake.now, cursor=result.cursor
-    )
 
 
 # -- reading ------------------------------------------------------------------------------------

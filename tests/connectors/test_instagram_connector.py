@@ -8,7 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.fakes.graph import TOKEN, VERSION, answer_to, error_body, fixture, graph_error, http
+from tests.fakes.graph import (
+    TOKEN,
+    VERSION,
+    answer_to,
+    error_body,
+    fixture,
+    graph_error,
+    http,
+    ingest,
+)
 from tests.fakes.instagram import (
     IG_USER_ID,
     USERNAME,
@@ -19,7 +28,6 @@ from tests.fakes.instagram import (
 from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
 from webcare_tui.connectors.base import (
     AuthFailed,
-    FetchResult,
     MalformedResponse,
     RateLimited,
     TransientError,
@@ -40,12 +48,6 @@ CONVERSATIONS = f"/{VERSION}/{IG_USER_ID}/conversations"
 
 
 make = instagram_connector
-
-
-def ingest(store: Store, clock: ResponseClock, fake: FakeInstagram, result: FetchResult) -> None:
-    store.ingest(
-        "acme-ig", "instagram", result.messages, clock=clock, seen_at=fake.now, cursor=result.cursor
-    )
 
 
 # -- reading ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fakes.mastodon import TOKEN, FakeMastodon
-from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
+from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply, serving
 from webcare_tui.connectors.base import (
     AuthFailed,
     ConnectorSettings,
@@ -37,10 +37,7 @@ PATH = "/api/v1/notifications"
 
 @pytest.fixture
 def mastodon_fake() -> Iterator[Env]:
-    fake = FakeMastodon()
-    with FakeServer(fake.handle) as server:
-        fake.base_url = server.base_url
-        yield fake, server
+    yield from serving(FakeMastodon())
 
 
 def make(server: FakeServer, http: httpx.AsyncClient, **environ: str) -> MastodonConnector:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.fakes.server import FakeServer, Reply, Request
+from tests.fakes.server import FakeServer, Reply, Request, serving
 from webcare_tui.connectors.base import (
     CannotSend,
     ConnectorSettings,
@@ -68,9 +68,7 @@ Env = tuple[FakeFeed, FakeServer]
 
 @pytest.fixture
 def feed() -> Iterator[Env]:
-    fake = FakeFeed()
-    with FakeServer(fake.handle) as server:
-        yield fake, server
+    yield from serving(FakeFeed())
 
 
 def make(

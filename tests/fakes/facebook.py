@@ -13,9 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fakes.graph import TOKEN, FakeGraph, fixture, graph_error, nested_limit
-from tests.fakes.server import FakeServer, Reply, Request
-from webcare_tui.connectors.base import ConnectorSettings
+from tests.fakes.graph import FakeGraph, fixture, graph_connector, graph_error, nested_limit
+from tests.fakes.server import FakeServer, Reply, Request, serving
 from webcare_tui.connectors.facebook import FacebookConnector, FacebookOptions
 
 PAGE_ID = "2121008874780932"  # the recorded test Page "MyLife"
@@ -24,6 +23,9 @@ COMMENT_LIMIT = 8000
 
 
 class FakeFacebook(FakeGraph):
+    connector = "acme-fb"
+    channel = "facebook"
+
     def __init__(self) -> None:
         super().__init__(PAGE_ID, PAGE_NAME)
         self.posts: list[dict[str, Any]] = []  # newest first, as the feed lists them
@@ -148,22 +150,17 @@ class FakeFacebook(FakeGraph):
 @pytest.fixture
 def facebook() -> Iterator[tuple[FakeFacebook, FakeServer]]:
     """The fake Page on a real local server."""
-    fake = FakeFacebook()
-    with FakeServer(fake.handle) as server:
-        fake.base_url = server.base_url
-        yield fake, server
+    yield from serving(FakeFacebook())
 
 
 def facebook_connector(
     server: FakeServer, http: httpx.AsyncClient, **environ: str
 ) -> FacebookConnector:
     """A Facebook connector `acme-fb` pointed at `server`, with the fake's token."""
-    settings = ConnectorSettings(
-        name="acme-fb",
-        type="facebook",
-        channel="facebook",
-        options=FacebookOptions(
-            graph_url=server.base_url, page_id=PAGE_ID, token_env="ACME_FB_TOKEN"
-        ),
+    return graph_connector(
+        FacebookConnector,
+        FakeFacebook,
+        FacebookOptions(graph_url=server.base_url, page_id=PAGE_ID, token_env="ACME_FB_TOKEN"),
+        http,
+        environ,
     )
-    return FacebookConnector(settings, http=http, environ=environ or {"ACME_FB_TOKEN": TOKEN})

@@ -16,15 +16,19 @@ import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 
 from tests.fakes.server import Reply, Request, json_reply
-from webcare_tui.connectors.base import OutgoingReply
+from webcare_tui.connectors.base import ConnectorSettings, FetchResult, OutgoingReply
+from webcare_tui.connectors.graph import GraphOptions
+from webcare_tui.connectors.graph_base import GraphConnector
+from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import IncomingMessage
+from webcare_tui.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TOKEN = "EAAGraphPageToken9f3c1a77"  # what the fakes accept; tests check it never leaks
@@ -94,8 +98,43 @@ def _offset(cursor: str | None) -> int:
     return int(base64.urlsafe_b64decode(cursor.encode()).decode().split(":")[1])
 
 
+def ingest(store: Store, clock: ResponseClock, fake: FakeGraph, result: FetchResult) -> None:
+    """Store what the connector fetched from `fake` as the poller does, seen at `fake.now`."""
+    store.ingest(
+        fake.connector,
+        fake.channel,
+        result.messages,
+        clock=clock,
+        seen_at=fake.now,
+        cursor=result.cursor,
+    )
+
+
+ConnectorT = TypeVar("ConnectorT", bound=GraphConnector)
+
+
+def graph_connector(
+    kind: type[ConnectorT],
+    fake: type[FakeGraph],
+    options: GraphOptions,
+    http: httpx.AsyncClient,
+    environ: dict[str, str],
+) -> ConnectorT:
+    """A `kind` connector named as `fake` expects, with `options`; the fake's token in the
+    environment unless the test gives its own `environ`."""
+    settings = ConnectorSettings(
+        name=fake.connector, type=fake.channel, channel=fake.channel, options=options
+    )
+    return kind(settings, http=http, environ=environ or {options.token_env: TOKEN})
+
+
 class FakeGraph:
-    """A Graph host: the token check, cursor paging, conversations and `/{owner}/messages`."""
+    """A Graph host: the token check, cursor paging, conversations and `/{owner}/messages`.
+
+    `connector` and `channel` are those of the connector the tests point at it."""
+
+    connector: ClassVar[str]
+    channel: ClassVar[str]
 
     def __init__(self, owner_id: str, owner_name: str) -> None:
         self.base_url = ""  # set once the server listens

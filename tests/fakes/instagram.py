@@ -14,9 +14,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fakes.graph import TOKEN, VERSION, FakeGraph, fixture, graph_error, nested_limit
-from tests.fakes.server import FakeServer, Reply, Request
-from webcare_tui.connectors.base import ConnectorSettings
+from tests.fakes.graph import (
+    VERSION,
+    FakeGraph,
+    fixture,
+    graph_connector,
+    graph_error,
+    nested_limit,
+)
+from tests.fakes.server import FakeServer, Reply, Request, serving
 from webcare_tui.connectors.instagram import InstagramConnector, InstagramOptions
 
 IG_USER_ID = "17841406338772941"  # the recorded account ikroskun
@@ -25,6 +31,9 @@ COMMENT_LIMIT = 2200
 
 
 class FakeInstagram(FakeGraph):
+    connector = "acme-ig"
+    channel = "instagram"
+
     def __init__(self) -> None:
         super().__init__(IG_USER_ID, USERNAME)
         self.media: list[dict[str, Any]] = []  # newest first
@@ -137,25 +146,22 @@ class FakeInstagram(FakeGraph):
 @pytest.fixture
 def instagram() -> Iterator[tuple[FakeInstagram, FakeServer]]:
     """The fake Instagram account on a real local server."""
-    fake = FakeInstagram()
-    with FakeServer(fake.handle) as server:
-        fake.base_url = server.base_url
-        yield fake, server
+    yield from serving(FakeInstagram())
 
 
 def instagram_connector(
     server: FakeServer, http: httpx.AsyncClient, **environ: str
 ) -> InstagramConnector:
     """An Instagram connector `acme-ig` pointed at `server`, with the fake's token."""
-    settings = ConnectorSettings(
-        name="acme-ig",
-        type="instagram",
-        channel="instagram",
-        options=InstagramOptions(
+    return graph_connector(
+        InstagramConnector,
+        FakeInstagram,
+        InstagramOptions(
             graph_url=server.base_url + "/",
             api_version=VERSION,
             ig_user_id=IG_USER_ID,
             token_env="ACME_IG_TOKEN",
         ),
+        http,
+        environ,
     )
-    return InstagramConnector(settings, http=http, environ=environ or {"ACME_IG_TOKEN": TOKEN})

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from webcare_tui.connectors.base import ConnectorError
@@ -203,6 +203,22 @@ class FakeServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(5)
+
+
+class Fake(Protocol):
+    def handle(self, request: Request) -> Reply: ...
+
+
+FakeT = TypeVar("FakeT", bound=Fake)
+
+
+def serving(fake: FakeT) -> Iterator[tuple[FakeT, FakeServer]]:
+    """For a fixture: `fake` answering on a real local server, and told the server's
+    `base_url` where it keeps one (to build links and next pages with)."""
+    with FakeServer(fake.handle) as server:
+        if hasattr(fake, "base_url"):
+            setattr(fake, "base_url", server.base_url)  # noqa: B010  not every fake has one
+        yield fake, server
 
 
 def assert_secret_free(error: BaseException, *secrets: str) -> None:

@@ -12,7 +12,7 @@ from webcare_tui.core.sanitize import clean_line, clean_text
 from webcare_tui.core.timeutil import from_db, to_db
 from webcare_tui.store.actions import write_clock
 from webcare_tui.store.base import StoreBase, StoreError
-from webcare_tui.store.rows import facts_from_row
+from webcare_tui.store.rows import facts_from_row, maybe_time
 
 
 class CallbackNotFound(StoreError):
@@ -47,7 +47,7 @@ def _callback(row: sqlite3.Row) -> Callback:
         created_by=row["created_by"],
         channel=row["channel"],
         author=row["author"],
-        done_at=from_db(row["done_at"]) if row["done_at"] else None,
+        done_at=maybe_time(row["done_at"]),
         outcome=row["outcome"],
     )
 
