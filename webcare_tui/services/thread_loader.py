@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Customer, Event, Message, Note, Thread
+from webcare_tui.core.outbox import OutboxItem, OutboxState
 from webcare_tui.store import Store
 from webcare_tui.store.base import ThreadNotFound
 
@@ -20,6 +21,7 @@ class ThreadDetail:
     notes: list[Note]
     events: list[Event]
     customer: Customer
+    awaiting_approval: list[OutboxItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,13 @@ class ThreadLoader:
             notes=store.notes(thread_id),
             events=store.events(thread_id),
             customer=store.customer(thread.connector, thread.author),
+            awaiting_approval=self.awaiting_approval(thread_id),
         )
+
+    def awaiting_approval(self, thread_id: int) -> list[OutboxItem]:
+        """The thread's blocked replies that wait for a colleague's approval, oldest first."""
+        items = self._store.outbox_items(thread_id)
+        return [item for item in items if item.state is OutboxState.AWAITING_APPROVAL]
 
     def why_due(self, thread_id: int, now: datetime) -> DueExplanation:
         """How thread `thread_id`'s due time came about, seen at `now`."""
