@@ -9,16 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.workspace import HEADER
 from webcare_tui.cli import main
 
-CONFIG = """
-[team]
-name = "Acme Webcare"
-timezone = "Europe/Amsterdam"
-
-[agent]
-initials = "AB"
-
+CONFIG = (
+    HEADER
+    + """
 [[windows]]
 channel = "*"
 first_response = "60m"
@@ -29,6 +25,7 @@ name = "demo"
 type = "demo"
 channel = "mastodon"
 """
+)
 
 
 @pytest.fixture

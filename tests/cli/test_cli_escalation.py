@@ -210,12 +210,14 @@ def test_notes_are_private_and_resolve_stops_the_clock_until_the_customer_writes
     assert webcare(work, "note", "1", "--text", "klant belde ook") == 0
     assert webcare(work, "escalate", "1", "--to", "team:backoffice", "--note", "x") == 0
     assert webcare(work, "resolve", "1", "--tag", "nope") == 2
-    assert webcare(work, "resolve", "1", "--outcome", "vergoed", "--tag", "delivery") == 0
+    assert webcare(work, "resolve", "1", "--outcome", "vergoed", "--tag", "#Delivery") == 0
     assert out_json(work, capsys, "threads") == []
     shown = thread(work, capsys)
     assert shown["state"] == "resolved" and shown["due_at"] is None
     assert "klant belde ook" in [n["text"] for n in shown["notes"]]
     assert shown["events"][-1]["detail"] == "vergoed; tags: delivery"
+    [listed] = out_json(work, capsys, "threads", "--state", "resolved")
+    assert listed["tags"] == ["delivery"]
     later = tmp_path / "later.jsonl"
     again = {
         "remote_id": "2", "author": "anna@x.example", "in_reply_to": "1",

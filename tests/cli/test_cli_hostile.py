@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.bluesky import PASSWORD, FakeBluesky
+from tests.cli.workspace import PlatformsConfig, webcare
+from tests.fakes.bluesky import FakeBluesky
 from tests.fakes.hostile import NASTY, assert_terminal_safe
-from tests.fakes.mastodon import TOKEN, FakeMastodon
+from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.server import FakeServer, Reply, json_reply
-from webcare_tui.cli import main
 from webcare_tui.connectors import http_errors
 
 LIST = "/xrpc/app.bsky.notification.listNotifications"
@@ -20,44 +20,8 @@ GOOD = "Wat vervelend! Stuur je ons een DM met je ordernummer? Dan zoek ik het u
 
 
 @pytest.fixture
-def config(
-    tmp_path: Path,
-    mastodon: tuple[FakeMastodon, FakeServer],
-    bluesky: tuple[FakeBluesky, FakeServer],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Path:
-    monkeypatch.setenv("ACME_MASTODON_TOKEN", TOKEN)
-    monkeypatch.setenv("ACME_BSKY_PASSWORD", PASSWORD)
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f"""
-[team]
-name = "Acme Webcare"
-timezone = "Europe/Amsterdam"
-
-[agent]
-initials = "AB"
-
-[[connectors]]
-name = "acme-social"
-type = "mastodon"
-base_url = "{mastodon[1].base_url}"
-token_env = "ACME_MASTODON_TOKEN"
-
-[[connectors]]
-name = "acme-bsky"
-type = "bluesky"
-service = "{bluesky[1].base_url}"
-handle = "brand.test"
-password_env = "ACME_BSKY_PASSWORD"
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
-def webcare(config: Path, *args: str) -> int:
-    return main([*args, "--config", str(config), "--db", str(config.with_name("webcare.db"))])
+def config(platforms_config: PlatformsConfig) -> Path:
+    return platforms_config()
 
 
 def said(capsys: pytest.CaptureFixture[str]) -> str:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.workspace import PlatformsConfig, webcare
 from tests.fakes.bluesky import PASSWORD, FakeBluesky
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply
-from webcare_tui.cli import main
 from webcare_tui.config import demo_config
 from webcare_tui.services.poller import Poller
 from webcare_tui.store import Store
@@ -23,42 +23,8 @@ LIST = "/xrpc/app.bsky.notification.listNotifications"
 
 
 @pytest.fixture
-def config(
-    tmp_path: Path,
-    mastodon: tuple[FakeMastodon, FakeServer],
-    bluesky: tuple[FakeBluesky, FakeServer],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Path:
-    monkeypatch.setenv("ACME_MASTODON_TOKEN", TOKEN)
-    monkeypatch.setenv("ACME_BSKY_PASSWORD", PASSWORD)
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f"""
-[team]
-name = "Acme Webcare"
-timezone = "Europe/Amsterdam"
-
-[[connectors]]
-name = "acme-social"
-type = "mastodon"
-base_url = "{mastodon[1].base_url}"
-token_env = "ACME_MASTODON_TOKEN"
-poll_every = "30s"
-
-[[connectors]]
-name = "acme-bsky"
-type = "bluesky"
-service = "{bluesky[1].base_url}"
-handle = "brand.test"
-password_env = "ACME_BSKY_PASSWORD"
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
-def webcare(config: Path, *args: str) -> int:
-    return main([*args, "--config", str(config), "--db", str(config.with_name("webcare.db"))])
+def config(platforms_config: PlatformsConfig) -> Path:
+    return platforms_config(agent=False, mastodon_extra='poll_every = "30s"\n')
 
 
 def test_poll_once_stores_the_mentions_and_says_so(
@@ -135,14 +101,17 @@ def test_status_shows_each_connectors_health_and_the_lease_holder(
     assert lines[2] == "Poller: nobody is polling"
     assert PASSWORD not in "\n".join(lines)
 
-    # An agent's TUI (or `webcare poll`) takes the lease: status names it, until it lets go.
+    # An agent's TUI (or `webcare poll`) takes the lease: status names the agent and the host
+    # (not `laptop-ab:4242:9f3a1c`), until it lets go.
     store = Store(config.with_name("webcare.db"))
     try:
-        poller = Poller(store, {}, demo_config().clock(), holder="laptop-ab:4242")
+        poller = Poller(
+            store, {}, demo_config().clock(), holder="laptop-ab:4242:9f3a1c", agent="AB"
+        )
         assert asyncio.run(poller.step())
         assert webcare(config, "status") == 0
         last = capsys.readouterr().out.splitlines()[-1]
-        assert last.startswith("Poller: held by laptop-ab:4242 until ")
+        assert last.startswith("Poller: held by AB on laptop-ab (pid 4242) until ")
         asyncio.run(poller.release())
         assert webcare(config, "status") == 0
         assert capsys.readouterr().out.splitlines()[-1] == "Poller: nobody is polling"

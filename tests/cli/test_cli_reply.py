@@ -13,20 +13,16 @@ from typing import Any
 
 import pytest
 
+from tests.cli.workspace import HEADER
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply
 from webcare_tui.cli import main
 from webcare_tui.core.timeutil import now_utc
 from webcare_tui.store import Store
 
-DEMO = """
-[team]
-name = "Acme Webcare"
-timezone = "Europe/Amsterdam"
-
-[agent]
-initials = "AB"
-
+DEMO = (
+    HEADER
+    + """
 [[connectors]]
 name = "demo"
 type = "demo"
@@ -37,21 +33,18 @@ name = "news"
 type = "rss"
 url = "https://blog.example/feed.xml"
 """
+)
 
-MASTODON = """
-[team]
-name = "Acme Webcare"
-timezone = "Europe/Amsterdam"
-
-[agent]
-initials = "AB"
-
+MASTODON = (
+    HEADER
+    + """
 [[connectors]]
 name = "acme-social"
 type = "mastodon"
 base_url = "{base_url}"
 token_env = "ACME_MASTODON_TOKEN"
 """
+)
 
 GOOD = "Wat vervelend, Anna! Stuur je ons een DM met je ordernummer? Dan zoek ik het uit. ^AB"
 RUDE = "Wat wil je nou? De juf uithangen of geholpen worden? ^AB"

@@ -32,6 +32,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def check(workspace: Path, extra: str = "", *args: str) -> list[str]:
     (workspace / "config.toml").write_text(CONFIG + extra, encoding="utf-8")
+    (workspace / "config.toml").chmod(0o600)  # as it should be: it names a secret's variable
     return ["--config", str(workspace / "config.toml"), "--db", str(workspace / "w.db"), *args]
 
 

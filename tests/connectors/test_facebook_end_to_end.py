@@ -8,22 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.workspace import HEADER, webcare
 from tests.fakes.facebook import PAGE_ID, FakeFacebook, facebook
 from tests.fakes.graph import TOKEN
 from tests.fakes.instagram import IG_USER_ID, FakeInstagram, instagram
 from tests.fakes.server import FakeServer
-from webcare_tui.cli import main
 
 __all__ = ["facebook", "instagram"]  # the fixture, imported for pytest
 
-CONFIG = """
-[team]
-name = "Acme Webcare"
-timezone = "Europe/Amsterdam"
-
-[agent]
-initials = "AB"
-
+CONFIG = (
+    HEADER
+    + """
 [[connectors]]
 name = "acme-fb"
 type = "facebook"
@@ -38,6 +33,7 @@ graph_url = "{instagram}"
 ig_user_id = "{ig_user_id}"
 token_env = "ACME_IG_TOKEN"
 """
+)
 
 
 @pytest.fixture
@@ -60,10 +56,6 @@ def config(
         encoding="utf-8",
     )
     return path
-
-
-def webcare(config: Path, *args: str) -> int:
-    return main([*args, "--config", str(config), "--db", str(config.with_name("webcare.db"))])
 
 
 def threads(config: Path, capsys: pytest.CaptureFixture[str]) -> list[dict]:

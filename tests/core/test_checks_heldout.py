@@ -1,8 +1,11 @@
 """The held-out reply table: how many bad replies the checks stop, how many good ones they stop.
 
-The table (`heldout_replies.toml`) was written before the tone lists and rules were tuned and is
-never read by the checker. Run with `-s` to see the figures. The floor may not drop: at least 90%
-of the bad replies blocked and at most 2% of the good ones, per language and overall.
+The table (`heldout_replies.toml`) is the tuning table: the tone lists, rules and scorer cues
+were tuned on it (its later rounds were each written before tuning on them), so its figures
+measure memory. `unseen_replies.toml` was never tuned on and measures judgement. Run with `-s`
+to see the figures. Floors may not drop: on the tuning table at least 98% of the bad replies
+blocked, on the unseen one at least its reached figure, and at most 2% of the good replies of
+either, per language and overall.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from webcare_tui.core.checks import DraftContext, blocking, check_draft, load_to
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parents[1] / "data"
 RULES = load_tone_rules(DATA / "tone")
-CAUGHT_AT_LEAST = 0.90
+CAUGHT_AT_LEAST = 0.98
+UNSEEN_CAUGHT_AT_LEAST = 0.30
 FALSE_ALARMS_AT_MOST = 0.02
 CONTACTS = ("088 123 4567", "service@acme.example")  # as in the contract's `[team] contacts`
 
@@ -85,10 +89,28 @@ def test_heldout_figures(lang: str) -> None:
 def test_unseen_figures(lang: str) -> None:
     """A table written after tuning and never tuned on: how far the rules generalise.
 
-    Its catch rate is reported, not floored (it is far below the tuned table's); a false alarm
-    here still fails, because good replies must pass whatever the checks learnt.
+    Its catch rate is floored at what the scorer reached (far below the tuned table's); a false
+    alarm here fails, because good replies must pass whatever the checks learnt.
     """
     replies = [r for r in table("unseen_replies.toml") if lang in ("all", r.lang)]
     caught, false_alarms = rates(replies)
     print(f"\nunseen {lang}: caught {caught:.1%} of bad, false alarms {false_alarms:.1%} of good")
+    assert caught >= UNSEEN_CAUGHT_AT_LEAST
     assert false_alarms <= FALSE_ALARMS_AT_MOST
+
+
+BLIND_CAUGHT_AT_LEAST = 0.60
+BLIND_FALSE_ALARMS_AT_MOST = 0.025  # one good reply of forty
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "all"])
+def test_blind_figures(lang: str) -> None:
+    """A table written by someone who had read neither the rules nor the other tables, and
+    added only after the tuning was done: the honest measure of how the checks generalise.
+    Never tune on it. Its floors are the figures measured when it was added (62.5% caught,
+    1.2% false alarms overall): they may rise, never drop."""
+    replies = [r for r in table("blind_replies.toml") if lang in ("all", r.lang)]
+    caught, false_alarms = rates(replies)
+    print(f"\nblind {lang}: caught {caught:.1%} of bad, false alarms {false_alarms:.1%} of good")
+    assert caught >= BLIND_CAUGHT_AT_LEAST
+    assert false_alarms <= BLIND_FALSE_ALARMS_AT_MOST

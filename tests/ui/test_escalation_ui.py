@@ -12,6 +12,7 @@ from tests.fakes.clock import FROZEN_NOW
 from tests.pilot import settle
 from webcare_tui.core.model import ThreadState
 from webcare_tui.store import Store
+from webcare_tui.store.base import ALL_ACTIVE
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.dialogs.escalate import EscalateDialog
 from webcare_tui.ui.screens.escalation_lists import CallbacksScreen, EscalationsScreen
@@ -58,11 +59,13 @@ async def test_e_offers_the_configured_teams_and_a_team_needs_a_note(
         await pilot.press("enter")  # no note yet: refused, the dialog stays
         assert app.screen is dialog
         await type_text(pilot, "krant kwijt")
+        dialog.query_one("#promise", Input).value = "16:00"
         await pilot.press("enter")
         await settle(pilot)
         escalated = demo_store.thread(thread)
         assert escalated.state is ThreadState.ESCALATED
         assert escalated.escalated_to == "team:distribution"
+        assert escalated.due_at == FROZEN_NOW.replace(hour=15)  # the promise: 16:00 local
         assert [n.text for n in demo_store.notes(thread)][-1] == "krant kwijt"
         app.open_thread(thread)
         await settle(pilot)
@@ -129,18 +132,12 @@ async def test_n_adds_a_private_note_and_x_resolves_with_outcome_and_tags(
         await settle(pilot)
         assert demo_store.thread(thread).state is ThreadState.RESOLVED
         assert demo_store.events(thread)[-1].detail == "opgelost; tags: delivery"
-        assert thread not in [t.id for t in demo_store.feed_slice(_all(), 0, 1000)]
-
-
-def _all():  # the feed's default filter
-    from webcare_tui.store.base import ALL_ACTIVE
-
-    return ALL_ACTIVE
+        assert thread not in [t.id for t in demo_store.feed_slice(ALL_ACTIVE, 0, 1000)]
 
 
 def phone_escalations(store: Store, app: WebcareApp, count: int) -> list[int]:
     """Escalate the first `count` threads to phone, calls an hour apart."""
-    threads = [t.id for t in store.feed_slice(_all(), 0, count)]
+    threads = [t.id for t in store.feed_slice(ALL_ACTIVE, 0, count)]
     for n, thread in enumerate(threads):
         store.escalate(thread, "phone", actor="AB", now=FROZEN_NOW, clock=app.clock)
         store.add_callback(

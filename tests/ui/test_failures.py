@@ -58,7 +58,7 @@ async def escalate(pilot: Pilot[None]) -> None:
 
 
 async def ignore(pilot: Pilot[None]) -> None:
-    await pilot.press("i", *"spam", "enter")
+    await pilot.press("i", "s")  # s: spam
 
 
 async def explain(pilot: Pilot[None]) -> None:

@@ -124,7 +124,7 @@ async def test_ignore_asks_why_and_records_it(build_app: Callable[..., WebcareAp
         before = app.store.feed_count()
         thread = app.screen.query_one(ThreadFeed).highlighted
         assert thread is not None
-        await pilot.press("i")
+        await pilot.press("i", "o")  # another reason than the one-key ones
         await pilot.press("enter")  # no reason: refused
         await settle(pilot)
         assert app.store.thread(thread.id).state is ThreadState.OPEN
@@ -297,3 +297,20 @@ async def test_an_open_thread_that_joins_another_is_followed(
         assert view.thread_id != orphan and view.detail is not None
         assert [m.remote_id for m in view.detail.messages] == ["late-parent", "late-child"]
         assert app.screen.current_thread_id() == view.thread_id
+
+
+async def test_a_frozen_app_has_no_blinking_cursor_anywhere(
+    build_app: Callable[..., WebcareApp],
+) -> None:
+    """A blink is time passing: snapshots of dialogs and the filter box must not depend on it."""
+    from textual.widgets import Input
+
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.screen.query_one("#filter", Input).cursor_blink is False
+        await pilot.press("escape", "i")
+        await settle(pilot)
+        assert [field.cursor_blink for field in app.screen.query(Input)] == [False]

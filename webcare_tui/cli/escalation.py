@@ -139,8 +139,8 @@ def cmd_note(context: Context) -> int:
 
 
 def cmd_resolve(context: Context) -> int:
-    tags = tuple(dict.fromkeys(tag.strip() for tag in context.args.tag))
-    unknown = [tag for tag in tags if tag not in context.config.tags]
+    tags = tuple(dict.fromkeys(tag.strip().lstrip("#").lower() for tag in context.args.tag))
+    unknown = [tag for tag in tags if tag not in {t.lower() for t in context.config.tags}]
     if unknown:
         known = ", ".join(context.config.tags) or "none"
         raise UsageError(f"--tag {unknown[0]!r} is not in [tags] names (known: {known})")

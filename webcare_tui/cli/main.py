@@ -8,7 +8,17 @@ import os
 import sys
 from collections.abc import Sequence
 
-from webcare_tui.cli import database, escalation, feed, outbox, polling, replies, setup, triage
+from webcare_tui.cli import (
+    database,
+    escalation,
+    feed,
+    outbox,
+    polling,
+    replies,
+    setup,
+    team,
+    triage,
+)
 from webcare_tui.cli import importing as importing_cli
 from webcare_tui.cli import insights as insights_cli
 from webcare_tui.cli.context import Command, Context, Failed, UsageError, load
@@ -17,7 +27,8 @@ from webcare_tui.core.sanitize import clean_line
 from webcare_tui.store.base import StoreError
 
 MODULES = (
-    feed, replies, outbox, escalation, importing_cli, setup, polling, database, insights_cli, triage
+    feed, replies, outbox, escalation, importing_cli, setup, polling, database, insights_cli,
+    triage, team,
 )  # fmt: skip
 COMMANDS: dict[str, Command] = {c.name: c for m in MODULES for c in m.COMMANDS}
 
@@ -34,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(parser, suppress=False)
     parser.add_argument("--demo", action="store_true", help="open the demo workspace, fresh")
+    parser.add_argument(
+        "--triage", action="store_true", help="open off-hours triage: what came in while closed"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS.values():
         sub = subparsers.add_parser(command.name, help=command.help, description=command.help)
@@ -93,4 +107,4 @@ def run_tui(context: Context) -> int:
 
     check_ui_settings(context.config)
 
-    return run(context.config, context.db)
+    return run(context.config, context.db, triage=bool(getattr(context.args, "triage", False)))

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from webcare_tui.cli.context import Command, Context, fail
+
+if TYPE_CHECKING:
+    from webcare_tui.services.poller import Poller
+    from webcare_tui.store import Store
 
 
 def cmd_poll(context: Context) -> int:
@@ -24,7 +29,14 @@ def cmd_poll(context: Context) -> int:
 
     # One set of connectors for both: the outbox sends through the clients the poller opened.
     outbox = Outbox(store, context.config, now=context.now, connectors=dict(connectors))
-    poller = Poller(store, connectors, context.config.clock(), now=context.now, outbox=outbox)
+    poller = Poller(
+        store,
+        connectors,
+        context.config.clock(),
+        now=context.now,
+        outbox=outbox,
+        agent=context.config.agent,
+    )
     # --once reports each connector itself; the long-running poller logs as a service would.
     logging.basicConfig(
         level=logging.ERROR if context.args.once else logging.INFO,
@@ -33,9 +45,23 @@ def cmd_poll(context: Context) -> int:
     )
 
     async def once() -> int:
+        from webcare_tui.services.poller import LEASE
+
+        if not store.take_lease(
+            LEASE,
+            poller.holder,
+            now=context.now(),
+            ttl_seconds=poller.lease_ttl(),
+            agent=context.config.agent,
+        ):
+            await poller.aclose()
+            fail(f"not polled: {_lease_text(store, context)} polls this database already")
+        renew = asyncio.create_task(_renew(poller, store, context))
         try:
             outcomes = await poller.run_once()
         finally:
+            renew.cancel()
+            store.release_lease(LEASE, poller.holder)
             await poller.aclose()
         for outcome in outcomes:
             if outcome.ok:
@@ -99,12 +125,53 @@ def cmd_status(context: Context) -> int:
     lease = store.lease("poller")
     if lease and from_db(lease["expires_at"]) > now:
         until = from_db(lease["expires_at"]).astimezone(tz)
-        print(f"Poller: held by {lease['holder']} until {until:%H:%M:%S}")
+        print(f"Poller: held by {_lease_text(store, context)} until {until:%H:%M:%S}")
     else:
         print("Poller: nobody is polling")
     if store.quick_check():  # damaged pages elsewhere than the few rows read above
         fail(f"the database {context.db} is damaged: run `webcare check-db`")
     return 0
+
+
+async def _renew(poller: Poller, store: Store, context: Context) -> None:
+    """Keep `poll --once`'s lease while its round runs longer than the lease lasts."""
+    import asyncio
+
+    from webcare_tui.services.poller import LEASE
+
+    ttl = poller.lease_ttl()
+    while True:
+        await asyncio.sleep(ttl / 3)
+        await asyncio.to_thread(
+            store.take_lease,
+            LEASE,
+            poller.holder,
+            now=context.now(),
+            ttl_seconds=ttl,
+            agent=context.config.agent,
+        )
+
+
+def _lease_text(store: Store, context: Context) -> str:
+    """Who holds the poller lease, as a person would say it: "AB on host (pid 4711)"."""
+    from webcare_tui.core.sanitize import clean_line
+
+    lease = store.lease("poller")
+    if lease is None:
+        return "nobody"
+    host, pid = _host_and_pid(lease["holder"])
+    agent = clean_line(lease["agent"]) or "an agent"
+    where = f" on {clean_line(host)}" if host else ""
+    process = f" (pid {pid})" if pid else ""
+    return f"{agent}{where}{process}"
+
+
+def _host_and_pid(holder: str) -> tuple[str, str]:
+    """`host:pid:tag` (see services/holders.py) as its host and pid; a foreign holder as is."""
+    parts = holder.split(":")
+    if len(parts) >= 3 and parts[-2].isdigit():
+        return ":".join(parts[:-2]), parts[-2]
+    return holder, ""
 
 
 def _poll_arguments(parser: argparse.ArgumentParser) -> None:

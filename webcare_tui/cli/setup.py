@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
+from pathlib import Path
 
 import msgspec
 
@@ -54,9 +56,41 @@ def cmd_check_config(context: Context) -> int:
             warnings += [
                 f"connector {c.name}: {w}" for w in cls.check_options(c.options, os.environ)
             ]
+    warnings += _file_mode_warnings(context)
     for warning in warnings:
         print(f"Warning: {warning}")
     return 0
+
+
+def _file_mode_warnings(context: Context) -> list[str]:
+    """A config naming secrets, or a database of customers' messages, that every local user
+    can read."""
+    config = context.config
+    found = []
+    secrets = sorted(
+        variable for c in config.connectors for variable in c.options.secret_variables().values()
+    )
+    if config.path is not None and _world_readable(config.path):
+        named = f" and names the secrets {', '.join(secrets)}" if secrets else ""
+        found.append(
+            f"the config {config.path} is readable by every user of this machine{named}: "
+            f"chmod o-rwx {config.path}"
+        )
+    for suffix in ("", "-wal", "-shm"):
+        path = Path(f"{context.db}{suffix}")
+        if _world_readable(path):
+            found.append(
+                f"the database {path} is readable by every user of this machine (customers' "
+                f"messages): chmod o-rwx {path}"
+            )
+    return found
+
+
+def _world_readable(path: Path) -> bool:
+    try:
+        return bool(path.stat().st_mode & stat.S_IROTH)
+    except OSError:
+        return False
 
 
 _OVERRIDES = {"reason": "the agent, giving a reason", "second-agent": "a second agent's approval"}

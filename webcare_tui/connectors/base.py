@@ -30,10 +30,17 @@ class ConnectorOptions(msgspec.Struct, kw_only=True, forbid_unknown_fields=True,
 
     A field without a default is a key the config must give. A field whose name ends in `_env`
     names an environment variable holding a secret: `check_options` warns when it is unset,
-    and the poller keeps its value out of every error. A `__post_init__` that raises
-    `ValueError` refuses a value: start its message with the key (`check_http_url` does), config
-    puts file and line before it.
+    and the poller keeps its value out of every error. The keys named in `url_keys` must be
+    http(s) URLs. A `__post_init__` that raises `ValueError` refuses a value: start its message
+    with the key (`check_http_url` does), config puts file and line before it; an override
+    calls this one first.
     """
+
+    url_keys: ClassVar[tuple[str, ...]] = ()
+
+    def __post_init__(self) -> None:
+        for key in self.url_keys:
+            check_http_url(key, getattr(self, key))
 
     def secret_variables(self) -> dict[str, str]:
         """The environment variables this connector's secrets come from, by key (`token_env`)."""
@@ -151,6 +158,17 @@ class CannotSend(ConnectorError):
     title = "cannot send on this channel"
 
 
+def env_secret(environ: Mapping[str, str], variable: str, *, owner: str, holds: str) -> str:
+    """The secret in environment variable `variable`. `AuthFailed` when it is unset or empty,
+    saying whose it is (`owner`: "mastodon connector 'acme'") and what it must `hold`."""
+    secret = environ.get(variable)
+    if not secret:
+        raise AuthFailed(
+            f"{owner}: environment variable {variable} is not set (it must hold {holds})"
+        )
+    return secret
+
+
 class Connector(ABC):
     """One platform account, polled for mentions and used to send replies.
 
@@ -177,6 +195,11 @@ class Connector(ABC):
         self.environ = os.environ if environ is None else environ
         self._http = http
         self._owns_http = http is None
+        self._configure()
+
+    def _configure(self) -> None:
+        """Read the type's own state from `self.options`; override instead of `__init__`."""
+        return None
 
     @classmethod
     def _own_options(cls, settings: ConnectorSettings) -> ConnectorOptions:

@@ -12,24 +12,19 @@ refreshed with the refresh JWT; when that fails too, the connector logs in again
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
-
-import httpx
 
 from webcare_tui.connectors.base import (
     Connector,
     ConnectorError,
     ConnectorOptions,
-    ConnectorSettings,
     FetchResult,
     MalformedResponse,
     NonBlank,
     OutgoingReply,
     SentReply,
     TransientError,
-    check_http_url,
 )
 from webcare_tui.connectors.bluesky_chat import fetch_chat, join_cursor, split_cursor
 from webcare_tui.connectors.bluesky_records import (
@@ -67,12 +62,11 @@ class BlueskyOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True,
     """`service`: the PDS (default `https://bsky.social`); `handle`: the account
     (`acme.bsky.social`); `password_env`: the variable that holds its app password."""
 
+    url_keys = ("service",)
+
     handle: NonBlank
     password_env: NonBlank
     service: NonBlank = DEFAULT_SERVICE
-
-    def __post_init__(self) -> None:
-        check_http_url("service", self.service)
 
 
 class BlueskyConnector(Connector):
@@ -84,14 +78,7 @@ class BlueskyConnector(Connector):
     options: BlueskyOptions
     idempotent_send: ClassVar[bool] = True
 
-    def __init__(
-        self,
-        settings: ConnectorSettings,
-        *,
-        http: httpx.AsyncClient | None = None,
-        environ: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(settings, http=http, environ=environ)
+    def _configure(self) -> None:
         self.service = self.options.service.rstrip("/")
         self.handle = self.options.handle.lstrip("@")
         self.password_env = self.options.password_env

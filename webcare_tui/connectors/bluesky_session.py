@@ -13,7 +13,13 @@ from typing import Any
 
 import httpx
 
-from webcare_tui.connectors.base import AuthFailed, MalformedResponse, RateLimited, TransientError
+from webcare_tui.connectors.base import (
+    AuthFailed,
+    MalformedResponse,
+    RateLimited,
+    TransientError,
+    env_secret,
+)
 from webcare_tui.connectors.http_errors import error_for_response, expect, parse_json, request
 
 __all__ = ["XrpcSession"]
@@ -67,13 +73,12 @@ class XrpcSession:
     def _password(self) -> str:
         if not self.handle or not self.password_env:
             raise AuthFailed(f"bluesky connector {self.connector!r} needs handle and password_env")
-        password = self.environ.get(self.password_env)
-        if not password:
-            raise AuthFailed(
-                f"bluesky connector {self.connector!r}: environment variable {self.password_env} "
-                "is not set (it must hold an app password)"
-            )
-        return password
+        return env_secret(
+            self.environ,
+            self.password_env,
+            owner=f"bluesky connector {self.connector!r}",
+            holds="an app password",
+        )
 
     def _secrets(self) -> tuple[str, ...]:
         found = [self.environ.get(self.password_env, "")] if self.password_env else []

@@ -26,7 +26,7 @@ from webcare_tui.connectors.base import (
     NonBlank,
     RateLimited,
     TransientError,
-    check_http_url,
+    env_secret,
 )
 from webcare_tui.connectors.http_errors import (
     RequestRejected,
@@ -82,12 +82,11 @@ class GraphOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, f
     token; `graph_url` (default `https://graph.facebook.com`); `api_version` (default `v25.0`).
     """
 
+    url_keys = ("graph_url",)
+
     token_env: NonBlank
     graph_url: str = DEFAULT_GRAPH_URL
     api_version: ApiVersion = DEFAULT_API_VERSION
-
-    def __post_init__(self) -> None:
-        check_http_url("graph_url", self.graph_url)
 
 
 class MissingPermission(AuthFailed):
@@ -240,13 +239,12 @@ class GraphClient:
     def token(self) -> str:
         if not self.token_env:
             raise AuthFailed(f"{self.platform} connector {self.connector!r} has no token_env")
-        token = self.environ.get(self.token_env)
-        if not token:
-            raise AuthFailed(
-                f"{self.platform} connector {self.connector!r}: environment variable "
-                f"{self.token_env} is not set (it must hold a Page access token)"
-            )
-        return token
+        return env_secret(
+            self.environ,
+            self.token_env,
+            owner=f"{self.platform} connector {self.connector!r}",
+            holds="a Page access token",
+        )
 
     def url(self, path: str) -> str:
         version = self.api_version.strip("/")

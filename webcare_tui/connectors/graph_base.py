@@ -13,12 +13,9 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-import httpx
-
 from webcare_tui.connectors.base import (
     Connector,
     ConnectorError,
-    ConnectorSettings,
     FetchResult,
     MalformedResponse,
     OutgoingReply,
@@ -82,14 +79,7 @@ class GraphConnector(Connector):
     listing_fields: ClassVar[str]
     idempotent_send: ClassVar[bool] = False
 
-    def __init__(
-        self,
-        settings: ConnectorSettings,
-        *,
-        http: httpx.AsyncClient | None = None,
-        environ: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(settings, http=http, environ=environ)
+    def _configure(self) -> None:
         self.owner_id = str(getattr(self.options, self.owner_key))
         self.graph = GraphClient(
             platform=self.platform,

@@ -20,13 +20,12 @@ from webcare_tui.connectors.base import (
     Connector,
     ConnectorError,
     ConnectorOptions,
-    ConnectorSettings,
     FetchResult,
     MalformedResponse,
     NonBlank,
     OutgoingReply,
     SentReply,
-    check_http_url,
+    env_secret,
 )
 from webcare_tui.connectors.html_text import html_to_text
 from webcare_tui.connectors.http_errors import expect, parse_json, platform_time, request
@@ -187,11 +186,10 @@ class MastodonOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True
     """`base_url`: the instance (`https://social.example`); `token_env`: the variable that
     holds the account's access token."""
 
+    url_keys = ("base_url",)
+
     base_url: NonBlank
     token_env: NonBlank
-
-    def __post_init__(self) -> None:
-        check_http_url("base_url", self.base_url)
 
 
 class MastodonConnector(Connector):
@@ -203,14 +201,7 @@ class MastodonConnector(Connector):
     options: MastodonOptions
     idempotent_send: ClassVar[bool] = True
 
-    def __init__(
-        self,
-        settings: ConnectorSettings,
-        *,
-        http: httpx.AsyncClient | None = None,
-        environ: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(settings, http=http, environ=environ)
+    def _configure(self) -> None:
         self.base_url = self.options.base_url.rstrip("/")
         self.token_env = self.options.token_env
         self._length_limit: int | None = None
@@ -219,13 +210,12 @@ class MastodonConnector(Connector):
     def _token(self) -> str:
         if not self.token_env:
             raise AuthFailed(f"mastodon connector {self.name!r} has no token_env configured")
-        token = self.environ.get(self.token_env)
-        if not token:
-            raise AuthFailed(
-                f"mastodon connector {self.name!r}: environment variable {self.token_env} "
-                "is not set (it must hold an access token)"
-            )
-        return token
+        return env_secret(
+            self.environ,
+            self.token_env,
+            owner=f"mastodon connector {self.name!r}",
+            holds="an access token",
+        )
 
     def _url(self, path: str) -> str:
         if not self.base_url:

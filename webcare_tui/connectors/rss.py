@@ -19,17 +19,14 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import feedparser
-import httpx
 
 from webcare_tui.connectors.base import (
     Connector,
     ConnectorError,
     ConnectorOptions,
-    ConnectorSettings,
     FetchResult,
     MalformedResponse,
     NonBlank,
-    check_http_url,
 )
 from webcare_tui.connectors.html_text import html_to_text
 from webcare_tui.connectors.http_errors import request
@@ -221,11 +218,10 @@ def _load_cursor(cursor: str | None) -> dict[str, Any]:
 class RssOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """`url`: the feed; `keywords`: when given, an entry must contain one of them (any case)."""
 
+    url_keys = ("url",)
+
     url: NonBlank
     keywords: list[NonBlank] = []
-
-    def __post_init__(self) -> None:
-        check_http_url("url", self.url)
 
 
 class RssConnector(Connector):
@@ -237,14 +233,7 @@ class RssConnector(Connector):
     can_send: ClassVar[bool] = False
     options: RssOptions
 
-    def __init__(
-        self,
-        settings: ConnectorSettings,
-        *,
-        http: httpx.AsyncClient | None = None,
-        environ: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(settings, http=http, environ=environ)
+    def _configure(self) -> None:
         self.url = self.options.url
         self.keywords = list(self.options.keywords)
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import httpx
 
-from webcare_tui.connectors.base import AuthFailed, ConnectorOptions, NonBlank, check_http_url
+from webcare_tui.connectors.base import AuthFailed, ConnectorOptions, NonBlank, env_secret
 from webcare_tui.connectors.http_errors import parse_json, redact, request
 from webcare_tui.connectors.x_http import SCOPES, problem_detail
 
@@ -27,6 +27,8 @@ class XOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, froze
     once per run); `refresh_token_env` and `client_id` (both or neither): renew the access
     token when it expires, with the refresh token in that variable and the app's client id."""
 
+    url_keys = ("base_url",)
+
     token_env: NonBlank
     base_url: str = "https://api.x.com"
     user_id: str | None = None
@@ -34,7 +36,7 @@ class XOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, froze
     client_id: str | None = None
 
     def __post_init__(self) -> None:
-        check_http_url("base_url", self.base_url)
+        super().__post_init__()
         if self.user_id is not None and not (self.user_id.isascii() and self.user_id.isdigit()):
             raise ValueError(f"user_id: expected X's numeric user id, got {self.user_id!r}")
         if bool(self.refresh_token_env) != bool(self.client_id):
@@ -57,13 +59,12 @@ class XTokens:
 
     def access(self) -> str:
         """The access token; `AuthFailed` naming the variable when there is none."""
-        token = self._access or self.environ.get(self.options.token_env)
-        if not token:
-            raise AuthFailed(
-                f"X connector {self.connector!r}: environment variable {self.options.token_env} "
-                "is not set (it must hold an OAuth 2.0 user access token)"
-            )
-        return token
+        return self._access or env_secret(
+            self.environ,
+            self.options.token_env,
+            owner=f"X connector {self.connector!r}",
+            holds="an OAuth 2.0 user access token",
+        )
 
     def secrets(self) -> tuple[str, ...]:
         """Every token we hold, to be blanked out of anything a server echoes back."""

@@ -9,7 +9,8 @@ unless the agent forces it):
 - `placeholder`: a canned-reply placeholder such as `{first_name}` was never filled in;
 - `tone.lecturing`, `tone.blaming`, `tone.dismissive`, `tone.sarcasm`, `tone.defensive`,
   `tone.calm_down`: a phrase from the tone lists or a built-in rule (`core.tone`), in the
-  draft's own language (`core.language`);
+  draft's own language (`core.language`), or a sentence whose weighted cues add up past the
+  scorer's threshold (`core.tone_score`, cues in `data/tone/cues_*.toml`);
 - `tone.shouting`: a sentence mostly in capitals, or "!!!";
 - `privacy.*`: phone numbers, e-mail and street addresses, IBANs, postcodes with a house number
   and order numbers in a public reply (`core.privacy`; never checked in a DM).

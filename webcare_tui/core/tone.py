@@ -17,6 +17,7 @@ from webcare_tui.core.tone_lists import QUOTES, TONE_KINDS, ToneRules
 from webcare_tui.core.tone_rules import ANY, REASONS
 from webcare_tui.core.tone_rules_en import EN
 from webcare_tui.core.tone_rules_nl import NL
+from webcare_tui.core.tone_score import cue_findings
 
 RULES = (*EN, *NL, *ANY)
 
@@ -89,6 +90,14 @@ def tone_findings(text: str, rules: ToneRules, lang: str | None) -> list[Finding
         for match in rule.compiled.finditer(plain):
             reason, fix = REASONS[rule.kind]
             add(rule.kind, match.start(), match.end(), reason, fix, rule.source)
+    # The scorer speaks only where no fixed phrase or rule already did: one fault, one finding.
+    covered = [f.span for f in found if f.span and f.severity == "block"]
+    spans = [
+        (start, end)
+        for start, end in sentences(text)
+        if not any(first < end and start < last for first, last in covered)
+    ]
+    found += cue_findings(text, plain, rules.cues, lang, spans, REASONS)
     return found
 
 

@@ -14,8 +14,9 @@ from typing import Literal
 
 import regex
 
-from webcare_tui.core.datafiles import DataFileError, data_files, read_data_file
+from webcare_tui.core.datafiles import DataEntry, DataFileError, data_files, read_data_file
 from webcare_tui.core.findings import Severity
+from webcare_tui.core.tone_score import FAMILIES, ToneCue
 
 TONE_KINDS: dict[str, Severity] = {
     "defensive": "block",
@@ -81,9 +82,10 @@ class TonePhrase:
 
 @dataclass(frozen=True, slots=True)
 class ToneRules:
-    """The loaded phrase lists. Build with `load_tone_rules`."""
+    """The loaded phrase lists and scorer cues. Build with `load_tone_rules`."""
 
     phrases: tuple[TonePhrase, ...] = ()
+    cues: tuple[ToneCue, ...] = ()
 
     def matches(self, text: str, lang: str | None = None) -> Iterator[tuple[TonePhrase, int, int]]:
         """Every (phrase, start, end) in `text`, typographic quotes read as plain ones.
@@ -105,12 +107,39 @@ def _label(path: Path, directory: Path) -> str:
     return str(path)
 
 
+def _compiled(entry: DataEntry, pattern: str) -> regex.Pattern[str]:
+    try:
+        compiled = compile_phrase(pattern)
+    except regex.error as exc:
+        raise entry.error(f"pattern {pattern!r} is not a valid regex: {exc}") from exc
+    if compiled.search(""):
+        raise entry.error(f"pattern {pattern!r} matches empty text")
+    return compiled
+
+
+def _cue(entry: DataEntry, where: str, lang: str | None) -> ToneCue:
+    entry.check_keys({"pattern", "family", "weight", "needs"})
+    pattern, family = entry.text("pattern"), entry.text("family")
+    if family not in FAMILIES:
+        raise entry.error(f"family {family!r} is not one of {', '.join(FAMILIES)}")
+    weight = entry.values.get("weight")
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not -5 <= weight <= 5:
+        raise entry.error("`weight` must be a number from -5 to 5")
+    if (family == "ease") != (weight < 0):
+        raise entry.error("an `ease` cue weighs below zero, every other family above")
+    needs = entry.values.get("needs", "any")
+    if needs not in ("any", "you"):
+        raise entry.error(f"needs {needs!r} is not one of any, you")
+    return ToneCue(pattern, family, float(weight), where, _compiled(entry, pattern), lang, needs)
+
+
 def load_tone_rules(directory: Path, extra: Iterable[Path] = ()) -> ToneRules:
     """Load `directory/*.toml` and then `extra` files; raises DataFileError (a ValueError)."""
     phrases: list[TonePhrase] = []
+    cues: list[ToneCue] = []
     for path in data_files(directory, extra):
         document, entries = read_data_file(path, "phrase")
-        unknown = sorted(set(document) - {"phrase", "lang"})
+        unknown = sorted(set(document) - {"phrase", "cue", "lang"})
         if unknown:
             raise DataFileError(path, f"unknown top-level key {unknown[0]!r}")
         lang = document.get("lang")
@@ -118,6 +147,7 @@ def load_tone_rules(directory: Path, extra: Iterable[Path] = ()) -> ToneRules:
             not isinstance(lang, str) or not regex.fullmatch("[a-z]{2}", lang)
         ):
             raise DataFileError(path, "`lang` must be a two-letter language code such as nl")
+        label = _label(path, directory)
         for entry in entries:
             entry.check_keys({"pattern", "kind", "reason", "fix", "aim"})
             pattern, kind = entry.text("pattern"), entry.text("kind")
@@ -126,15 +156,10 @@ def load_tone_rules(directory: Path, extra: Iterable[Path] = ()) -> ToneRules:
             aim = entry.values.get("aim", "any")
             if aim not in ("any", "customer"):
                 raise entry.error(f"aim {aim!r} is not one of any, customer")
-            try:
-                compiled = compile_phrase(pattern)
-            except regex.error as exc:
-                raise entry.error(f"pattern {pattern!r} is not a valid regex: {exc}") from exc
-            if compiled.search(""):
-                raise entry.error(f"pattern {pattern!r} matches empty text")
-            where = (
-                f"{_label(path, directory)}:{entry.line}" if entry.line else _label(path, directory)
-            )
+            compiled = _compiled(entry, pattern)
+            where = f"{label}:{entry.line}" if entry.line else label
             reason, fix = entry.text("reason"), entry.text("fix")
             phrases.append(TonePhrase(pattern, kind, reason, fix, where, compiled, lang, aim))
-    return ToneRules(tuple(phrases))
+        for entry in read_data_file(path, "cue")[1]:
+            cues.append(_cue(entry, f"{label}:{entry.line}" if entry.line else label, lang))
+    return ToneRules(tuple(phrases), tuple(cues))

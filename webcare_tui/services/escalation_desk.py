@@ -126,7 +126,8 @@ class EscalationDesk:
         self._store.add_note(thread_id, text, author=self.agent, now=self._now())
 
     def resolve(self, thread_id: int, outcome: str, tags: tuple[str, ...]) -> None:
-        unknown = [tag for tag in tags if tag not in self._config.tags]
+        tags = tuple(dict.fromkeys(tag.strip().lstrip("#").lower() for tag in tags))
+        unknown = [tag for tag in tags if tag not in {t.lower() for t in self._config.tags}]
         if unknown:
             known = ", ".join(self._config.tags) or "none configured"
             raise EscalationRefused(f"no tag {unknown[0]!r} (tags: {known})")

@@ -1,14 +1,20 @@
-"""Priority and tags for a page of threads, read from the store in a few queries."""
+"""Priority and tags for a page of threads, read from the store in a few queries; the
+report and its what-if for the report screen."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
+from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.lexicon import Lexicon, load_lexicon
 from webcare_tui.core.model import Thread
 from webcare_tui.core.priority import Priority, Signals, score
+from webcare_tui.core.report import Report, ThreadHistory, build_report
+from webcare_tui.core.report_format import format_table
+from webcare_tui.core.whatif import clock_under, parse_what_if
 from webcare_tui.store import Store
 
 
@@ -49,3 +55,53 @@ def thread_insights(store: Store, threads: Sequence[Thread]) -> dict[int, Thread
         )
         found[thread.id] = ThreadInsight(tags.get(thread.id, ()), score(signals, words))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    """The report as the report screen shows it: the table, and the what-if beside it."""
+
+    report: Report
+    table: str
+    what_if: Report | None = None
+    what_if_text: str = ""
+
+    @property
+    def verdict(self) -> str:
+        """ "first_response=2h would have cut breaches from 41 to 12"."""
+        if self.what_if is None:
+            return ""
+        before, after = self.report.whole.breaches, self.what_if.whole.breaches
+        verb = "cut" if after < before else "raised" if after > before else "left"
+        tail = f"from {before} to {after}" if after != before else f"at {before}"
+        return f"{self.what_if_text} would have {verb} breaches {tail}"
+
+
+class Reports:
+    """The `webcare report` figures for the report screen, recomputed under a what-if.
+
+    Reading the history is the slow part: it is read once and kept until `forget`, so each
+    what-if the agent tries recomputes from memory."""
+
+    def __init__(self, store: Store, clock: ResponseClock) -> None:
+        self._store = store
+        self._clock = clock
+        self._histories: list[ThreadHistory] | None = None
+
+    def forget(self) -> None:
+        """The store changed: the next `view` reads the history again."""
+        self._histories = None
+
+    def view(self, now: datetime, what_if: Sequence[str] = ()) -> ReportView:
+        """The report at `now`; with `what_if` (`first_response=2h`, ...) also the report under
+        those settings. Raises ValueError for a what-if that does not parse."""
+        settings = parse_what_if(what_if) if what_if else None
+        if self._histories is None:
+            self._histories = list(self._store.histories())
+        histories = self._histories
+        report = build_report(histories, self._clock, now)
+        if settings is None:
+            return ReportView(report, format_table(report))
+        other = build_report(histories, clock_under(self._clock, settings), now)
+        text = settings.describe()
+        return ReportView(report, format_table(report, other, text), other, text)

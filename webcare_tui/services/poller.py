@@ -144,6 +144,7 @@ class Poller:
         *,
         now: Callable[[], datetime] = now_utc,
         holder: str | None = None,
+        agent: str | None = None,
         on_outcome: Callable[[PollOutcome], None] | None = None,
         rng: random.Random | None = None,
         fetch_deadline: timedelta = FETCH_DEADLINE,
@@ -154,6 +155,7 @@ class Poller:
         self.clock = clock
         self.now = now
         self.holder = holder or lease_holder()
+        self.agent = agent  # named beside the lease, so `status` says who polls
         self.on_outcome = on_outcome
         self.rng = rng or random.Random()
         self.fetch_deadline = fetch_deadline
@@ -396,7 +398,12 @@ class Poller:
             return
         try:
             have = await asyncio.to_thread(
-                self.store.take_lease, LEASE, self.holder, now=now, ttl_seconds=ttl
+                self.store.take_lease,
+                LEASE,
+                self.holder,
+                now=now,
+                ttl_seconds=ttl,
+                agent=self.agent,
             )
         except Exception:  # a locked database: do not poll on a lease we cannot vouch for
             log.exception("could not renew the poller lease")

@@ -1,12 +1,14 @@
-"""What an agent does to a thread from the TUI: take it, ignore it, escalate it."""
+"""What an agent does to a thread from the TUI: take it, ignore, snooze, tag or reopen it,
+escalate it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import ThreadState
+from webcare_tui.services.handover import check_colleague_thread
 from webcare_tui.store import Store
 
 
@@ -28,10 +30,43 @@ class ThreadActions:
     def assign_to_me(self, thread_id: int) -> None:
         self._store.assign(thread_id, self.agent, now=self._now())
 
-    def ignore(self, thread_id: int, reason: str) -> None:
+    def ignore(self, thread_id: int, reason: str, *, over_colleague: str = "") -> None:
+        """Ignore with `reason`; a colleague's thread only with `over_colleague`, a reason for
+        changing their thread (recorded, and they are told)."""
+        check_colleague_thread(
+            self._store,
+            thread_id,
+            self.agent,
+            reason=over_colleague,
+            what="ignored",
+            now=self._now(),
+        )
         self._store.set_state(
             thread_id, ThreadState.IGNORED, actor=self.agent, now=self._now(), reason=reason
         )
+
+    def snooze(self, thread_id: int, until: datetime) -> None:
+        self._store.snooze(thread_id, until, actor=self.agent, now=self._now())
+
+    def reopen(self, thread_id: int) -> ThreadState:
+        return self._store.reopen(thread_id, actor=self.agent, now=self._now(), clock=self._clock)
+
+    def tags_of(self, thread_id: int) -> tuple[str, ...]:
+        return self._store.tags_of([thread_id]).get(thread_id, ())
+
+    def suggested_tags(self, thread_id: int, allowed: Sequence[str]) -> tuple[str, ...]:
+        """The `allowed` tags the customer's words point to (the lexicon's tag phrases)."""
+        from webcare_tui.services.insights import lexicon
+
+        texts = [text for _, text, _ in self._store.thread_texts([thread_id]).get(thread_id, [])]
+        return lexicon().suggest_tags(texts, allowed)
+
+    def retag(self, thread_id: int, add: Sequence[str], remove: Sequence[str]) -> None:
+        now = self._now()
+        if add:
+            self._store.tag(thread_id, add, actor=self.agent, now=now)
+        if remove:
+            self._store.tag(thread_id, remove, actor=self.agent, now=now, remove=True)
 
     def escalate(self, thread_id: int, to: str, note: str) -> None:
         self._store.escalate(

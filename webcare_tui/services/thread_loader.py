@@ -10,6 +10,7 @@ from webcare_tui.core.model import Customer, Event, Message, Note, Thread
 from webcare_tui.core.outbox import OutboxItem, OutboxState
 from webcare_tui.store import Store
 from webcare_tui.store.base import ThreadNotFound
+from webcare_tui.store.team import HandoverNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,7 @@ class ThreadDetail:
     notes: list[Note]
     events: list[Event]
     customer: Customer
+    handover_note: HandoverNote | None = None
     awaiting_approval: list[OutboxItem] = field(default_factory=list)
 
 
@@ -65,6 +67,7 @@ class ThreadLoader:
             notes=store.notes(thread_id),
             events=store.events(thread_id),
             customer=store.customer(thread.connector, thread.author),
+            handover_note=store.handover_notes([thread_id]).get(thread_id),
             awaiting_approval=self.awaiting_approval(thread_id),
         )
 

@@ -138,7 +138,8 @@ class AgentActions(StoreBase):
         tags: tuple[str, ...] = (),
     ) -> None:
         """Close the thread (escalated or not): it leaves the feed and its clock stops; calls
-        still to make for it are closed with it. A new customer message reopens it."""
+        still to make for it are closed with it, and `tags` are added to it. A new customer
+        message reopens it."""
         with self._write() as conn:
             row = self._require(conn, thread_id)
             conn.execute(
@@ -150,6 +151,10 @@ class AgentActions(StoreBase):
                 "UPDATE callbacks SET done_at = ?, done_by = ?, outcome = 'thread resolved' "
                 "WHERE thread_id = ? AND done_at IS NULL",
                 (to_db(now), actor, thread_id),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO thread_tags (thread_id, tag) VALUES (?, ?)",
+                [(thread_id, tag) for tag in tags],
             )
             parts = [clean_text(outcome).strip()] if outcome.strip() else []
             if tags:

@@ -17,6 +17,7 @@ from webcare_tui.core.model import Direction, ThreadState
 from webcare_tui.core.report import HistoryEvent, HistoryMessage, ThreadHistory
 from webcare_tui.core.threads import running_clock
 from webcare_tui.core.timeutil import from_db, to_db
+from webcare_tui.store.actions import write_clock
 from webcare_tui.store.base import StoreBase, StoreError, chunks, sort_key
 from webcare_tui.store.rows import facts_from_row
 
@@ -123,6 +124,24 @@ class Insights(StoreBase):
                 )
                 self._event(conn, row["id"], now, "webcare", "woke", "snooze ended")
         return len(rows)
+
+    def reopen(
+        self, thread_id: int, *, actor: str, now: datetime, clock: ResponseClock
+    ) -> ThreadState:
+        """Bring a snoozed, ignored or resolved thread back into the feed: `open` with its
+        clock when a customer message is unanswered, else `replied`. Returns the new state."""
+        with self._write() as conn:
+            row = self._require(conn, thread_id)
+            if ThreadState(row["state"]).is_active:
+                raise StoreError(f"thread {thread_id} is {row['state']}: it is in the feed")
+            state = ThreadState.OPEN if row["pending_since"] else ThreadState.REPLIED
+            conn.execute(
+                "UPDATE threads SET state = ?, snoozed_until = NULL WHERE id = ?",
+                (state.value, thread_id),
+            )
+            write_clock(conn, row, replace(facts_from_row(row), state=state), clock)
+            self._event(conn, thread_id, now, actor, "reopened", state.value)
+        return state
 
     # -- priority's inputs -------------------------------------------------------------------
 

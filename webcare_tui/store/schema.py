@@ -278,7 +278,7 @@ MIGRATIONS: list[str] = [
     # customer's phone number on the thread only (never in any outgoing text).
     """
     ALTER TABLE threads ADD COLUMN promise_at TEXT;
-    CREATE TABLE callbacks (
+    CREATE TABLE IF NOT EXISTS callbacks (
         id INTEGER PRIMARY KEY,
         thread_id INTEGER NOT NULL REFERENCES threads (id),
         phone TEXT NOT NULL,
@@ -290,8 +290,43 @@ MIGRATIONS: list[str] = [
         done_by TEXT,
         outcome TEXT
     );
-    CREATE INDEX callbacks_open ON callbacks (done_at, due_at);
-    CREATE INDEX callbacks_thread ON callbacks (thread_id);
+    CREATE INDEX IF NOT EXISTS callbacks_open ON callbacks (done_at, due_at);
+    CREATE INDEX IF NOT EXISTS callbacks_thread ON callbacks (thread_id);
+    """,
+    # 9: a team on one database. One presence row per running TUI (a heartbeat: stale after
+    # 60 s); the agent behind a lease, so `status` can name a person, not a process; notices
+    # for an agent whose thread a colleague took over; one hand-over note per thread.
+    """
+    CREATE TABLE presence (
+        session TEXT PRIMARY KEY,
+        agent TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        viewing INTEGER,
+        replying_to INTEGER
+    );
+    CREATE INDEX presence_agent ON presence (agent, last_seen);
+
+    ALTER TABLE leases ADD COLUMN agent TEXT;
+
+    CREATE TABLE agent_notices (
+        id INTEGER PRIMARY KEY,
+        agent TEXT NOT NULL,
+        thread_id INTEGER REFERENCES threads (id),
+        at TEXT NOT NULL,
+        from_agent TEXT NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX agent_notices_agent ON agent_notices (agent, id);
+
+    CREATE TABLE handover_notes (
+        thread_id INTEGER PRIMARY KEY REFERENCES threads (id),
+        author TEXT NOT NULL,
+        at TEXT NOT NULL,
+        text TEXT NOT NULL
+    );
     """,
 ]
 
@@ -319,11 +354,22 @@ def migrate(conn: sqlite3.Connection) -> int:
                 conn.execute("COMMIT")
                 return version
             for statement in _statements(MIGRATIONS[version]):
-                conn.execute(statement)
+                _apply(conn, statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
+            raise
+
+
+def _apply(conn: sqlite3.Connection, statement: str) -> None:
+    """Run one statement. Adding a column that is there already is no error: a database whose
+    version was set back (by hand, or a restore over a newer file) then runs the rest again."""
+    try:
+        conn.execute(statement)
+    except sqlite3.OperationalError as error:
+        adds_column = "ADD COLUMN" in statement.upper()
+        if not (adds_column and "duplicate column name" in str(error)):
             raise
 
 

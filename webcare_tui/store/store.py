@@ -48,6 +48,7 @@ from webcare_tui.store.outbox_records import OutboxRecords
 from webcare_tui.store.reads import FeedReads
 from webcare_tui.store.rows import facts_from_row
 from webcare_tui.store.search import Search, index_new
+from webcare_tui.store.team import TeamRecords
 
 _RECOMPUTE_CHUNK = 2000
 
@@ -84,7 +85,7 @@ __all__ = [
 ]
 
 
-class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords, Search, Insights):
+class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords, Search, Insights, TeamRecords):
     """The application's database. Safe to share between threads; many processes may open
     the same file."""
 
@@ -258,8 +259,17 @@ class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords, Search, Ins
             dict(row) for row in self.conn.execute("SELECT * FROM connector_state ORDER BY name")
         ]
 
-    def take_lease(self, name: str, holder: str, *, now: datetime, ttl_seconds: float) -> bool:
-        """Take or renew the lease `name` for `holder` unless someone else holds a live one."""
+    def take_lease(
+        self,
+        name: str,
+        holder: str,
+        *,
+        now: datetime,
+        ttl_seconds: float,
+        agent: str | None = None,
+    ) -> bool:
+        """Take or renew the lease `name` for `holder` (run by `agent`) unless someone else
+        holds a live one."""
         from datetime import timedelta
 
         expires = to_db(now + timedelta(seconds=ttl_seconds))
@@ -270,9 +280,10 @@ class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords, Search, Ins
             if row and row["holder"] != holder and row["expires_at"] > to_db(now):
                 return False
             conn.execute(
-                "INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) "
-                "DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at",
-                (name, holder, expires),
+                "INSERT INTO leases (name, holder, expires_at, agent) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, "
+                "expires_at = excluded.expires_at, agent = excluded.agent",
+                (name, holder, expires, agent),
             )
         return True
 
@@ -282,7 +293,8 @@ class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords, Search, Ins
 
     def lease(self, name: str) -> dict[str, str] | None:
         row = self.conn.execute(
-            "SELECT holder, expires_at FROM leases WHERE name = ?", (name,)
+            "SELECT holder, expires_at, COALESCE(agent, '') AS agent FROM leases WHERE name = ?",
+            (name,),
         ).fetchone()
         return dict(row) if row else None
 

@@ -33,6 +33,7 @@ from webcare_tui.ui.screens.inbox import InboxScreen
 from webcare_tui.ui.screens.thread import ThreadScreen
 from webcare_tui.ui.screens.thread_keys import THREAD_BINDINGS
 from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
+from webcare_tui.ui.team_presence import TeamPresence
 from webcare_tui.ui.themes import SLA_DEFAULTS, load_themes
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
@@ -50,7 +51,7 @@ DEFAULT_THEME = "webcare-dark"
 ALERT_EVERY = 5.0
 
 
-class WebcareApp(App[None]):
+class WebcareApp(TeamPresence, App[None]):
     TITLE = "webcare"
     CSS_PATH = "styles/app.tcss"
     BINDINGS = [
@@ -59,9 +60,16 @@ class WebcareApp(App[None]):
         Binding("ctrl+p", "command_palette", "Commands", id="app.command_palette"),
         Binding("c", "callbacks", "Calls to make", show=False, id="app.callbacks"),
         Binding("E", "escalations", "Escalations", show=False, id="app.escalations"),
+        Binding("A", "agents", "Agents", show=False, id="app.agents"),
+        Binding("T", "triage", "Triage", show=False, id="app.triage"),
+        Binding("H", "handover", "Hand-over", show=False, id="app.handover"),
+        Binding("R", "report", "Report", show=False, id="app.report"),
     ]
 
-    now: reactive[datetime] = reactive(now_utc, init=False)
+    # Widgets that show time watch it and repaint what changed; the App itself repaints
+    # nothing on a tick (a whole screen a second was most of what went over the wire).
+    now: reactive[datetime] = reactive(now_utc, init=False, repaint=False)
+    start_in_triage = False  # `webcare --triage`
 
     def __init__(
         self,
@@ -117,6 +125,8 @@ class WebcareApp(App[None]):
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
         self.push_screen(InboxScreen(self.workspace))
+        if self.start_in_triage:
+            self.action_triage()
         if self._tick:
             self.set_interval(1.0, self._advance_clock)
             self.set_interval(1.0, self.send_outbox)
@@ -125,6 +135,7 @@ class WebcareApp(App[None]):
             self._run_poller()
         if self._watch_db:
             self._watch_database()
+        self.start_presence(ticking=self._tick)
 
     def _advance_clock(self) -> None:
         self.now = self.now_source()
@@ -292,6 +303,12 @@ class WebcareApp(App[None]):
         if not isinstance(self.screen, EscalationsScreen):
             self.push_screen(EscalationsScreen(self.workspace))
 
+    def action_report(self) -> None:
+        from webcare_tui.ui.screens.report import ReportScreen
+
+        if not isinstance(self.screen, ReportScreen):
+            self.push_screen(ReportScreen(self.workspace))
+
     def key_groups(self) -> list[tuple[str, Sequence[BindingType]]]:
         own = len(THREAD_BINDINGS)  # the thread keys lead each screen's own bindings
         return [
@@ -300,8 +317,27 @@ class WebcareApp(App[None]):
             ("Thread", [*THREAD_BINDINGS, *ThreadScreen.BINDINGS[own:]]),
             ("Inbox", InboxScreen.BINDINGS[own:]),
             *self._reply_key_groups(),
+            *_triage_key_groups(),
             ("Help", HelpDialog.BINDINGS),
         ]
+
+    def action_triage(self) -> None:
+        from webcare_tui.ui.screens.triage import TriageScreen
+
+        if not isinstance(self.screen, TriageScreen):
+            self.push_screen(TriageScreen(self.workspace))
+
+    def action_handover(self) -> None:
+        from webcare_tui.ui.screens.handover import HandoverScreen
+
+        if not isinstance(self.screen, HandoverScreen):
+            self.push_screen(HandoverScreen(self.workspace))
+
+    def action_agents(self) -> None:
+        from webcare_tui.ui.screens.agents import AgentsScreen
+
+        if not isinstance(self.screen, AgentsScreen):
+            self.push_screen(AgentsScreen(self.workspace))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpDialog):
@@ -369,6 +405,20 @@ class WebcareApp(App[None]):
         ]
 
 
+def _triage_key_groups() -> list[tuple[str, Sequence[BindingType]]]:
+    from webcare_tui.ui.dialogs.ignore import IGNORE_BINDINGS
+    from webcare_tui.ui.dialogs.snooze import SNOOZE_BINDINGS
+    from webcare_tui.ui.dialogs.tag import TagDialog
+    from webcare_tui.ui.screens.report import REPORT_BINDINGS
+
+    return [
+        ("Report", REPORT_BINDINGS),
+        ("Snooze", SNOOZE_BINDINGS),
+        ("Ignore: why", IGNORE_BINDINGS),
+        ("Tag (a tag's key toggles it)", TagDialog.BINDINGS),
+    ]
+
+
 def make_app(
     config: Config,
     db: Path | Store,
@@ -384,8 +434,10 @@ def make_app(
     return WebcareApp(config, store, now=now, tick=tick, poll=poll, watch_db=watch_db)
 
 
-def run(config: Config, db: Path) -> int:
+def run(config: Config, db: Path, *, triage: bool = False) -> int:
     app = make_app(config, db)
+    app.start_in_triage = triage
     app.run()
+    app.leave_presence()
     app.store.close()
     return 0

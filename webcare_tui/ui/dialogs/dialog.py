@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual import events, on
 from textual.screen import ModalScreen
+from textual.widgets import Input, TextArea
 
+from webcare_tui.ui.app_clock import steady_cursors
 from webcare_tui.ui.failures import ForwardsWorkerFailures
 
 ResultType = TypeVar("ResultType")
@@ -24,6 +27,10 @@ class Dialog(ForwardsWorkerFailures, ModalScreen[ResultType]):
     }
     Dialog .hint { color: $text-muted; }
     """
+
+    @on(events.Mount)
+    def _steady_cursors(self) -> None:
+        steady_cursors(self, *self.query(Input), *self.query(TextArea))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

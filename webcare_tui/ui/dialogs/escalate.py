@@ -27,6 +27,7 @@ class Escalation:
     call_at: str = ""
     dm: str = ""
     public: str = ""
+    promise: str = ""
 
 
 class EscalateDialog(Dialog[Escalation | None]):
@@ -64,6 +65,8 @@ class EscalateDialog(Dialog[Escalation | None]):
             yield Label("Public reply:", classes="field dm", markup=False)
             yield Input(self.public_text, id="public", classes="field dm")
             yield Input(placeholder="note: what is needed", id="note", classes="field phone team")
+            yield Input(placeholder="promised an update by: vandaag nog, vrijdag, 16:00",
+                        id="promise", classes="field dm team")  # fmt: skip
             yield Label("enter escalates · escape cancels", classes="hint", markup=False)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -106,5 +109,6 @@ class EscalateDialog(Dialog[Escalation | None]):
                 call_at=value("call_at"),
                 dm=value("dm"),
                 public=value("public"),
+                promise=value("promise"),
             )
         )

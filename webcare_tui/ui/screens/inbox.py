@@ -10,7 +10,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from webcare_tui.services.feed_pager import FeedFilter
-from webcare_tui.ui.app_clock import app_now
+from webcare_tui.ui.app_clock import app_now, steady_cursors
 from webcare_tui.ui.screens.thread import ThreadScreen
 from webcare_tui.ui.screens.thread_keys import THREAD_BINDINGS, ThreadKeysScreen
 from webcare_tui.ui.widgets.inbox_header import InboxHeader
@@ -66,6 +66,7 @@ class InboxScreen(ThreadKeysScreen):
         if found:
             return found.only_one(Input)
         box = Input(placeholder="filter: author, text or channel · escape clears", id="filter")
+        steady_cursors(self, box)
         self.mount(box, before="#panes")
         return box
 

@@ -30,7 +30,7 @@ from webcare_tui.services.drafting import (
 from webcare_tui.services.outbox import Outbox, OutboxError, Review
 from webcare_tui.services.workspace import Workspace
 from webcare_tui.store.store import ClaimedByOther, StoreError
-from webcare_tui.ui.app_clock import app_now
+from webcare_tui.ui.app_clock import app_now, steady_cursors
 from webcare_tui.ui.dialogs.canned_picker import CannedPicker
 from webcare_tui.ui.dialogs.confirm_send import ConfirmSendDialog
 from webcare_tui.ui.external_editor import EditorUnavailable, edit_in_editor, editor_command
@@ -94,7 +94,7 @@ class ReplyScreen(ThreadKeysScreen):
         with Vertical():
             yield ThreadView(self.workspace.threads, self.workspace.clock, id="thread")
             area = TextArea(id="draft", soft_wrap=True, tab_behavior="focus")
-            area.cursor_blink = getattr(self.app, "blink", True)
+            steady_cursors(self, area)
             yield area
             with Horizontal(id="draft-bar"):
                 yield Label("", id="draft-counter", markup=False)

@@ -22,6 +22,8 @@ from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
 
 if TYPE_CHECKING:
     from webcare_tui.ui.dialogs.escalate import Escalation
+    from webcare_tui.ui.dialogs.snooze import Snooze
+    from webcare_tui.ui.dialogs.tag import Retag
 
 THREAD_BINDINGS = [
     Binding("r", "reply", "Reply", id="thread.reply"),
@@ -31,6 +33,9 @@ THREAD_BINDINGS = [
     Binding("w", "why", "Why this due time", id="thread.why"),
     Binding("n", "note", "Private note", show=False, id="thread.note"),
     Binding("x", "resolve", "Resolve", show=False, id="thread.resolve"),
+    Binding("s", "snooze", "Snooze", show=False, id="thread.snooze"),
+    Binding("t", "tag", "Tag", show=False, id="thread.tag"),
+    Binding("o", "reopen", "Reopen", show=False, id="thread.reopen"),
     Binding("v", "approve", "Approve a colleague's reply", show=False, id="thread.approve"),
 ]
 
@@ -91,6 +96,60 @@ class ThreadKeysScreen(WorkspaceScreen):
 
         self.app.push_screen(IgnoreDialog(str(thread_id)), done)
 
+    def action_snooze(self) -> None:
+        thread_id = self._thread_or_hint()
+        if thread_id is None:
+            return
+        actions = self.workspace.actions
+        from webcare_tui.ui.dialogs.snooze import SnoozeDialog
+
+        def done(snooze: Snooze | None) -> None:
+            if snooze is not None:
+                self._store_action(
+                    lambda: actions.snooze(thread_id, snooze.until),
+                    f"Thread #{thread_id} snoozed {snooze.text}.",
+                )
+
+        dialog = SnoozeDialog(app_now(self), self.workspace.clock.timezone)
+        self.app.push_screen(dialog, done)
+
+    def action_reopen(self) -> None:
+        thread_id = self._thread_or_hint()
+        if thread_id is not None:
+            actions = self.workspace.actions
+            self._store_action(
+                lambda: actions.reopen(thread_id),
+                f"Thread #{thread_id} is back in the feed.",
+                severity="warning",
+            )
+
+    def action_tag(self) -> None:
+        thread_id = self._thread_or_hint()
+        if thread_id is not None:
+            self._open_tags(thread_id)
+
+    @work(thread=True, exit_on_error=False, group="thread-action")
+    def _open_tags(self, thread_id: int) -> None:
+        actions, names = self.workspace.actions, self.workspace.config.tags
+        try:
+            current = actions.tags_of(thread_id)
+            suggested = actions.suggested_tags(thread_id, names)
+        except StoreError as error:
+            notify_failure(self, error)
+            return
+        from webcare_tui.ui.dialogs.tag import TagDialog
+
+        def done(retag: Retag | None) -> None:
+            if retag is not None:
+                changed = [f"+{t}" for t in retag.add] + [f"-{t}" for t in retag.remove]
+                self._store_action(
+                    lambda: actions.retag(thread_id, retag.add, retag.remove),
+                    f"Thread #{thread_id} tags: {' '.join(changed)}.",
+                )
+
+        dialog = TagDialog(names, suggested, current)
+        self.app.call_from_thread(self.app.push_screen, dialog, done)
+
     def action_escalate(self) -> None:
         thread_id = self._thread_or_hint()
         if thread_id is not None:
@@ -121,7 +180,10 @@ class ThreadKeysScreen(WorkspaceScreen):
 
         desk = self.workspace.escalations
         to = escalation.to
+        promise = escalation.promise if to != "phone" else ""  # a call's time is its promise
         try:
+            if promise:  # checked first: a typo must not leave half an escalation behind
+                await asyncio.to_thread(desk.parse_time, promise, thread_id)
             if to == "phone":
                 await asyncio.to_thread(
                     desk.to_phone, thread_id, escalation.phone, escalation.call_at, escalation.note
@@ -132,6 +194,8 @@ class ThreadKeysScreen(WorkspaceScreen):
                 await asyncio.to_thread(desk.to_dm, thread_id, texts, limit)
             else:
                 await asyncio.to_thread(desk.to_team, thread_id, to, escalation.note)
+            if promise:
+                await asyncio.to_thread(desk.promise, thread_id, promise)
         except DraftRefused as error:
             first = error.blocking[0] if error.blocking else None
             detail = f": {first.message}" if first else ""

@@ -36,8 +36,15 @@ class InboxHeader(Widget):
     def on_mount(self) -> None:
         self.watch(self.app, "now", self._tick, init=False)
 
-    def _tick(self, _now: datetime) -> None:
-        self.refresh()
+    _status = ""
+
+    def _tick(self, now: datetime) -> None:
+        # The team status changes twice a day: a repaint every second would be bytes on the
+        # wire for nothing.
+        status = format_team_status(self.clock, "*", now)
+        if status != self._status:
+            self._status = status
+            self.refresh()
 
     def render(self) -> Text:
         now = app_now(self)

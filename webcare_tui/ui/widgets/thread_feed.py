@@ -129,6 +129,7 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
         # Painted rows by thread id, with what they were painted from. Scrolling by one line
         # repaints every visible row; all but one come from here.
         self._strips: dict[int, tuple[Thread, tuple[object, ...], Strip]] = {}
+        self.replying: dict[int, tuple[str, ...]] = {}  # thread id: colleagues replying to it
 
     # -- data --------------------------------------------------------------------------------
 
@@ -160,13 +161,27 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
     def _apply(self, rows: FeedRows, cursor: int) -> None:
         if rows.feed != self.feed:
             return
+        unchanged = self._same_view(rows, cursor)
         self.rows = rows
+        if unchanged:  # another process wrote something this view does not show
+            self._loading.clear()
+            self.post_message(self.Loaded(rows.total))
+            return
         self._loading.clear()
         self.set_reactive(ThreadFeed.cursor, cursor)
         self._scroll_to_cursor()
         self.refresh()
         self._announce()
         self.post_message(self.Loaded(rows.total))
+
+    def _same_view(self, rows: FeedRows, cursor: int) -> bool:
+        if rows.total != self.rows.total or cursor != self.cursor or not self.rows.total:
+            return False
+        top = self._top
+        return all(
+            rows.get(i) == self.rows.get(i) is not None
+            for i in range(top, min(top + self.view_height, rows.total))
+        )
 
     def _want_page(self, number: int) -> None:
         if number < 0 or number in self._loading or self.rows.has_page(number):
@@ -280,9 +295,27 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
 
     # -- painting ----------------------------------------------------------------------------
 
+    def set_replying(self, replying: dict[int, tuple[str, ...]]) -> None:
+        """Mark the rows of threads a colleague is replying to ("✎CD")."""
+        if replying != self.replying:
+            self.replying = replying
+            self.refresh()
+
     def _on_tick(self, now: datetime) -> None:
-        # Only the countdowns change with time: repaint that column, not the whole feed.
-        self.refresh(Region(0, 0, COUNTDOWN_WIDTH + 1, self.size.height))
+        # Only countdowns change with time, and their text about once a minute: repaint the
+        # rows whose text or level changed since painted, not every row every second (over a
+        # slow SSH link that is most of what the TUI writes).
+        width = self.size.width
+        changed = []
+        for y in range(min(self.view_height, self.rows.total - self._top)):
+            thread = self.rows.get(self._top + y)
+            if thread is None:
+                continue
+            cached = self._strips.get(thread.id)
+            if cached is None or cached[1][4:6] != countdown_cell(thread, self.clock, now):
+                changed.append(Region(0, y, width, 1))
+        if changed:
+            self.refresh(*changed)
 
     def render_line(self, y: int) -> Strip:
         index = self._top + y
@@ -335,11 +368,14 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
         text, level = countdown_cell(thread, self.clock, app_now(self))
         focused = self.has_focus
         sending = self.rows.sending.get(thread.id)
-        painted_from = (width, base, selected, focused, text, level, bar, sending)
+        replying = self.replying.get(thread.id, ())
+        painted_from = (width, base, selected, focused, text, level, bar, sending, replying)
         cached = self._strips.get(thread.id)
         if cached is not None and cached[0] is thread and cached[1] == painted_from:
             return cached[2]
-        strip = self._paint_row(thread, width, base, selected, focused, text, level, bar, sending)
+        strip = self._paint_row(
+            thread, width, base, selected, focused, text, level, bar, sending, replying
+        )
         if len(self._strips) > _STRIP_CACHE:
             self._strips.clear()
         self._strips[thread.id] = (thread, painted_from, strip)
@@ -356,12 +392,15 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
         level: str,
         bar: str,
         sending: OutboxState | None = None,
+        replying: tuple[str, ...] = (),
     ) -> Strip:
         dim = self._style("dim")
         level_style = self._style(level) if level in _LEVELS else dim
         author_style = self._style("author")
         assignee = thread.assignee or ""
         assignee_style = self._style("mine") if assignee == self.agent else dim
+        if replying:  # a colleague has the reply pane open: say so where the holder shows
+            assignee, assignee_style = "✎" + replying[0], self._style("warning")
         author = thread.author_name or thread.author
         channel_width = 9 if width >= 100 else 5
         author_width = 22 if width >= 100 else 14

@@ -40,6 +40,8 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
     ThreadView > .message.out { padding-left: 2; }
     ThreadView > .section { text-style: bold; margin-top: 1; }
     ThreadView > .empty { color: $text-muted; }
+    ThreadView > .presence { color: $warning; text-style: bold; }
+    ThreadView > .handover-note { color: $accent; }
     """
 
     def __init__(
@@ -50,6 +52,13 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
         self.clock = clock
         self.detail: ThreadDetail | None = None
         self.thread_id: int | None = None
+        self.replying: tuple[str, ...] = ()  # colleagues with this thread's reply pane open
+
+    def set_replying(self, agents: tuple[str, ...]) -> None:
+        if agents != self.replying:
+            self.replying = agents
+            if self.detail is not None:
+                self._render_detail(self.detail)
 
     def compose(self) -> ComposeResult:
         yield Static("Choose a thread: j/k to move, enter to open.", classes="empty")
@@ -73,7 +82,7 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
         self.app.call_from_thread(self._arrived, thread_id, detail)
 
     def _arrived(self, asked: int, detail: ThreadDetail) -> None:
-        if asked != self.thread_id:
+        if asked != self.thread_id or detail == self.detail:
             return
         self.thread_id = detail.thread.id
         self.detail = detail
@@ -119,6 +128,15 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
                 f" (due {_when(running.due_at, self.clock)})"
             )
         widgets = [Static(head, classes="customer"), Static(meta, classes="meta")]
+        if self.replying:
+            who = ", ".join(self.replying)
+            verb = "are" if len(self.replying) > 1 else "is"
+            widgets.insert(1, Static(Text(f"✎ {who} {verb} replying"), classes="presence"))
+        handed = detail.handover_note
+        if handed is not None:
+            said = Text(f"Hand-over note from {handed.author}, {_when(handed.at, self.clock)}: ")
+            said.append_text(literal(handed.text))
+            widgets.insert(2 if self.replying else 1, Static(said, classes="handover-note"))
         for message in detail.messages:
             direction = "out" if message.direction is Direction.OUT else "in"
             label = Text("→ " if direction == "out" else "← ", end="")

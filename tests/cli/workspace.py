@@ -1,0 +1,35 @@
+"""A config file on disk the way a user writes one, and `webcare` run against it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from webcare_tui.cli import main
+
+TEAM = """
+[team]
+name = "Acme Webcare"
+timezone = "Europe/Amsterdam"
+"""
+
+HEADER = (
+    TEAM
+    + """
+[agent]
+initials = "AB"
+"""
+)
+"""The team and the agent (initials AB) that most CLI configs start with. No braces: it can
+stand in front of a `str.format` template."""
+
+
+class PlatformsConfig(Protocol):
+    """The `platforms_config` fixture: writes the config for the fake Mastodon and Bluesky."""
+
+    def __call__(self, *, agent: bool = True, mastodon_extra: str = "") -> Path: ...
+
+
+def webcare(config: Path, *args: str) -> int:
+    """`webcare ARGS --config CONFIG`, with its database `webcare.db` beside the config."""
+    return main([*args, "--config", str(config), "--db", str(config.with_name("webcare.db"))])

@@ -1,0 +1,71 @@
+"""The hand-over screen (`H`): what runs out before the next opening, and a note in one key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from tests.fakes.clock import FROZEN_NOW
+from tests.pilot import settle
+from webcare_tui.store import Store
+from webcare_tui.ui.app import WebcareApp
+from webcare_tui.ui.screens.handover import HandoverScreen
+from webcare_tui.ui.screens.thread import ThreadScreen
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def prepare(store: Store) -> int:
+    first = store.feed_page()[0].id
+    store.save_draft(first, "CD", "Ik zoek het uit en kom erop terug", now=FROZEN_NOW)
+    return first
+
+
+async def open_handover(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("H")
+    await settle(pilot)
+
+
+async def test_a_note_left_on_the_handover_screen_shows_to_whoever_opens_the_thread(
+    build_app: Callable[..., WebcareApp], demo_store: Store
+) -> None:
+    first = prepare(demo_store)
+    app = build_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_handover(pilot)
+        screen = app.screen
+        assert isinstance(screen, HandoverScreen) and screen.report is not None
+        assert screen.report.threads, "the demo has threads due before the next opening"
+        ids = [t.thread.id for t in screen.report.threads]
+        options = screen.query_one(OptionList)
+        options.highlighted = ids.index(first)
+        await pilot.press("n")
+        await pilot.press(*"Belt om 11:00 terug", "enter")
+        await settle(pilot)
+        assert demo_store.handover_notes([first])[first].text == "Belt om 11:00 terug"
+        await pilot.press("escape")
+        await settle(pilot)
+    # The next agent opens the thread: the note is there, above the conversation.
+    other = build_app()
+    async with other.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        other.open_thread(first)
+        await settle(pilot)
+        assert isinstance(other.screen, ThreadScreen)
+        said = [str(s.render()) for s in other.screen.query(".handover-note")]
+        assert len(said) == 1 and "Belt om 11:00 terug" in said[0] and "AB" in said[0]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_handover_snapshot(
+    snap_compare: Callable[..., bool],
+    build_app: Callable[..., WebcareApp],
+    demo_store: Store,
+    size: tuple[int, int],
+) -> None:
+    prepare(demo_store)
+    assert snap_compare(build_app(), terminal_size=size, run_before=open_handover)

@@ -1,0 +1,75 @@
+"""The report screen (`R`): the figures of `webcare report`, and a what-if typed on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.fakes.clock import FROZEN_NOW
+from tests.pilot import settle
+from webcare_tui.core.report import build_report
+from webcare_tui.core.whatif import clock_under, parse_what_if
+from webcare_tui.ui.app import WebcareApp
+from webcare_tui.ui.screens.report import ReportScreen
+
+
+def shown(app: WebcareApp, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+async def test_r_shows_the_report_of_the_stored_history(
+    build_app: Callable[..., WebcareApp],
+) -> None:
+    app = build_app()
+    report = build_report(list(app.store.histories()), app.clock, FROZEN_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, ReportScreen)
+        figures = shown(app, "#figures")
+        assert "All threads" in figures
+        assert f"{report.whole.threads}" in figures
+        assert "Customer messages by hour" in figures and "█" in figures
+        for channel in report.by_channel:
+            assert f"Channel {channel}" in figures
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReportScreen)
+
+
+async def test_a_what_if_says_what_it_would_have_done_to_breaches(
+    build_app: Callable[..., WebcareApp],
+) -> None:
+    app = build_app()
+    histories = list(app.store.histories())
+    now_breaches = build_report(histories, app.clock, FROZEN_NOW).whole.breaches
+    lenient = clock_under(app.clock, parse_what_if(["first_response=3d"]))
+    then_breaches = build_report(histories, lenient, FROZEN_NOW).whole.breaches
+    assert then_breaches < now_breaches  # the demo has late first replies to forgive
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert shown(app, "#verdict").strip() == ""
+        await pilot.press("w", *"first_response=3d", "enter")
+        await settle(pilot)
+        assert shown(app, "#verdict") == (
+            f"first_response=3d would have cut breaches from {now_breaches} to {then_breaches}"
+        )
+
+
+async def test_a_what_if_that_does_not_parse_is_said_and_the_report_stays(
+    build_app: Callable[..., WebcareApp],
+) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        before = shown(app, "#figures")
+        await pilot.press("w", *"speed=[b]fast", "enter")
+        await settle(pilot)
+        assert "KEY=VALUE" in shown(app, "#verdict")
+        assert shown(app, "#figures") == before
+        await pilot.press("w", "ctrl+u", *' hours="mon', "enter")  # unbalanced quote
+        await settle(pilot)
+        assert "quotation" in shown(app, "#verdict")
