@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Customer, Event, Message, Note, Thread
+from webcare_tui.core.outbox import OutboxItem, OutboxState
 from webcare_tui.store import Store
 from webcare_tui.store.base import ThreadNotFound
 from webcare_tui.store.team import HandoverNote
@@ -22,6 +23,7 @@ class ThreadDetail:
     events: list[Event]
     customer: Customer
     handover_note: HandoverNote | None = None
+    awaiting_approval: list[OutboxItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +68,13 @@ class ThreadLoader:
             events=store.events(thread_id),
             customer=store.customer(thread.connector, thread.author),
             handover_note=store.handover_notes([thread_id]).get(thread_id),
+            awaiting_approval=self.awaiting_approval(thread_id),
         )
+
+    def awaiting_approval(self, thread_id: int) -> list[OutboxItem]:
+        """The thread's blocked replies that wait for a colleague's approval, oldest first."""
+        items = self._store.outbox_items(thread_id)
+        return [item for item in items if item.state is OutboxState.AWAITING_APPROVAL]
 
     def why_due(self, thread_id: int, now: datetime) -> DueExplanation:
         """How thread `thread_id`'s due time came about, seen at `now`."""

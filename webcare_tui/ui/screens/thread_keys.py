@@ -37,7 +37,12 @@ THREAD_BINDINGS = [
     Binding("s", "snooze", "Snooze", show=False, id="thread.snooze"),
     Binding("t", "tag", "Tag", show=False, id="thread.tag"),
     Binding("o", "reopen", "Reopen", show=False, id="thread.reopen"),
+    Binding("v", "approve", "Approve a colleague's reply", show=False, id="thread.approve"),
 ]
+
+
+class NothingToApprove(ValueError):
+    title = "nothing to approve"
 
 
 class ThreadKeysScreen(WorkspaceScreen):
@@ -262,6 +267,26 @@ class ThreadKeysScreen(WorkspaceScreen):
                 )
 
         self.app.push_screen(ResolveDialog(self.workspace.config.tags), done)
+
+    def action_approve(self) -> None:
+        """Let a colleague's blocked reply go (`override = "second-agent"`): it is sent now."""
+        thread_id = self._thread_or_hint()
+        if thread_id is None:
+            return
+        workspace = self.workspace
+
+        def approve() -> None:
+            waiting = workspace.threads.awaiting_approval(thread_id)
+            if not waiting:
+                raise NothingToApprove(f"no reply in thread #{thread_id} waits for approval")
+            me = workspace.outbox.agent.casefold()
+            # A colleague's first; only one's own left, the store refuses it and says why.
+            theirs = [item for item in waiting if item.agent.casefold() != me] or waiting
+            workspace.outbox.approve(theirs[0].id)
+
+        self._store_action(
+            approve, f"Reply in thread #{thread_id} approved: it goes out now.", "warning"
+        )
 
     def action_why(self) -> None:
         thread_id = self._thread_or_hint()

@@ -150,6 +150,16 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
                 label.append("  (private)")
             widgets.append(Static(label, classes=f"message-head {direction}"))
             widgets.append(Static(literal(message.text), classes=f"message {direction}"))
+        if detail.awaiting_approval:
+            widgets.append(Static("Waiting for approval · v approves", classes="section"))
+            for item in detail.awaiting_approval:
+                line = Text(f"reply #{item.id} by {item.agent}, blocked by ", end="")
+                line.append(", ".join(o.code for o in item.override) or "a check")
+                if item.reason:
+                    line.append(": ")
+                    line.append_text(literal(item.reason))
+                widgets.append(Static(line, classes="message-head out"))
+                widgets.append(Static(literal(item.text), classes="message out"))
         if detail.notes:
             widgets.append(Static("Notes", classes="section"))
             for note in detail.notes:
