@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Customer, Event, Message, Note, Thread
 from webcare_tui.store import Store
 from webcare_tui.store.base import ThreadNotFound
+
+if TYPE_CHECKING:
+    from webcare_tui.services.insights import EarlierThread
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +24,8 @@ class ThreadDetail:
     notes: list[Note]
     events: list[Event]
     customer: Customer
+    priority_reason: str = ""  # `why: 80k followers; 3rd contact today`
+    earlier: tuple[EarlierThread, ...] = ()  # the customer's earlier threads, newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +61,19 @@ class ThreadLoader:
             return self._detail(moved_to)
 
     def _detail(self, thread_id: int) -> ThreadDetail:
+        from webcare_tui.services.insights import earlier_threads, thread_insights
+
         store = self._store
         thread = store.thread(thread_id)
+        customer = store.customer(thread.connector, thread.author)
         return ThreadDetail(
             thread=thread,
             messages=store.messages(thread_id),
             notes=store.notes(thread_id),
             events=store.events(thread_id),
-            customer=store.customer(thread.connector, thread.author),
+            customer=customer,
+            priority_reason=thread_insights(store, [thread])[thread.id].priority.reason,
+            earlier=tuple(earlier_threads(store, thread, customer.thread_ids)),
         )
 
     def why_due(self, thread_id: int, now: datetime) -> DueExplanation:
