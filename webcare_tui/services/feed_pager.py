@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from webcare_tui.core.model import Thread
 from webcare_tui.core.outbox import OutboxState
 from webcare_tui.store import Store
 from webcare_tui.store.base import FeedFilter
 from webcare_tui.store.reads import FeedPage
+
+if TYPE_CHECKING:
+    from webcare_tui.services.insights import ThreadInsight
 
 __all__ = ["MAX_PAGES", "PAGE", "FeedFilter", "FeedPage", "FeedPager", "FeedRows"]
 
@@ -33,6 +37,8 @@ class FeedRows:
     total: int = 0
     pages: dict[int, FeedPage] = field(default_factory=dict)
     sending: Mapping[int, OutboxState] = field(default_factory=dict)
+    # Priority and repeat marks, read with each page in a few queries (never one per row).
+    insights: dict[int, Mapping[int, ThreadInsight]] = field(default_factory=dict)
 
     def get(self, index: int) -> Thread | None:
         """The thread at position `index`, or None while its page is not held."""
@@ -42,15 +48,25 @@ class FeedRows:
         offset = index % PAGE
         return page.threads[offset] if offset < len(page.threads) else None
 
+    def insight(self, index: int, thread_id: int) -> ThreadInsight | None:
+        """The priority and marks of the thread at `index`, once its page's are read."""
+        marks = self.insights.get(index // PAGE)
+        return marks.get(thread_id) if marks is not None else None
+
     def has_page(self, number: int) -> bool:
         return number in self.pages
 
-    def add_page(self, number: int, page: FeedPage) -> None:
+    def add_page(
+        self, number: int, page: FeedPage, insights: Mapping[int, ThreadInsight] | None = None
+    ) -> None:
         """Hold page `number`; past MAX_PAGES, let go of the pages farthest from it."""
         self.pages[number] = page
+        if insights is not None:
+            self.insights[number] = insights
         if len(self.pages) > MAX_PAGES:
             keep = sorted(self.pages, key=lambda held: abs(held - number))[:MAX_PAGES]
             self.pages = {held: self.pages[held] for held in sorted(keep)}
+            self.insights = {held: self.insights[held] for held in keep if held in self.insights}
 
 
 class FeedPager:
@@ -69,6 +85,12 @@ class FeedPager:
             return self._store.feed_keyed(rows.feed, before=after.first, limit=PAGE)
         return self._store.feed_keyed(rows.feed, offset=number * PAGE, limit=PAGE)
 
+    def insights(self, page: FeedPage) -> Mapping[int, ThreadInsight]:
+        """Priority, tags and the repeat mark of a page's threads, by thread id."""
+        from webcare_tui.services.insights import thread_insights
+
+        return thread_insights(self._store, page.threads)
+
     def window(
         self, feed: FeedFilter, *, selected: int | None, cursor: int
     ) -> tuple[FeedRows, int]:
@@ -82,5 +104,6 @@ class FeedPager:
                 cursor = position
         cursor = max(0, min(cursor, rows.total - 1)) if rows.total else 0
         number = cursor // PAGE
-        rows.add_page(number, store.feed_keyed(feed, offset=number * PAGE, limit=PAGE))
+        page = store.feed_keyed(feed, offset=number * PAGE, limit=PAGE)
+        rows.add_page(number, page, self.insights(page))
         return rows, cursor

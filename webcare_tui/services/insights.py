@@ -10,7 +10,7 @@ from functools import cache
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.lexicon import Lexicon, load_lexicon
-from webcare_tui.core.model import Thread
+from webcare_tui.core.model import Direction, Thread
 from webcare_tui.core.priority import Priority, Signals, score
 from webcare_tui.core.report import Report, ThreadHistory, build_report
 from webcare_tui.core.report_format import format_table
@@ -26,12 +26,31 @@ def lexicon() -> Lexicon:
     return load_lexicon(data_dir() / "lexicon")
 
 
+# Scores from BASE (50) up: a complaint alone is 70, a complaint from a customer writing for
+# the third time today 95.
+RAISED = 70
+HIGH = 90
+
+
 @dataclass(frozen=True, slots=True)
 class ThreadInsight:
-    """What the feed shows beside the clock: the thread's tags and its priority."""
+    """What the feed shows beside the clock: the thread's tags, its priority, and whether
+    the customer wrote to us before, outside this thread (`repeat`)."""
 
     tags: tuple[str, ...]
     priority: Priority
+    repeat: bool = False
+
+    @property
+    def mark(self) -> str:
+        """Two cells for the feed row: `‼`/`!` for high priority (`⚠` for an impostor, which
+        always leads), then `↻` for a repeat customer."""
+        score = self.priority.score
+        if self.priority.impostor:
+            first = "⚠"
+        else:
+            first = "‼" if score >= HIGH else "!" if score >= RAISED else " "
+        return first + ("↻" if self.repeat else " ")
 
 
 def thread_insights(store: Store, threads: Sequence[Thread]) -> dict[int, ThreadInsight]:
@@ -53,7 +72,10 @@ def thread_insights(store: Store, threads: Sequence[Thread]) -> dict[int, Thread
             contacts.get(thread.author, []),
             customer[-1][1] if customer else None,
         )
-        found[thread.id] = ThreadInsight(tags.get(thread.id, ()), score(signals, words))
+        everything = contacts.get(thread.author, [])
+        found[thread.id] = ThreadInsight(
+            tags.get(thread.id, ()), score(signals, words), len(everything) > len(customer)
+        )
     return found
 
 
@@ -105,3 +127,37 @@ class Reports:
         other = build_report(histories, clock_under(self._clock, settings), now)
         text = settings.describe()
         return ReportView(report, format_table(report, other, text), other, text)
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierThread:
+    """One of the customer's earlier threads, as the thread view lists it."""
+
+    id: int
+    created_at: datetime
+    topic: str  # the customer's first message
+    outcome: str  # `resolved: refund sent`, `ignored: thanks`, or the state
+    answered_by: tuple[str, ...]  # the agents who replied
+
+
+MAX_EARLIER = 9
+
+
+def earlier_threads(store: Store, thread: Thread, thread_ids: Sequence[int]) -> list[EarlierThread]:
+    """The customer's threads (of `thread_ids`) begun before `thread`, newest first."""
+    found: list[EarlierThread] = []
+    for other_id in thread_ids:
+        if other_id == thread.id:
+            continue
+        other = store.thread(other_id)
+        if other.created_at >= thread.created_at:
+            continue
+        messages = store.messages(other_id)
+        topic = next((m.text for m in messages if m.direction is Direction.IN), "")
+        agents = tuple(dict.fromkeys(m.agent for m in messages if m.agent))
+        state = other.state.value
+        closing = [e for e in store.events(other_id) if e.kind == state and e.detail]
+        outcome = f"{state}: {closing[-1].detail}" if closing else state
+        found.append(EarlierThread(other_id, other.created_at, topic, outcome, agents))
+    found.sort(key=lambda t: t.created_at, reverse=True)
+    return found[:MAX_EARLIER]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Customer, Event, Message, Note, Thread
@@ -11,6 +12,9 @@ from webcare_tui.core.outbox import OutboxItem, OutboxState
 from webcare_tui.store import Store
 from webcare_tui.store.base import ThreadNotFound
 from webcare_tui.store.team import HandoverNote
+
+if TYPE_CHECKING:
+    from webcare_tui.services.insights import EarlierThread
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +28,8 @@ class ThreadDetail:
     customer: Customer
     handover_note: HandoverNote | None = None
     awaiting_approval: list[OutboxItem] = field(default_factory=list)
+    priority_reason: str = ""  # `why: 80k followers; 3rd contact today`
+    earlier: tuple[EarlierThread, ...] = ()  # the customer's earlier threads, newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +65,21 @@ class ThreadLoader:
             return self._detail(moved_to)
 
     def _detail(self, thread_id: int) -> ThreadDetail:
+        from webcare_tui.services.insights import earlier_threads, thread_insights
+
         store = self._store
         thread = store.thread(thread_id)
+        customer = store.customer(thread.connector, thread.author)
         return ThreadDetail(
             thread=thread,
             messages=store.messages(thread_id),
             notes=store.notes(thread_id),
             events=store.events(thread_id),
-            customer=store.customer(thread.connector, thread.author),
+            customer=customer,
             handover_note=store.handover_notes([thread_id]).get(thread_id),
             awaiting_approval=self.awaiting_approval(thread_id),
+            priority_reason=thread_insights(store, [thread])[thread.id].priority.reason,
+            earlier=tuple(earlier_threads(store, thread, customer.thread_ids)),
         )
 
     def awaiting_approval(self, thread_id: int) -> list[OutboxItem]:

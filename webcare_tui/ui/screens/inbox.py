@@ -43,7 +43,10 @@ class InboxScreen(ThreadKeysScreen):
         workspace = self.workspace
         # The filter box and the side pane are mounted when first needed: each costs start-up
         # time (styles, layout) and an agent at 80 columns may never use either.
-        yield InboxHeader(workspace.config.team_name, workspace.agent, workspace.clock)
+        channels = dict.fromkeys(c.channel for c in workspace.config.connectors)
+        yield InboxHeader(
+            workspace.config.team_name, workspace.agent, workspace.clock, tuple(channels)
+        )
         with Horizontal(id="panes"):
             yield ThreadFeed(workspace.feed, workspace.clock, workspace.agent, id="feed")
 

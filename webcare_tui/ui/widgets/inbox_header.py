@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from rich.text import Text
@@ -9,9 +10,30 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from webcare_tui.core.clock import ResponseClock
-from webcare_tui.core.clock_text import format_team_status
+from webcare_tui.core.clock_text import format_team_status, local_stamp
 from webcare_tui.services.inbox_status import InboxCounts
 from webcare_tui.ui.app_clock import app_now
+
+
+def channels_status(clock: ResponseClock, channels: Sequence[str], now: datetime) -> str:
+    """The team's open hours as the header says them: one status when every channel keeps
+    the same hours, else per channel (`mastodon open · forum closed, opens Wed 09:00`)."""
+    if len({clock.window_for(c).hours for c in channels}) <= 1:
+        return format_team_status(clock, channels[0] if channels else "*", now)
+    parts = []
+    for channel in channels:
+        if clock.is_open(channel, now):
+            parts.append(f"{channel} open")
+            continue
+        change = clock.next_change(channel, now)
+        local_now = now.astimezone(clock.timezone)
+        when = ""
+        if change is not None:
+            local = change.astimezone(clock.timezone)
+            stamp = local_stamp(local, local_now) if local.date() != local_now.date() else ""
+            when = f", opens {stamp or f'{local:%H:%M}'}"
+        parts.append(f"{channel} closed{when}")
+    return " · ".join(parts)
 
 
 class InboxHeader(Widget):
@@ -27,11 +49,14 @@ class InboxHeader(Widget):
     counts: reactive[InboxCounts] = reactive(InboxCounts, always_update=True)
     health: reactive[str] = reactive("")
 
-    def __init__(self, team: str, agent: str, clock: ResponseClock) -> None:
+    def __init__(
+        self, team: str, agent: str, clock: ResponseClock, channels: Sequence[str] = ()
+    ) -> None:
         super().__init__()
         self.team = team
         self.agent = agent
         self.clock = clock
+        self.channels = tuple(channels)
 
     def on_mount(self) -> None:
         self.watch(self.app, "now", self._tick, init=False)
@@ -57,7 +82,7 @@ class InboxHeader(Widget):
         overdue = counts.overdue
         text.append(f"{overdue} overdue", style="bold reverse" if overdue else "")
         text.append(f" · {counts.mine} mine   ")
-        text.append(format_team_status(self.clock, "*", now))
+        text.append(channels_status(self.clock, self.channels, now))
         if self.health:
             text.append(f"   {self.health}")
         return text

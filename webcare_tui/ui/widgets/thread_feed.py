@@ -7,7 +7,9 @@ is repainted then.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -29,7 +31,11 @@ from webcare_tui.services.feed_pager import PAGE, FeedFilter, FeedPage, FeedPage
 from webcare_tui.ui.app_clock import app_now
 from webcare_tui.ui.failures import ForwardsWorkerFailures
 
+if TYPE_CHECKING:
+    from webcare_tui.services.insights import ThreadInsight
+
 COUNTDOWN_WIDTH = 15
+MARK_WIDTH = 3  # priority (`!`, `‼`, `⚠` impostor) and `↻` for a repeat customer
 _STRIP_CACHE = 1000
 _LEVELS = ("calm", "warning", "overdue", "paused")
 _STATE_LABELS = {
@@ -192,13 +198,16 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
     @work(thread=True, group="feed-page", exit_on_error=False)
     def _fetch_page(self, rows: FeedRows, number: int) -> None:
         page = self.pager.page(rows, number)
-        self.app.call_from_thread(self._page_arrived, rows, number, page)
+        marks = self.pager.insights(page)
+        self.app.call_from_thread(self._page_arrived, rows, number, page, marks)
 
-    def _page_arrived(self, rows: FeedRows, number: int, page: FeedPage) -> None:
+    def _page_arrived(
+        self, rows: FeedRows, number: int, page: FeedPage, marks: Mapping[int, ThreadInsight]
+    ) -> None:
         self._loading.discard(number)
         if rows is not self.rows:
             return
-        rows.add_page(number, page)
+        rows.add_page(number, page, marks)
         self.refresh()
         self._announce()
 
@@ -331,7 +340,8 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
             self._want_page(index // PAGE)
             return self._with_bar([Segment(set_cell_size(" …", width), base)], width, bar)
         selected = index == self.cursor
-        return self._row(thread, width, base, selected, bar)
+        insight = self.rows.insight(index, thread.id)
+        return self._row(thread, width, base, selected, bar, insight.mark if insight else "  ")
 
     def _bar_at(self, y: int) -> str:
         """What the scrollbar column shows on line `y`: "" when every row fits."""
@@ -364,17 +374,19 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
             )
         return style
 
-    def _row(self, thread: Thread, width: int, base: Style, selected: bool, bar: str) -> Strip:
+    def _row(
+        self, thread: Thread, width: int, base: Style, selected: bool, bar: str, mark: str
+    ) -> Strip:
         text, level = countdown_cell(thread, self.clock, app_now(self))
         focused = self.has_focus
         sending = self.rows.sending.get(thread.id)
         replying = self.replying.get(thread.id, ())
-        painted_from = (width, base, selected, focused, text, level, bar, sending, replying)
+        painted_from = (width, base, selected, focused, text, level, bar, sending, replying, mark)
         cached = self._strips.get(thread.id)
         if cached is not None and cached[0] is thread and cached[1] == painted_from:
             return cached[2]
         strip = self._paint_row(
-            thread, width, base, selected, focused, text, level, bar, sending, replying
+            thread, width, base, selected, focused, text, level, bar, sending, replying, mark
         )
         if len(self._strips) > _STRIP_CACHE:
             self._strips.clear()
@@ -393,6 +405,7 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
         bar: str,
         sending: OutboxState | None = None,
         replying: tuple[str, ...] = (),
+        mark: str = "  ",
     ) -> Strip:
         dim = self._style("dim")
         level_style = self._style(level) if level in _LEVELS else dim
@@ -406,6 +419,8 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
         author_width = 22 if width >= 100 else 14
         cells: list[tuple[str, int, Style]] = [
             (text.rjust(COUNTDOWN_WIDTH - 1), COUNTDOWN_WIDTH, level_style),
+            # An impostor in the thread is shown as loudly as an overdue clock.
+            (mark, MARK_WIDTH, self._style("overdue") if mark[0] == "⚠" else author_style),
             (thread.channel, channel_width, dim),
             (author, author_width, author_style),
             # A reply on its way shows where the thread's state is: it is about to change.

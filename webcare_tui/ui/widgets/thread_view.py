@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -42,6 +42,9 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
     ThreadView > .empty { color: $text-muted; }
     ThreadView > .presence { color: $warning; text-style: bold; }
     ThreadView > .handover-note { color: $accent; }
+    ThreadView > .why { color: $warning; }
+    ThreadView > .why.loud { color: $error; text-style: bold reverse; }
+    ThreadView > .earlier { color: $text-muted; }
     """
 
     def __init__(
@@ -81,6 +84,13 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
         detail = self.loader.load(thread_id, shown=self.detail)
         self.app.call_from_thread(self._arrived, thread_id, detail)
 
+    def on_key(self, event: events.Key) -> None:
+        # Digits jump to one of the customer's earlier threads, as listed.
+        detail, key = self.detail, event.character
+        if detail and key and key.isdigit() and 0 < int(key) <= len(detail.earlier):
+            event.stop()
+            self.show_thread(detail.earlier[int(key) - 1].id)
+
     def _arrived(self, asked: int, detail: ThreadDetail) -> None:
         if asked != self.thread_id or detail == self.detail:
             return
@@ -107,10 +117,8 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
             head.append(customer.name)
         if customer.followers is not None:
             head.append(f" · {customer.followers:,} followers")
-        earlier = [i for i in customer.thread_ids if i != thread.id]
-        if earlier:
-            listed = ", ".join(f"#{i}" for i in earlier[:5])
-            head.append(f" · {len(earlier)} earlier threads ({listed})")
+        if detail.earlier:
+            head.append(f" · {len(detail.earlier)} earlier threads")
         meta = Text(f"#{thread.id} · {thread.channel} · {thread.connector} · {thread.state.value}")
         if thread.escalated_to:
             since = (
@@ -137,6 +145,21 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
             said = Text(f"Hand-over note from {handed.author}, {_when(handed.at, self.clock)}: ")
             said.append_text(literal(handed.text))
             widgets.insert(2 if self.replying else 1, Static(said, classes="handover-note"))
+        if detail.priority_reason:
+            loud = "IMPOSTOR" in detail.priority_reason
+            widgets.insert(
+                1, Static(Text(detail.priority_reason), classes="why loud" if loud else "why")
+            )
+        if detail.earlier:
+            widgets.append(Static("Earlier threads (a number opens one)", classes="section"))
+            for key, earlier in enumerate(detail.earlier, start=1):
+                line = Text(f"{key}  {_when(earlier.created_at, self.clock)}  #{earlier.id}  ")
+                line.append_text(literal(" ".join(earlier.topic.split())[:60]))
+                line.append(f"  · {earlier.outcome}")
+                if earlier.answered_by:
+                    line.append(f" · answered by {', '.join(earlier.answered_by)}")
+                widgets.append(Static(line, classes="earlier"))
+            widgets.append(Static("", classes="gap"))
         for message in detail.messages:
             direction = "out" if message.direction is Direction.OUT else "in"
             label = Text("→ " if direction == "out" else "← ", end="")
