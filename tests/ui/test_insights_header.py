@@ -7,6 +7,7 @@ from datetime import timedelta
 from tests.fakes.clock import FROZEN_NOW
 from webcare_tui.config import demo_config
 from webcare_tui.core.clock import ResponseClock, ResponseWindow
+from webcare_tui.core.hours import parse_hours
 from webcare_tui.ui.widgets.inbox_header import channels_status
 
 CHANNELS = ("mastodon", "bluesky", "forum")
@@ -22,6 +23,6 @@ def test_channels_with_other_hours_are_told_apart_in_the_evening() -> None:
 
 
 def test_one_status_when_every_channel_keeps_the_same_hours() -> None:
-    clock = ResponseClock("UTC", [ResponseWindow(hours="mon-fri 09:00-17:00")])
+    clock = ResponseClock("UTC", [ResponseWindow(hours=parse_hours("mon-fri 09:00-17:00"))])
     text = channels_status(clock, CHANNELS, FROZEN_NOW)
     assert text.startswith(("Open · closes", "Closed · opens"))
