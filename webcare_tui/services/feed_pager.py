@@ -92,10 +92,11 @@ class FeedPager:
         return thread_insights(self._store, page.threads)
 
     def window(
-        self, feed: FeedFilter, *, selected: int | None, cursor: int
+        self, feed: FeedFilter, *, selected: int | None, cursor: int, marks: bool = True
     ) -> tuple[FeedRows, int]:
         """A fresh copy of the feed around the selected thread (else the cursor position),
-        and where the cursor stands in it now."""
+        and where the cursor stands in it now; without `marks`, its page's priority marks are
+        left for later (`insights`)."""
         store = self._store
         rows = FeedRows(feed=feed, total=store.feed_count(feed), sending=store.pending_threads())
         if selected is not None:
@@ -105,5 +106,5 @@ class FeedPager:
         cursor = max(0, min(cursor, rows.total - 1)) if rows.total else 0
         number = cursor // PAGE
         page = store.feed_keyed(feed, offset=number * PAGE, limit=PAGE)
-        rows.add_page(number, page, self.insights(page))
+        rows.add_page(number, page, self.insights(page) if marks else None)
         return rows, cursor

@@ -145,11 +145,13 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
         # worker it waited on the GIL while the app was still mounting, about 60 ms, and there
         # is nothing to show until it is back. Later reloads go to a worker.
         try:
-            rows, cursor = self.pager.window(self.feed, selected=None, cursor=0)
+            rows, cursor = self.pager.window(self.feed, selected=None, cursor=0, marks=False)
         except Exception:
             self.reload()  # the worker fails the same way, and the backstop shows it
         else:
             self.call_later(self._apply, rows, cursor)
+            # Priority needs the lexicon (~200 ms to load): the rows show first, marks after.
+            self._fetch_marks(rows, cursor // PAGE)
 
     def set_filter(self, feed: FeedFilter) -> None:
         self.feed = feed
@@ -200,6 +202,21 @@ class ThreadFeed(ForwardsWorkerFailures, Widget, can_focus=True):
         page = self.pager.page(rows, number)
         marks = self.pager.insights(page)
         self.app.call_from_thread(self._page_arrived, rows, number, page, marks)
+
+    @work(thread=True, group="feed-page", exit_on_error=False)
+    def _fetch_marks(self, rows: FeedRows, number: int) -> None:
+        page = rows.pages.get(number)
+        if page is not None:
+            marks = self.pager.insights(page)
+            self.app.call_from_thread(self._marks_arrived, rows, number, marks)
+
+    def _marks_arrived(
+        self, rows: FeedRows, number: int, marks: Mapping[int, ThreadInsight]
+    ) -> None:
+        # Maybe before the rows themselves are applied: they are the same object.
+        rows.insights[number] = marks
+        if rows is self.rows:
+            self.refresh()
 
     def _page_arrived(
         self, rows: FeedRows, number: int, page: FeedPage, marks: Mapping[int, ThreadInsight]
