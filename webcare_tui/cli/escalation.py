@@ -14,6 +14,7 @@ from webcare_tui.cli.context import (
     fail,
     thread_id,
 )
+from webcare_tui.cli.triage import colleague_reason_argument, respect_colleague
 
 
 def _time(context: Context, text: str | None, flag: str, channel: str = "*") -> datetime | None:
@@ -145,6 +146,7 @@ def cmd_resolve(context: Context) -> int:
         known = ", ".join(context.config.tags) or "none"
         raise UsageError(f"--tag {unknown[0]!r} is not in [tags] names (known: {known})")
     store = context.store()
+    respect_colleague(context, store, context.args.thread, "resolved")
     store.resolve(
         context.args.thread,
         actor=context.config.agent,
@@ -211,6 +213,7 @@ def _resolve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("thread", type=thread_id)
     parser.add_argument("--outcome", default="")
     parser.add_argument("--tag", action="append", default=[])
+    colleague_reason_argument(parser)
 
 
 def _callbacks_arguments(parser: argparse.ArgumentParser) -> None:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import TYPE_CHECKING
 
 from webcare_tui.cli.context import Command, Context, UsageError, fail
+
+if TYPE_CHECKING:
+    from webcare_tui.store import Store
 
 IGNORE_REASONS = ("spam", "no-question", "not-about-us", "handled-elsewhere", "thanks")
 
@@ -12,6 +17,36 @@ IGNORE_REASONS = ("spam", "no-question", "not-about-us", "handled-elsewhere", "t
 def configured_tags(context: Context) -> tuple[str, ...]:
     """The tags of `[tags] names`, lower case."""
     return tuple(name.lower() for name in context.config.tags)
+
+
+def respect_colleague(context: Context, store: Store, thread_id: int, what: str) -> None:
+    """The team's rule before changing a thread: a colleague's only with a reason, which is
+    recorded and told to them (`services.handover.check_colleague_thread`)."""
+    from webcare_tui.services.handover import check_colleague_thread
+    from webcare_tui.store.store import ClaimedByOther, StoreError
+
+    reason = getattr(context.args, "colleague_reason", None) or ""
+    try:
+        holder = check_colleague_thread(
+            store, thread_id, context.config.agent, reason=reason, what=what, now=context.now()
+        )
+    except ClaimedByOther as error:
+        fail(
+            f"thread {thread_id} is assigned to {error.holder}: --colleague-reason TEXT says "
+            "why you change it (recorded, and they are told)"
+        )
+    except StoreError as error:
+        fail(str(error))
+    if holder:
+        print(f"webcare: thread {thread_id} is {holder}'s; they are told why", file=sys.stderr)
+
+
+def colleague_reason_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--colleague-reason",
+        metavar="TEXT",
+        help="needed on a colleague's thread: why you change it (recorded; they are told)",
+    )
 
 
 def cmd_snooze(context: Context) -> int:
@@ -23,8 +58,10 @@ def cmd_snooze(context: Context) -> int:
         until = parse_until(context.args.until, now, clock.timezone)
     except ValueError as error:
         raise UsageError(f"--until: {error}") from None
+    store = context.store()
+    respect_colleague(context, store, context.args.thread, "snoozed")
     try:
-        context.store().snooze(context.args.thread, until, actor=context.config.agent, now=now)
+        store.snooze(context.args.thread, until, actor=context.config.agent, now=now)
     except StoreError as error:
         fail(str(error))
     local = until.astimezone(clock.timezone)
@@ -44,8 +81,10 @@ def cmd_tag(context: Context) -> int:
     if unknown:
         known = ", ".join(allowed) if allowed else "none: add [tags] names to the config"
         raise UsageError(f"unknown tag {unknown[0]!r} (configured: {known})")
+    store = context.store()
+    respect_colleague(context, store, context.args.thread, "tagged")
     try:
-        changed = context.store().tag(
+        changed = store.tag(
             context.args.thread,
             wanted,
             actor=context.config.agent,
@@ -68,8 +107,10 @@ def cmd_ignore(context: Context) -> int:
     reason = clean_line(context.args.reason).strip()
     if not reason:
         raise UsageError(f"--reason must say why, e.g. {', '.join(IGNORE_REASONS)}")
+    store = context.store()
+    respect_colleague(context, store, context.args.thread, "ignored")
     try:
-        context.store().set_state(
+        store.set_state(
             context.args.thread,
             ThreadState.IGNORED,
             actor=context.config.agent,
@@ -87,12 +128,14 @@ def _snooze_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--until", required=True, metavar="TIME", help="HH:MM, a duration (2h) or ISO 8601"
     )
+    colleague_reason_argument(parser)
 
 
 def _tag_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("thread", type=int)
     parser.add_argument("tags", nargs="+", metavar="TAG")
     parser.add_argument("--remove", action="store_true", help="take the tags off")
+    colleague_reason_argument(parser)
 
 
 def _ignore_arguments(parser: argparse.ArgumentParser) -> None:
@@ -100,6 +143,7 @@ def _ignore_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--reason", required=True, help=f"{', '.join(IGNORE_REASONS)}, or free text"
     )
+    colleague_reason_argument(parser)
 
 
 COMMANDS = [
