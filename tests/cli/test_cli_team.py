@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +169,47 @@ def test_handover_lists_overdue_threads_with_notes_promises_and_drafts(
     assert run(team, "AB", "handover", "--note", str(first), "") == 0
     assert as_json(team, capsys, "handover")["threads"][0]["note"] is None
     assert run(team, "AB", "handover", "--note", "abc", "x") == 2
+
+
+def test_handover_lists_callbacks_due_before_the_next_opening_and_not_later_ones(
+    team: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second, _ = thread_ids(team, capsys)
+    now = now_utc()
+    store = Store(team / "w.db")
+    try:
+        late = store.add_callback(
+            first, "+31 6 1234 5678", due_at=now - timedelta(hours=1), note="factuur", actor="AB",
+            now=now,
+        )  # fmt: skip
+        store.add_callback(
+            second, "+31 6 8765 4321", due_at=now + timedelta(days=30), note="later", actor="AB",
+            now=now,
+        )  # fmt: skip
+        made = store.add_callback(
+            second, "+31 6 1111 2222", due_at=now - timedelta(hours=2), note="gedaan",
+            actor="AB", now=now,
+        )  # fmt: skip
+        store.complete_callback(
+            made,
+            outcome="gebeld",
+            actor="AB",
+            now=now,
+            clock=load_config(team / "config.toml").clock(),
+        )
+    finally:
+        store.close()
+    report = as_json(team, capsys, "handover")
+    assert [(c["id"], c["thread"], c["phone"], c["note"]) for c in report["callbacks"]] == [
+        (late, first, "+31 6 1234 5678", "factuur")
+    ]
+    assert report["callbacks"][0]["seconds_left"] < 0
+    capsys.readouterr()
+    assert run(team, "AB", "handover") == 0
+    out = capsys.readouterr().out
+    assert "Callbacks due before the next opening:" in out
+    assert f"#{first} call +31 6 1234 5678" in out and "factuur" in out
+    assert "8765" not in out and "gedaan" not in out
 
 
 def test_check_config_warns_about_a_world_readable_config_naming_secrets(

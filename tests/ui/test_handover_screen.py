@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from tests.fakes.clock import FROZEN_NOW
 from tests.pilot import settle
@@ -21,6 +22,14 @@ SIZES = [(80, 24), (120, 40)]
 def prepare(store: Store) -> int:
     first = store.feed_page()[0].id
     store.save_draft(first, "CD", "Ik zoek het uit en kom erop terug", now=FROZEN_NOW)
+    store.add_callback(
+        first, "+31 6 1234 5678", due_at=FROZEN_NOW + timedelta(minutes=30),
+        note="[b]factuur[/b]", actor="AB", now=FROZEN_NOW,
+    )  # fmt: skip
+    store.add_callback(
+        first, "+31 6 8765 4321", due_at=FROZEN_NOW + timedelta(days=20), note="volgende maand",
+        actor="AB", now=FROZEN_NOW,
+    )  # fmt: skip
     return first
 
 
@@ -58,6 +67,21 @@ async def test_a_note_left_on_the_handover_screen_shows_to_whoever_opens_the_thr
         assert isinstance(other.screen, ThreadScreen)
         said = [str(s.render()) for s in other.screen.query(".handover-note")]
         assert len(said) == 1 and "Belt om 11:00 terug" in said[0] and "AB" in said[0]
+
+
+async def test_the_handover_screen_lists_callbacks_due_before_the_next_opening(
+    build_app: Callable[..., WebcareApp], demo_store: Store
+) -> None:
+    first = prepare(demo_store)
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_handover(pilot)
+        calls = app.screen.query_one("#handover-callbacks", Static)
+        assert calls.display
+        shown = str(calls.render())
+        assert f"#{first} call +31 6 1234 5678" in shown
+        assert "[b]factuur[/b]" in shown  # a stranger's text stays literal
+        assert "8765" not in shown  # due long after the next opening
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

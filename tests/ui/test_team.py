@@ -9,8 +9,10 @@ from tests.fakes.clock import FROZEN_NOW
 from tests.pilot import settle
 from webcare_tui.config import Config
 from webcare_tui.services.handover import Handover
+from webcare_tui.services.presence import Presence
 from webcare_tui.store import Store
 from webcare_tui.ui.app import WebcareApp, make_app
+from webcare_tui.ui.dialogs.assign_to import AssignToDialog
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 from webcare_tui.ui.widgets.thread_view import ThreadView
 
@@ -109,3 +111,30 @@ async def test_a_on_a_colleagues_thread_asks_why_and_takes_it_over(
         assert demo_store.thread(thread).assignee == "AB"
     [notice] = Handover(demo_store, "CD", lambda: FROZEN_NOW).notices(after=0)
     assert "AB took over" in notice.text and "CD is ziek" in notice.text
+
+
+async def test_ctrl_a_hands_a_thread_to_a_colleague_on_shift_or_typed_asking_why_for_theirs(
+    demo_store: Store, demo: Config
+) -> None:
+    thread = demo_store.feed_page()[0].id
+    Presence(demo_store, "CD", lambda: FROZEN_NOW).beat()  # CD is on shift
+    ab = app_for("AB", demo, demo_store.path)
+    async with ab.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+a")
+        await settle(pilot)
+        assert isinstance(ab.screen, AssignToDialog) and ab.screen.agents == ["CD"]
+        await pilot.press("down", "enter")  # the colleague on shift
+        await settle(pilot)
+        assert demo_store.thread(thread).assignee == "CD"
+
+        await pilot.press("ctrl+a")  # now CD's: handing it on needs a reason
+        await settle(pilot)
+        await pilot.press("tab", *"EF", "enter")
+        await settle(pilot)
+        assert demo_store.thread(thread).assignee == "CD"  # not yet: it asks why first
+        await pilot.press(*"CD is vrij", "enter")
+        await settle(pilot)
+        assert demo_store.thread(thread).assignee == "EF"
+    notices = Handover(demo_store, "CD", lambda: FROZEN_NOW).notices(after=0)
+    assert any("CD is vrij" in n.text for n in notices)

@@ -83,6 +83,33 @@ async def test_triage_shows_overnight_threads_with_arrival_and_wait_and_decides_
         assert not isinstance(app.screen, TriageScreen)
 
 
+async def test_triage_snoozes_in_one_key_and_the_thread_leaves_the_queue(
+    build_app: Callable[..., WebcareApp], demo_store: Store, demo: Config
+) -> None:
+    overnight(demo_store, demo)
+    app = build_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_triage(pilot)
+        screen = app.screen
+        assert isinstance(screen, TriageScreen)
+        total = len(screen.ids)
+        first = screen.current_thread_id()
+        assert first is not None
+
+        await pilot.press("s", "escape")  # cancelled: nothing changes
+        await settle(pilot)
+        assert app.screen is screen and first in screen.ids
+        assert demo_store.thread(first).state.value != "snoozed"
+
+        await pilot.press("s", "1")  # for 2 hours
+        await settle(pilot)
+        assert app.screen is screen
+        assert first not in screen.ids and len(screen.ids) == total - 1
+        assert demo_store.thread(first).state.value == "snoozed"
+        assert f"Triage 1/{total - 1}" in shown(app)
+        assert any(f"#{first} snoozed" in n.message for n in app._notifications)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_triage_snapshot(
     snap_compare: Callable[..., bool],

@@ -107,6 +107,12 @@ def cmd_handover(context: Context) -> int:
             print(f"    note ({item.note.author}): {clean_line(item.note.text)[:200]}")
         for draft in item.drafts:
             print(f"    draft by {draft.agent}: {clean_line(draft.text)[:200]}")
+    if report.callbacks:
+        print("Callbacks due before the next opening:")
+    for call in report.callbacks:
+        due = f"{call.due_at.astimezone(tz):%a %H:%M}"
+        note = f" · {clean_line(call.note)[:120]}" if call.note else ""
+        print(f"    #{call.thread_id} call {call.phone} by {due}{note}")
     others = [d for d in report.drafts if d.thread_id not in {i.thread.id for i in report.threads}]
     if others:
         print("Drafts in progress:")

@@ -4,7 +4,8 @@
 over with a reason, leave a note for the next shift. `check_colleague_thread` is the one rule
 every action that changes a colleague's thread goes through (ignore, resolve, snooze, tag): it
 is refused naming the holder unless a reason is given, which is recorded and told to them.
-`shift_handover` is what `webcare handover` and the hand-over screen show.
+`shift_handover` is what `webcare handover` and the hand-over screen show, callbacks due
+before the next opening included.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Thread
 from webcare_tui.store import Store
+from webcare_tui.store.callbacks import Callback
 from webcare_tui.store.team import DraftInProgress, HandoverNote, Notice
 
 # Round the clock there is no next opening: a shift is taken to last this long.
@@ -108,14 +110,28 @@ class ThreadHandover:
         }
 
 
+def callback_json(call: Callback, now: datetime) -> dict[str, object]:
+    """One call still to make, for `handover --json` (`seconds_left` in wall time, as threads)."""
+    return {
+        "id": call.id,
+        "thread": call.thread_id,
+        "phone": call.phone,
+        "due_at": call.due_at.isoformat(),
+        "seconds_left": int((call.due_at - now).total_seconds()),
+        "note": call.note,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class ShiftHandover:
     threads: tuple[ThreadHandover, ...]
     drafts: tuple[DraftInProgress, ...]
+    callbacks: tuple[Callback, ...] = ()
 
     def as_json(self, now: datetime) -> dict[str, object]:
         return {
             "threads": [t.as_json(now) for t in self.threads],
+            "callbacks": [callback_json(c, now) for c in self.callbacks],
             "drafts": [
                 {
                     "thread": d.thread_id,
@@ -140,7 +156,8 @@ def next_opening(clock: ResponseClock, channel: str, now: datetime) -> datetime 
 
 def shift_handover(store: Store, clock: ResponseClock, now: datetime) -> ShiftHandover:
     """Threads whose clock runs out before their channel's next opening, soonest first, with
-    what we last told the customer, the hand-over note and drafts; and every draft."""
+    what we last told the customer, the hand-over note and drafts; every draft; and the calls
+    still to make that are due before their thread's channel opens again."""
     openings: dict[str, datetime | None] = {}
 
     def opening(channel: str) -> datetime | None:
@@ -153,11 +170,12 @@ def shift_handover(store: Store, clock: ResponseClock, now: datetime) -> ShiftHa
         default=now + ROUND_THE_CLOCK_SHIFT,
     )
     candidates = store.due_before(max(horizon, now + ROUND_THE_CLOCK_SHIFT))
-    due = []
-    for thread in candidates:
-        limit = opening(thread.channel) or now + ROUND_THE_CLOCK_SHIFT
-        if thread.due_at is not None and thread.due_at < limit:
-            due.append(thread)
+
+    def limit(channel: str) -> datetime:
+        return opening(channel) or now + ROUND_THE_CLOCK_SHIFT
+
+    due = [t for t in candidates if t.due_at is not None and t.due_at < limit(t.channel)]
+    calls = tuple(c for c in store.callbacks() if c.due_at < limit(c.channel))
     ids = [t.id for t in due]
     promised = store.last_replies(ids)
     notes = store.handover_notes(ids)
@@ -174,4 +192,5 @@ def shift_handover(store: Store, clock: ResponseClock, now: datetime) -> ShiftHa
             for t in due
         ),
         drafts=drafts,
+        callbacks=calls,
     )

@@ -1,5 +1,6 @@
 """`H`: the shift hand-over. Threads that run out before the next opening, what we promised,
-drafts in progress, and a hand-over note per thread (`n`), shown to whoever opens it next."""
+drafts in progress, callbacks due, and a hand-over note per thread (`n`), shown to whoever
+opens it next."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from textual.widgets.option_list import Option
 from webcare_tui.core.clock_text import short_duration
 from webcare_tui.services.handover import ShiftHandover, ThreadHandover
 from webcare_tui.store import StoreError
+from webcare_tui.store.callbacks import Callback
 from webcare_tui.ui.app_clock import app_now
 from webcare_tui.ui.dialogs.dialog import Dialog
 from webcare_tui.ui.failures import notify_failure
@@ -29,17 +31,21 @@ HANDOVER_BINDINGS = [
 ]
 
 
+def when(due: datetime, now: datetime, tz: tzinfo, word: str) -> str:
+    """ "overdue 2h" once past, else `word` and the local day and time."""
+    left = (due - now).total_seconds()
+    return (
+        f"overdue {short_duration(-left)}" if left < 0 else f"{word} {due.astimezone(tz):%a %H:%M}"
+    )
+
+
 def handover_text(item: ThreadHandover, now: datetime, tz: tzinfo) -> Text:
     """One thread of the hand-over, as lines: who, when it runs out, promise, note, drafts."""
     t = item.thread
     text = Text(end="")
     due = t.due_at
     if due is not None:
-        left = (due - now).total_seconds()
-        when = (
-            f"overdue {short_duration(-left)}" if left < 0 else f"due {due.astimezone(tz):%a %H:%M}"
-        )
-        text.append(f"{when:<16}", style="bold")
+        text.append(f"{when(due, now, tz, 'due'):<16}", style="bold")
     text.append(f"#{t.id} {t.channel} · ")
     text.append_text(literal(t.author_name or t.author))
     text.append(f" · {t.assignee or 'unassigned'}", style="dim")
@@ -52,6 +58,18 @@ def handover_text(item: ThreadHandover, now: datetime, tz: tzinfo) -> Text:
     for draft in item.drafts:
         text.append(f"\n  draft by {draft.agent}: ", style="dim")
         text.append_text(literal(draft.text[:160]))
+    return text
+
+
+def callbacks_text(calls: tuple[Callback, ...], now: datetime, tz: tzinfo) -> Text:
+    """The calls due before the next opening, one line each: when, thread, number, why."""
+    text = Text(f"Callbacks due before the next opening: {len(calls)}", style="bold", end="")
+    for call in calls:
+        text.append(f"\n  {when(call.due_at, now, tz, 'by'):<16}#{call.thread_id} call ")
+        text.append_text(literal(call.phone))
+        if call.note:
+            text.append(" · ", style="dim")
+            text.append_text(literal(call.note[:120]))
     return text
 
 
@@ -81,6 +99,7 @@ class HandoverScreen(WorkspaceScreen):
     DEFAULT_CSS = """
     HandoverScreen #handover-title { height: 1; background: $panel; padding: 0 1; }
     HandoverScreen OptionList { height: 1fr; border: none; }
+    HandoverScreen #handover-callbacks { height: auto; max-height: 8; padding: 0 1; }
     """
 
     report: ShiftHandover | None = None
@@ -88,6 +107,7 @@ class HandoverScreen(WorkspaceScreen):
     def compose(self) -> ComposeResult:
         yield Static(id="handover-title")
         yield OptionList(id="handover")
+        yield Static(id="handover-callbacks")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -112,6 +132,9 @@ class HandoverScreen(WorkspaceScreen):
             f"opening · {len(report.drafts)} drafts"
         )
         self.query_one("#handover-title", Static).update(Text(title))
+        calls = self.query_one("#handover-callbacks", Static)
+        calls.display = bool(report.callbacks)
+        calls.update(callbacks_text(report.callbacks, now, tz))
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         options.clear_options()

@@ -30,6 +30,7 @@ THREAD_BINDINGS = [
     Binding("r", "reply", "Reply", id="thread.reply"),
     Binding("e", "escalate", "Escalate", id="thread.escalate"),
     Binding("a", "assign", "Assign to me", id="thread.assign"),
+    Binding("ctrl+a", "assign_to", "Assign to a colleague", show=False, id="thread.assign_to"),
     Binding("i", "ignore", "Ignore", id="thread.ignore"),
     Binding("w", "why", "Why this due time", id="thread.why"),
     Binding("n", "note", "Private note", show=False, id="thread.note"),
@@ -90,19 +91,57 @@ class ThreadKeysScreen(WorkspaceScreen):
         self.notify(f"Thread #{thread_id} is yours.", markup=False)
         self.post_message(DataChanged())
 
-    def _ask_take_over(self, thread_id: int, holder: str) -> None:
+    def _ask_take_over(self, thread_id: int, holder: str, to: str | None = None) -> None:
         from webcare_tui.ui.dialogs.take_over import TakeOverDialog
 
         handover = self.workspace.handover
+        given = f" and given to {to}" if to else ""
 
         def done(reason: str | None) -> None:
             if reason:
                 self._store_action(
-                    lambda: handover.assign(thread_id, reason=reason),
-                    f"Thread #{thread_id} taken over from {holder}; they are told.",
+                    lambda: handover.assign(thread_id, to, reason=reason),
+                    f"Thread #{thread_id} taken over from {holder}{given}; they are told.",
                 )
 
         self.app.push_screen(TakeOverDialog(thread_id, holder), done)
+
+    def action_assign_to(self) -> None:
+        thread_id = self._thread_or_hint()
+        if thread_id is not None:
+            self._pick_colleague(thread_id)
+
+    @work(thread=True, exit_on_error=False, group="thread-action")
+    def _pick_colleague(self, thread_id: int) -> None:
+        """The colleagues on shift first; any other name can be typed."""
+        me = self.workspace.agent.casefold()
+        try:
+            team = self.workspace.presence.team()
+        except StoreError as error:
+            notify_failure(self, error)
+            return
+        agents = [a.agent for a in team if a.active and a.agent.casefold() != me]
+        from webcare_tui.ui.dialogs.assign_to import AssignToDialog
+
+        def done(to: str | None) -> None:
+            if to:
+                self._hand_to(thread_id, to)
+
+        self.app.call_from_thread(self.app.push_screen, AssignToDialog(thread_id, agents), done)
+
+    @work(thread=True, exit_on_error=False, group="thread-action")
+    def _hand_to(self, thread_id: int, to: str) -> None:
+        """A colleague's thread is handed on only with a reason, as `a` asks for one."""
+        try:
+            self.workspace.handover.assign(thread_id, to)
+        except ClaimedByOther as taken:
+            self.app.call_from_thread(self._ask_take_over, thread_id, taken.holder, to)
+            return
+        except StoreError as error:
+            notify_failure(self, error, severity="warning")
+            return
+        self.notify(f"Thread #{thread_id} is now {to}'s; they see it.", markup=False)
+        self.post_message(DataChanged())
 
     def action_ignore(self) -> None:
         thread_id = self._thread_or_hint()

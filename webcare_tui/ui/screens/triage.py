@@ -2,7 +2,7 @@
 
 Most urgent first. Each message shows when it arrived and how long the customer has waited in
 real time, beside the open-time countdown. One key per decision: reply, next shift, ignore,
-escalate; j/k move without deciding. Idle, it repaints only when a shown text changes.
+snooze, escalate; j/k move without deciding. Idle, it repaints only when a shown text changes.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ TRIAGE_BINDINGS = [
     Binding("r", "reply", "Reply now", id="triage.reply"),
     Binding("n", "next_shift", "Next shift", id="triage.next_shift"),
     Binding("i", "ignore", "Ignore", id="triage.ignore"),
+    Binding("s", "snooze", "Snooze", id="triage.snooze"),
     Binding("e", "escalate", "Escalate", id="triage.escalate"),
     Binding("j,down", "move(1)", "Skip", id="triage.next"),
     Binding("k,up", "move(-1)", "Previous", show=False, id="triage.previous"),
