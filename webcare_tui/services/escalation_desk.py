@@ -131,6 +131,13 @@ class EscalationDesk:
         if unknown:
             known = ", ".join(self._config.tags) or "none configured"
             raise EscalationRefused(f"no tag {unknown[0]!r} (tags: {known})")
+        from webcare_tui.services.handover import check_colleague_thread
+
+        # A colleague's thread is theirs to close: refused here (a notice), as the CLI
+        # refuses it without --colleague-reason.
+        check_colleague_thread(
+            self._store, thread_id, self.agent, reason="", what="resolved", now=self._now()
+        )
         self._store.resolve(
             thread_id, actor=self.agent, now=self._now(), outcome=outcome, tags=tags
         )

@@ -45,7 +45,15 @@ class ThreadActions:
             thread_id, ThreadState.IGNORED, actor=self.agent, now=self._now(), reason=reason
         )
 
+    def _not_theirs(self, thread_id: int, what: str) -> None:
+        """The team's rule for a change made without a reason: refused (ClaimedByOther,
+        shown as a notice) when a colleague holds the thread."""
+        check_colleague_thread(
+            self._store, thread_id, self.agent, reason="", what=what, now=self._now()
+        )
+
     def snooze(self, thread_id: int, until: datetime) -> None:
+        self._not_theirs(thread_id, "snoozed")
         self._store.snooze(thread_id, until, actor=self.agent, now=self._now())
 
     def reopen(self, thread_id: int) -> ThreadState:
@@ -62,6 +70,7 @@ class ThreadActions:
         return lexicon().suggest_tags(texts, allowed)
 
     def retag(self, thread_id: int, add: Sequence[str], remove: Sequence[str]) -> None:
+        self._not_theirs(thread_id, "tagged")
         now = self._now()
         if add:
             self._store.tag(thread_id, add, actor=self.agent, now=now)
