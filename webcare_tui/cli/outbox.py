@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from webcare_tui.cli import replies
 from webcare_tui.cli.context import Command, Context, emit_json, fail
 from webcare_tui.cli.replies import report_outcome, run_outbox
+from webcare_tui.core.sanitize import cut
 
 if TYPE_CHECKING:
     from webcare_tui.core.outbox import OutboxItem
@@ -29,9 +30,7 @@ def _document(item: OutboxItem) -> dict[str, object]:
 
 
 def _line(item: OutboxItem) -> str:
-    text = " ".join(item.text.split())
-    if len(text) > PREVIEW:
-        text = text[: PREVIEW - 1] + "…"
+    text = cut(" ".join(item.text.split()), PREVIEW)
     error = f" · {item.last_error}" if item.last_error else ""
     tries = f"{item.attempts} tr{'y' if item.attempts == 1 else 'ies'}"
     return (

@@ -26,6 +26,7 @@ from webcare_tui.config.tables import (
     WindowTable,
 )
 from webcare_tui.config.values import (
+    TIMEZONE_EXPECTED,
     agent_identity,
     check_names,
     check_template,
@@ -39,6 +40,8 @@ from webcare_tui.services.registry import KNOWN_TYPES, connector_class
 
 _COUNTRY = re.compile(r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$")
 _Shape = TypeVar("_Shape", bound=msgspec.Struct)
+_TOO_DEEP = "nested too deeply to be a config"
+_HOLIDAYS = "expected dates like 2026-12-25 or country codes like NL"
 
 
 def load_config(path: Path) -> Config:
@@ -64,7 +67,7 @@ def parse_config(source: str, path: Path | None = None) -> Config:
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
         raise ConfigError(path, line, "syntax", f"not valid TOML: {message}") from None
     except RecursionError:
-        raise ConfigError(path, None, "syntax", "nested too deeply to be a config") from None
+        raise ConfigError(path, None, "syntax", _TOO_DEEP) from None
     return Reader(raw, path, Locator(source)).config(source)
 
 
@@ -135,14 +138,12 @@ class Reader:
             )
             raise self.rewrite(problem, **words) from None
         except RecursionError:
-            raise ConfigError(self.path, None, "file", "nested too deeply to be a config") from None
+            raise ConfigError(self.path, None, "file", _TOO_DEEP) from None
 
     def config(self, source: str) -> Config:
         shape = self.shape(self.raw, ConfigFile)
         if not shape.team.timezone:
-            raise self.fail(
-                "team", None, "timezone", "expected an IANA time zone like Europe/Amsterdam"
-            )
+            raise self.fail("team", None, "timezone", TIMEZONE_EXPECTED)
         timezone = self.value("team", None, "timezone", shape.team.timezone, check_timezone)
         holidays, countries = self.holidays(shape.team)
         replies = shape.replies
@@ -232,13 +233,9 @@ class Reader:
             countries.append((team.holiday_country.strip().upper(), "holiday_country"))
         for item in team.holidays:
             if isinstance(item, datetime | time):
-                raise self.fail(
-                    "team",
-                    None,
-                    "holidays",
-                    f"expected dates like 2026-12-25, got the time {item.isoformat()}",
-                    value=item.isoformat()[:10],
-                )
+                moment = item.isoformat()
+                expected = f"expected dates like 2026-12-25, got the time {moment}"
+                raise self.fail("team", None, "holidays", expected, value=moment[:10])
             if isinstance(item, date):
                 dates.append(item)
             elif isinstance(item, str) and _COUNTRY.match(item.strip()):
@@ -246,12 +243,7 @@ class Reader:
             elif isinstance(item, str):
                 dates.append(self.value("team", None, "holidays", item, _holiday_date))
             else:
-                raise self.fail(
-                    "team",
-                    None,
-                    "holidays",
-                    f"expected dates like 2026-12-25 or country codes like NL, got {shown(item)}",
-                )
+                raise self.fail("team", None, "holidays", f"{_HOLIDAYS}, got {shown(item)}")
         for code, key in countries:
             self.value("team", None, key, code, lambda c: ResponseClock(holiday_country=c))
         return tuple(sorted(set(dates))), tuple(dict.fromkeys(code for code, _ in countries))
@@ -346,9 +338,7 @@ def _holiday_date(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(
-            f"expected dates like 2026-12-25 or country codes like NL, got {text!r}"
-        ) from None
+        raise ValueError(f"{_HOLIDAYS}, got {text!r}") from None
 
 
 def _expand(name: str) -> Path:

@@ -21,6 +21,7 @@ SHORTEST_POLL = timedelta(seconds=5)
 LONGEST_POLL = timedelta(hours=24)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _NAME = re.compile(r"^[^\s,:]+$")
+TIMEZONE_EXPECTED = "expected an IANA time zone like Europe/Amsterdam"
 
 
 def parse_interval(text: str) -> timedelta:
@@ -49,9 +50,7 @@ def check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(
-            f"expected an IANA time zone like Europe/Amsterdam, got {name!r}"
-        ) from None
+        raise ValueError(f"{TIMEZONE_EXPECTED}, got {name!r}") from None
     return name
 
 

@@ -82,8 +82,7 @@ class FacebookConnector(GraphConnector):
 
         def take_post(post: dict[str, Any]) -> bool:
             created = graph_time(post.get("created_time"), PLATFORM)
-            if mark.admits(post_id, created):
-                mark.add(post_id, created)
+            if mark.claim(post_id, created):
                 found.append(self._visitor_post(post, created))
             return True
 
@@ -92,9 +91,8 @@ class FacebookConnector(GraphConnector):
 
         def take(comment: dict[str, Any]) -> bool:
             created = graph_time(comment.get("created_time"), PLATFORM)
-            if not mark.admits(comment["id"], created):
+            if not mark.claim(comment["id"], created):
                 return False
-            mark.add(comment["id"], created)
             message = self._comment(comment, created, post_id, visitor)
             if message is not None:
                 found.append(message)

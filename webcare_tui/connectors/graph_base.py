@@ -220,8 +220,7 @@ class GraphConnector(Connector):
         previous: str | None = None
         for created, item in items:
             remote_id = item["id"]
-            if mark.admits(remote_id, created):
-                mark.add(remote_id, created)
+            if mark.claim(remote_id, created):
                 found.append(self._dm(item, created, conversation["id"], previous))
             previous = remote_id
         return found

@@ -69,6 +69,13 @@ class Watermark:
         if self.newest is None or created > self.newest:
             self.newest = created
 
+    def claim(self, remote_id: str, created: datetime) -> bool:
+        """Hand `remote_id` over if `admits` lets it in; whether it did."""
+        if not self.admits(remote_id, created):
+            return False
+        self.add(remote_id, created)
+        return True
+
     def skip(self, remote_id: str) -> None:
         """Remember an item that could not be read, so that it is reported once, not each poll."""
         self.recent[remote_id] = self.newest or self.ceiling

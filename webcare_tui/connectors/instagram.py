@@ -106,9 +106,8 @@ class InstagramConnector(GraphConnector):
     ) -> bool:
         """Hand `comment` over if it is new; whether it was."""
         created = graph_time(comment.get("timestamp"), PLATFORM)
-        if not mark.admits(comment["id"], created):
+        if not mark.claim(comment["id"], created):
             return False
-        mark.add(comment["id"], created)
         ours = self.is_ours(comment.get("from")) or self.is_ours(comment.get("user"))
         if not (ours and top_id is None):  # our own top-level comment answers nobody
             found.append(self._message(comment, created, media, top_id, ours))

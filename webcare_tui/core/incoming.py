@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from webcare_tui.core.model import Direction, IncomingMessage
-from webcare_tui.core.sanitize import clean_line, clean_text
+from webcare_tui.core.sanitize import clean_line, clean_text, cut
 
 __all__ = ["EARLIEST", "MAX_ID_CHARS", "MAX_TEXT", "BadItem", "checked_message", "shown_id"]
 
@@ -34,7 +34,7 @@ def shown_id(value: object, width: int = 120) -> str:
     text = clean_line(value if isinstance(value, str) else repr(value) if value is not None else "")
     if not text:
         return "(no id)"
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return cut(text, width)
 
 
 def _identifier(value: object, what: str) -> str:

@@ -21,13 +21,7 @@ def parse_until(text: str, now: datetime, zone: ZoneInfo) -> datetime:
             clock_time = time.fromisoformat(value.zfill(5))
         except ValueError:
             raise ValueError(f"expected HH:MM, got {text!r}") from None
-        local_now = now.astimezone(zone)
-        candidate = datetime.combine(local_now.date(), clock_time, tzinfo=zone)
-        if candidate <= local_now:
-            candidate = datetime.combine(
-                local_now.date() + timedelta(days=1), clock_time, tzinfo=zone
-            )
-        return utc(candidate)
+        return next_at(clock_time, now, zone)
     try:
         length = parse_duration(value)
     except ValueError:
@@ -40,6 +34,16 @@ def parse_until(text: str, now: datetime, zone: ZoneInfo) -> datetime:
         raise ValueError(
             f"expected HH:MM, a duration such as 2h, or an ISO 8601 time, got {text!r}"
         ) from None
+
+
+def next_at(clock_time: time, now: datetime, zone: ZoneInfo) -> datetime:
+    """The next moment (UTC) after `now` when the team's wall clock in `zone` shows
+    `clock_time`: today's, or tomorrow's once today's has come."""
+    local_now = utc(now).astimezone(zone)
+    candidate = datetime.combine(local_now.date(), clock_time, tzinfo=zone)
+    if candidate <= local_now:
+        candidate = datetime.combine(local_now.date() + timedelta(days=1), clock_time, tzinfo=zone)
+    return utc(candidate)
 
 
 def parse_moment(text: str, zone: ZoneInfo) -> datetime:

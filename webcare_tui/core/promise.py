@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from webcare_tui.core.clock import ResponseClock
+from webcare_tui.core.moments import next_at
 from webcare_tui.core.timeutil import parse_time, utc
 
 __all__ = ["parse_promise"]
@@ -58,7 +59,6 @@ def parse_promise(
     if not words:
         raise ValueError("expected a time: vandaag nog, vrijdag, HH:MM or ISO 8601")
     local_now = utc(now).astimezone(zone)
-    today = datetime.combine(local_now.date(), time(0), zone)
     if words in _TODAY or words in _TOMORROW or words in _WEEKDAYS:
         if words in _TODAY:
             ahead = 0
@@ -79,12 +79,7 @@ def parse_promise(
         if hours.isdigit() and minutes.isdigit() and len(minutes) == 2:
             hour, minute = int(hours), int(minutes)
             if hour < 24 and minute < 60:
-                local = today.replace(hour=hour, minute=minute)
-                if local <= local_now:
-                    local = datetime.combine(
-                        local.date() + timedelta(days=1), time(hour, minute), zone
-                    )
-                return utc(local)
+                return next_at(time(hour, minute), now, zone)
         raise ValueError(f"bad time {text.strip()[:40]!r}: expected HH:MM from 00:00 to 23:59")
     try:
         if "+" in words[10:] or words.endswith("z") or "-" in words[10:]:

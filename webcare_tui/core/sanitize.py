@@ -49,10 +49,15 @@ def clean_line(text: str | None) -> str:
     return " ".join(clean_text(text or "").split())
 
 
+def cut(text: str, width: int) -> str:
+    """`text` if it fits in `width` characters, else its start and an ellipsis, `width` long."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def first_line(text: str, width: int = 200) -> str:
     """The first non-empty line of `text`, cut to `width` characters, for a feed row."""
     for line in text.splitlines():
         line = line.strip()
         if line:
-            return line if len(line) <= width else line[: width - 1] + "…"
+            return cut(line, width)
     return ""

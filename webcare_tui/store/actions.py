@@ -13,7 +13,7 @@ from webcare_tui.core.model import (
 from webcare_tui.core.sanitize import clean_text
 from webcare_tui.core.threads import ThreadFacts, running_clock
 from webcare_tui.core.timeutil import to_db
-from webcare_tui.store.base import ClaimedByOther, StoreBase, StoreError, sort_key
+from webcare_tui.store.base import StoreBase, StoreError, sort_key
 from webcare_tui.store.rows import facts_from_row
 
 
@@ -43,15 +43,7 @@ class AgentActions(StoreBase):
     def assign(self, thread_id: int, agent: str, *, now: datetime, force: bool = False) -> None:
         """Claim a thread for `agent`. Refused when another agent holds it, unless `force`."""
         with self._write() as conn:
-            row = self._require(conn, thread_id)
-            holder = row["assignee"]
-            if holder == agent:
-                return
-            if holder and not force:
-                raise ClaimedByOther(thread_id, holder)
-            conn.execute("UPDATE threads SET assignee = ? WHERE id = ?", (agent, thread_id))
-            detail = f"taken over from {holder}" if holder else ""
-            self._event(conn, thread_id, now, agent, "assigned", detail)
+            self._claim_thread(conn, thread_id, agent, now=now, force=force)
 
     def set_state(
         self, thread_id: int, state: ThreadState, *, actor: str, now: datetime, reason: str = ""

@@ -333,6 +333,20 @@ class StoreBase:
             raise ThreadNotFound(f"there is no thread {thread_id}")
         return row
 
+    def _claim_thread(
+        self, conn: sqlite3.Connection, thread_id: int, agent: str, *, now: datetime, force: bool
+    ) -> None:
+        """Give the thread to `agent`, inside the caller's transaction; refused with
+        ClaimedByOther when another agent holds it, unless `force`."""
+        holder = self._require(conn, thread_id)["assignee"]
+        if holder == agent:
+            return
+        if holder and not force:
+            raise ClaimedByOther(thread_id, holder)
+        conn.execute("UPDATE threads SET assignee = ? WHERE id = ?", (agent, thread_id))
+        detail = f"taken over from {holder}" if holder else ""
+        self._event(conn, thread_id, now, agent, "assigned", detail)
+
     # -- meta --------------------------------------------------------------------------------
 
     def meta(self, key: str) -> str | None:

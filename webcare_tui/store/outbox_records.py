@@ -12,7 +12,6 @@ from webcare_tui.core.sanitize import clean_line, clean_text
 from webcare_tui.core.timeutil import to_db
 from webcare_tui.store import outbox_sql
 from webcare_tui.store.base import (
-    ClaimedByOther,
     OutboxItemNotFound,
     OutboxTooLate,
     StoreBase,
@@ -163,18 +162,6 @@ class OutboxRecords(StoreBase):
             )
 
         return over
-
-    def _claim_thread(
-        self, conn: sqlite3.Connection, thread_id: int, agent: str, *, now: datetime, force: bool
-    ) -> None:
-        row = self._require(conn, thread_id)
-        holder = row["assignee"]
-        if holder != agent:
-            if holder and not force:
-                raise ClaimedByOther(thread_id, holder)
-            conn.execute("UPDATE threads SET assignee = ? WHERE id = ?", (agent, thread_id))
-            detail = f"taken over from {holder}" if holder else ""
-            self._event(conn, thread_id, now, agent, "assigned", detail)
 
     def _insert_reply(
         self,
