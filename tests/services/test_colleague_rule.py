@@ -13,6 +13,7 @@ from webcare_tui.core.model import ThreadState
 from webcare_tui.services.escalation_desk import EscalationDesk
 from webcare_tui.services.thread_actions import ThreadActions
 from webcare_tui.store import Store
+from webcare_tui.store.base import FeedFilter
 from webcare_tui.store.store import ClaimedByOther
 
 
@@ -45,7 +46,5 @@ def test_my_own_thread_snoozes_as_before(demo_store: Store, demo: Config) -> Non
     assert demo_store.thread(thread.id).state is ThreadState.SNOOZED
 
 
-def demo_store_filter():  # type: ignore[no-untyped-def]
-    from webcare_tui.store.base import FeedFilter
-
+def demo_store_filter() -> FeedFilter:
     return FeedFilter()

@@ -98,7 +98,8 @@ async def test_triage_snoozes_in_one_key_and_the_thread_leaves_the_queue(
 
         await pilot.press("s", "escape")  # cancelled: nothing changes
         await settle(pilot)
-        assert app.screen is screen and first in screen.ids
+        assert app.screen is screen
+        assert isinstance(screen, TriageScreen) and first in screen.ids
         assert demo_store.thread(first).state.value != "snoozed"
 
         await pilot.press("s", "1")  # for 2 hours
