@@ -16,16 +16,27 @@ from typing import TYPE_CHECKING
 from webcare_tui.core.model import Thread
 from webcare_tui.core.outbox import OutboxState
 from webcare_tui.store import Store
-from webcare_tui.store.base import FeedFilter
+from webcare_tui.store.base import FeedFilter, FeedOrder
 from webcare_tui.store.reads import FeedPage
 
 if TYPE_CHECKING:
     from webcare_tui.services.insights import ThreadInsight
 
-__all__ = ["MAX_PAGES", "PAGE", "FeedFilter", "FeedPage", "FeedPager", "FeedRows"]
+__all__ = [
+    "MAX_PAGES",
+    "PAGE",
+    "FeedFilter",
+    "FeedOrder",
+    "FeedPage",
+    "FeedPager",
+    "FeedRows",
+]
 
 PAGE = 100
 MAX_PAGES = 30
+
+ORDER_LABELS = {FeedOrder.DUE: "due", FeedOrder.WAITING: "longest waiting"}
+"""How the header names each order."""
 
 
 @dataclass

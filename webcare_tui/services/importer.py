@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +18,10 @@ BATCH = 5000
 # A line this long is no mention (the text alone may have a million characters): read no more
 # of it than this, so that a file of one endless line cannot take all memory.
 MAX_LINE_BYTES = 8_000_000
+# How often, in lines, the progress callback hears of the work; the caller throttles drawing.
+PROGRESS_EVERY = 500
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(slots=True)
@@ -45,9 +49,11 @@ def import_file(
     channel: str,
     clock: ResponseClock,
     now: datetime,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import `path` in batches. A line that is not valid (not UTF-8, not JSON, not a message
-    that can be stored) is reported by number and skipped; the others are imported."""
+    that can be stored) is reported by number and skipped; the others are imported.
+    `progress(lines, bytes_read)` is called every few hundred lines and once at the end."""
     report = ImportReport()
     batch: list[IncomingMessage] = []
     lines_of: dict[str, int] = {}
@@ -62,8 +68,11 @@ def import_file(
             batch.clear()
             lines_of.clear()
 
+    number = 0
     with path.open("rb") as file:
         for number, raw in enumerate(_lines(file), start=1):
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(number, file.tell())
             if raw is not None and not raw.strip():
                 continue
             report.read += 1
@@ -85,7 +94,9 @@ def import_file(
             lines_of.setdefault(message.remote_id, number)
             if len(batch) >= BATCH:
                 flush()
-    flush()
+        flush()
+        if progress is not None:
+            progress(number, file.tell())
     return report
 
 

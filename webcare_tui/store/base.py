@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 from webcare_tui.core.model import (
@@ -141,7 +142,8 @@ def store_error(error: sqlite3.Error | OverflowError, path: Path) -> StoreError:
 
 @dataclass(frozen=True, slots=True)
 class FeedKey:
-    """A thread's place in the feed's order, for keyset paging."""
+    """A thread's place in the feed's order, for keyset paging: `sort_key` is the value of
+    the order's key (`FeedOrder.key`), the stored `sort_key` column in the default order."""
 
     sort_key: str
     id: int
@@ -162,6 +164,30 @@ def sort_key(due_at: str | None, updated_at: str) -> str:
     return f"0 {due_at}" if due_at else f"1 {updated_at}"
 
 
+class FeedOrder(StrEnum):
+    """The feed's orders, each read on its own index: by due time (the default), or by real
+    waiting time, the customer who has waited longest for us first."""
+
+    DUE = "due"
+    WAITING = "waiting"
+
+    @property
+    def key(self) -> str:
+        """The SQL expression of the order, exactly as its index spells it."""
+        return _ORDER_KEYS[self]
+
+    def next(self) -> FeedOrder:
+        orders = list(FeedOrder)
+        return orders[(orders.index(self) + 1) % len(orders)]
+
+
+# Must match the index expressions in `schema.py` character for character, or SQLite scans.
+_ORDER_KEYS = {
+    FeedOrder.DUE: "sort_key",
+    FeedOrder.WAITING: "COALESCE('0 ' || pending_since, '1 ' || updated_at)",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class FeedFilter:
     """Which threads the feed shows. The default: every thread that is not resolved, ignored
@@ -173,6 +199,7 @@ class FeedFilter:
     # `webcare threads` lists snoozed threads too; the TUI's feed leaves them out.
     with_snoozed: bool = False
     agent: str | None = None
+    order: FeedOrder = FeedOrder.DUE
 
     def where(self) -> tuple[str, list[object]]:
         clauses: list[str] = []

@@ -86,17 +86,19 @@ class FeedReads(StoreBase):
         """A page of the feed with the keys of its ends, to page on from either side: keyset
         after `after` or before `before`, else `limit` threads from position `offset`."""
         where, params = feed.where()
+        key = feed.order.key
         order = "ASC"
         if after is not None:
-            where += " AND (sort_key, id) > (?, ?)"
-            params += [after.sort_key, after.id]
+            # The plain bound lets SQLite seek on an expression index (a row value alone scans).
+            where += f" AND {key} >= ? AND ({key}, id) > (?, ?)"
+            params += [after.sort_key, after.sort_key, after.id]
         elif before is not None:
-            where += " AND (sort_key, id) < (?, ?)"
-            params += [before.sort_key, before.id]
+            where += f" AND {key} <= ? AND ({key}, id) < (?, ?)"
+            params += [before.sort_key, before.sort_key, before.id]
             order = "DESC"
         rows = self.conn.execute(
-            f"SELECT {THREAD_COLUMNS}, sort_key FROM threads WHERE {where} "
-            f"ORDER BY sort_key {order}, id {order} LIMIT ? OFFSET ?",
+            f"SELECT {THREAD_COLUMNS}, {key} AS feed_key FROM threads WHERE {where} "
+            f"ORDER BY {key} {order}, id {order} LIMIT ? OFFSET ?",
             [*params, limit, offset if after is None and before is None else 0],
         ).fetchall()
         if order == "DESC":
@@ -105,21 +107,23 @@ class FeedReads(StoreBase):
             return FeedPage([], None, None)
         return FeedPage(
             [thread_from_row(row) for row in rows],
-            FeedKey(rows[0]["sort_key"], rows[0]["id"]),
-            FeedKey(rows[-1]["sort_key"], rows[-1]["id"]),
+            FeedKey(rows[0]["feed_key"], rows[0]["id"]),
+            FeedKey(rows[-1]["feed_key"], rows[-1]["id"]),
         )
 
     def feed_position(self, feed: FeedFilter, thread_id: int) -> int | None:
         """Where thread `thread_id` stands in the feed (0 is first), or None if not in it."""
         where, params = feed.where()
+        key = feed.order.key
         row = self.conn.execute(
-            f"SELECT sort_key, id FROM threads WHERE id = ? AND {where}", [thread_id, *params]
+            f"SELECT {key} AS feed_key, id FROM threads WHERE id = ? AND {where}",
+            [thread_id, *params],
         ).fetchone()
         if row is None:
             return None
         count = self.conn.execute(
-            f"SELECT COUNT(*) FROM threads WHERE {where} AND (sort_key, id) < (?, ?)",
-            [*params, row["sort_key"], row["id"]],
+            f"SELECT COUNT(*) FROM threads WHERE {where} AND {key} <= ? AND ({key}, id) < (?, ?)",
+            [*params, row["feed_key"], row["feed_key"], row["id"]],
         ).fetchone()[0]
         return int(count)
 

@@ -328,6 +328,11 @@ MIGRATIONS: list[str] = [
         text TEXT NOT NULL
     );
     """,
+    # the feed by real waiting time: the expression is `FeedOrder.WAITING.key`, to the character
+    """
+    CREATE INDEX IF NOT EXISTS threads_by_waiting_time
+        ON threads (active, COALESCE('0 ' || pending_since, '1 ' || updated_at), id);
+    """,
 ]
 
 

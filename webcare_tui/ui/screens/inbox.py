@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,6 +30,7 @@ class InboxScreen(ThreadKeysScreen):
         *THREAD_BINDINGS,
         Binding("slash", "filter", "Filter", id="feed.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="feed.clear_filter"),
+        Binding("O", "cycle_order", "Sort order", show=False, id="feed.order"),
     ]
     DEFAULT_CSS = """
     InboxScreen #filter { display: none; height: 3; }
@@ -143,7 +146,10 @@ class InboxScreen(ThreadKeysScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
-            self.feed.set_filter(FeedFilter(query=event.value, agent=self.workspace.agent))
+            order = self.feed.feed.order
+            self.feed.set_filter(
+                FeedFilter(query=event.value, agent=self.workspace.agent, order=order)
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
@@ -154,5 +160,12 @@ class InboxScreen(ThreadKeysScreen):
         if box.value:
             box.value = ""
         self.remove_class("filtering")
-        self.feed.set_filter(FeedFilter())
+        self.feed.set_filter(FeedFilter(order=self.feed.feed.order))
         self.feed.focus()
+
+    def action_cycle_order(self) -> None:
+        """Due time, then real waiting time, then due again; the selected thread stays."""
+        feed = self.feed
+        feed.feed = replace(feed.feed, order=feed.feed.order.next())
+        self.query_one(InboxHeader).order = feed.feed.order
+        feed.reload()

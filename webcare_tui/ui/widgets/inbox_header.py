@@ -11,6 +11,7 @@ from textual.widget import Widget
 
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.clock_text import format_team_status, local_stamp
+from webcare_tui.services.feed_pager import ORDER_LABELS, FeedOrder
 from webcare_tui.services.inbox_status import InboxCounts
 from webcare_tui.ui.app_clock import app_now
 
@@ -48,6 +49,7 @@ class InboxHeader(Widget):
 
     counts: reactive[InboxCounts] = reactive(InboxCounts, always_update=True)
     health: reactive[str] = reactive("")
+    order: reactive[FeedOrder] = reactive(FeedOrder.DUE)
 
     def __init__(
         self, team: str, agent: str, clock: ResponseClock, channels: Sequence[str] = ()
@@ -83,6 +85,8 @@ class InboxHeader(Widget):
         text.append(f"{overdue} overdue", style="bold reverse" if overdue else "")
         text.append(f" · {counts.mine} mine   ")
         text.append(channels_status(self.clock, self.channels, now))
+        if self.order is not FeedOrder.DUE:
+            text.append(f"   sort: {ORDER_LABELS[self.order]}", style="bold")
         if self.health:
             text.append(f"   {self.health}")
         return text
