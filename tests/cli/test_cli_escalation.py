@@ -14,18 +14,14 @@ from typing import Any
 
 import pytest
 
+from tests.cli.workspace import UTC_HEADER
 from tests.fakes.clock import FakeClock
 from webcare_tui.cli import context as cli_context
 from webcare_tui.core.timeutil import from_db
 
-CONFIG = """
-[team]
-name = "Acme Webcare"
-timezone = "UTC"
-
-[agent]
-initials = "AB"
-
+CONFIG = (
+    UTC_HEADER
+    + """
 [[windows]]
 channel = "*"
 first_response = "60m"
@@ -45,6 +41,7 @@ name = "demo"
 type = "demo"
 channel = "mastodon"
 """
+)
 
 cli_main = importlib.import_module("webcare_tui.cli.main")  # the package's `main` is the function
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

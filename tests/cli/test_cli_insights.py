@@ -10,16 +10,12 @@ from typing import Any
 import pytest
 
 from tests.cli.test_cli import run
+from tests.cli.workspace import UTC_HEADER
 from webcare_tui.cli import main
 
-CONFIG = """
-[team]
-name = "Acme Webcare"
-timezone = "UTC"
-
-[agent]
-initials = "AB"
-
+CONFIG = (
+    UTC_HEADER
+    + """
 [[windows]]
 channel = "*"
 first_response = "60m"
@@ -33,6 +29,7 @@ name = "demo"
 type = "demo"
 channel = "mastodon"
 """
+)
 
 # anna writes three times in an hour (the third makes "3rd contact today"); we answer her
 # first message after 30 minutes. fake_support's answer in her thread asks for a password.

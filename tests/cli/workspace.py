@@ -23,6 +23,16 @@ initials = "AB"
 """The team and the agent (initials AB) that most CLI configs start with. No braces: it can
 stand in front of a `str.format` template."""
 
+UTC_HEADER = """
+[team]
+name = "Acme Webcare"
+timezone = "UTC"
+
+[agent]
+initials = "AB"
+"""
+"""The same team keeping its clock in UTC, for tests whose times are easier read that way."""
+
 
 class PlatformsConfig(Protocol):
     """The `platforms_config` fixture: writes the config for the fake Mastodon and Bluesky."""
