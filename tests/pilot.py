@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 from textual.pilot import Pilot
+
+# A loaded CI machine can take seconds to run a worker thread: waits are bounded generously,
+# and a wait that runs out leaves the test's own assertion to say what was not reached.
+PATIENCE = 60.0
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -19,3 +26,12 @@ async def settle(pilot: Pilot[None]) -> None:
         if all(f.query("FooterKey") for f in footers):
             return
         await pilot.pause()
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Give the app message rounds until `condition` holds, for work that runs beside
+    long-lived workers (the poller) so that waiting for all workers would never return."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + PATIENCE
+    while not condition() and loop.time() < deadline:
+        await pilot.pause(0.02)

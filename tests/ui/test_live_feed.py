@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from tests.fakes.clock import FROZEN_NOW
+from tests.pilot import until
 from webcare_tui.config import demo_config
 from webcare_tui.services.poller import PollOutcome
 from webcare_tui.store import Store
@@ -28,12 +29,9 @@ async def test_demo_threads_arrive_while_the_app_runs(tmp_path: Path) -> None:
 
     app._poll_outcome = record  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await asyncio.wait_for(all_polled.wait(), timeout=10)
+        await asyncio.wait_for(all_polled.wait(), timeout=60)
         feed = app.screen.query_one(ThreadFeed)
-        for _ in range(100):  # message rounds, not time: the reload runs in a worker thread
-            if feed.rows.total == store.feed_count():
-                break
-            await pilot.pause()
+        await until(pilot, lambda: feed.rows.total == store.feed_count())  # a worker reloads
         assert all(outcome.ok for outcome in polled)
         assert feed.rows.total == store.feed_count() > 0
         notices = [n.message for n in app._notifications]
