@@ -14,24 +14,26 @@ PATIENCE = 60.0
 
 async def settle(pilot: Pilot[None]) -> None:
     """Let workers finish and every footer show its keys (the inbox mounts its footer after
-    the first feed rows), so the screen is as an agent would see it. Counts message rounds,
-    never time."""
+    the first feed rows), so the screen is as an agent would see it."""
     from textual.widgets import Footer
 
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-    for _ in range(50):
+
+    def footers_ready() -> bool:
         footers = [f for s in pilot.app.screen_stack for f in s.query(Footer)]
-        if all(f.query("FooterKey") for f in footers):
-            return
-        await pilot.pause()
+        return all(f.query("FooterKey") for f in footers)
+
+    await until(pilot, footers_ready, patience=5.0)  # a screen may have no keys to show
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+async def until(
+    pilot: Pilot[None], condition: Callable[[], bool], *, patience: float = PATIENCE
+) -> None:
     """Give the app message rounds until `condition` holds, for work that runs beside
     long-lived workers (the poller) so that waiting for all workers would never return."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + PATIENCE
+    deadline = loop.time() + patience
     while not condition() and loop.time() < deadline:
         await pilot.pause(0.02)
