@@ -122,6 +122,34 @@ class XConnector(Connector):
     async def _page(self, path: str, params: dict[str, str]) -> Page:
         return parse_page(await self._call("GET", path, params=params))
 
+    async def _walk(
+        self,
+        path: str,
+        params: dict[str, str],
+        pages: int,
+        reached: Callable[[list[dict[str, Any]]], bool],
+    ) -> Page:
+        """Up to `pages` pages of `path` (X lists newest first), stopping after the first page
+        whose items `reached` what an earlier poll read: all their items and users, and the
+        `next_token` still to read when the pages ran out before that."""
+        items: list[dict[str, Any]] = []
+        users: dict[str, dict[str, Any]] = {}
+        warnings: list[str] = []
+        skipped: list[tuple[str, str]] = []
+        token: str | None = None
+        for _ in range(pages):
+            page = await self._page(
+                path, {**params, **({"pagination_token": token} if token else {})}
+            )
+            items += page.items
+            users.update(page.users)
+            warnings += page.warnings
+            skipped += page.skipped
+            token = None if reached(page.items) else page.next_token
+            if not token:
+                break
+        return Page(items, users, token, warnings, skipped)
+
     async def _me(self) -> str:
         """Our own user id: from the config, else asked once."""
         self._user_id = self._user_id or self.options.user_id
@@ -166,25 +194,19 @@ class XConnector(Connector):
             "user.fields": USER_FIELDS,
             **window,
         }
-        posts: list[dict[str, Any]] = []
-        users: dict[str, dict[str, Any]] = {}
-        token: str | None = None
-        for _ in range(1 if first_run else PAGES):
-            page = await self._page(
-                f"/2/users/{brand}/mentions",
-                {**params, **({"pagination_token": token} if token else {})},
-            )
-            posts += page.items
-            users.update(page.users)
-            warnings += page.warnings
-            skipped += page.skipped
-            token = page.next_token
-            if seen and not state.backlog and any(int(p["id"]) <= int(seen) for p in page.items):
-                token = None  # into the overlap: older pages hold nothing new
-            if not token:
-                break
+        # Once a page reaches into the overlap, older pages hold nothing new.
+        overlap = int(seen) if seen and not state.backlog else None
+        walked = await self._walk(
+            f"/2/users/{brand}/mentions",
+            params,
+            1 if first_run else PAGES,
+            lambda posts: overlap is not None and any(int(p["id"]) <= overlap for p in posts),
+        )
+        warnings += walked.warnings
+        skipped += walked.skipped
+        posts, users = walked.items, walked.users
         ids = [p["id"] for p in posts]
-        if token and not first_run and ids:
+        if walked.next_token and not first_run and ids:
             state.backlog = (window["since_id"], min(ids, key=int))
         else:
             state.backlog = None
@@ -204,26 +226,20 @@ class XConnector(Connector):
             "expansions": "sender_id",
             "user.fields": USER_FIELDS,
         }
-        events: list[dict[str, Any]] = []
-        users: dict[str, dict[str, Any]] = {}
-        token: str | None = None
-        for _ in range(DM_PAGES if state.dm else 1):
-            page = await self._page(
-                "/2/dm_events", {**params, **({"pagination_token": token} if token else {})}
+        walked = await self._walk(
+            "/2/dm_events",
+            params,
+            DM_PAGES if state.dm else 1,
+            lambda page: stop is not None and any(int(e["id"]) <= int(stop) for e in page),
+        )
+        warnings += walked.warnings
+        skipped += walked.skipped
+        events, users = walked.items, walked.users
+        if state.dm and walked.next_token:
+            warnings.append(
+                f"X: more than {DM_PAGES * PAGE_SIZE} DM events since the last poll; "
+                "the oldest of them were not read"
             )
-            events += page.items
-            users.update(page.users)
-            warnings += page.warnings
-            skipped += page.skipped
-            token = page.next_token
-            if not token or (stop and any(int(e["id"]) <= int(stop) for e in page.items)):
-                break
-        else:
-            if state.dm and token:
-                warnings.append(
-                    f"X: more than {DM_PAGES * PAGE_SIZE} DM events since the last poll; "
-                    "the oldest of them were not read"
-                )
         if stop:
             events = [e for e in events if int(e["id"]) > int(stop)]
         events.sort(key=lambda e: int(e["id"]))
