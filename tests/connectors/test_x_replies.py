@@ -231,6 +231,21 @@ async def test_a_dm_from_a_stranger_starts_its_own_private_thread(
     assert len(ingested.new_threads) == 1
 
 
+async def test_a_dm_burst_beyond_one_poll_says_what_it_left_unread(x_api: Env, http) -> None:
+    fake, server = x_api
+    fake.max_page = 2
+    connector = make(server, http)
+    fake.dm("first", sender="klant")
+    cursor = (await connector.fetch(None)).cursor
+    fake.dm("within reach", sender="klant")
+    within = await connector.fetch(cursor)
+    assert [m.text for m in within.messages][-1] == "within reach" and within.warnings == []
+    burst = [fake.dm(f"burst {i}", sender="klant")["id"] for i in range(12)]
+    result = await connector.fetch(within.cursor)
+    assert [m.remote_id for m in result.messages] == burst[-10:]  # 5 pages of 2, newest first
+    assert any("the oldest of them were not read" in w for w in result.warnings)
+
+
 async def test_a_follow_up_reopens_a_resolved_thread(
     x_api: Env, http, store: Store, response_clock
 ) -> None:
