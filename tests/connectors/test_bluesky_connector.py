@@ -5,26 +5,30 @@ from __future__ import annotations
 import contextlib
 import json
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fakes.bluesky import CHAT_PROXY, DID, PASSWORD, TID, FakeBluesky, fixture
-from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply, serving
+from tests.fakes.bluesky import (
+    CHAT_PROXY,
+    DID,
+    PASSWORD,
+    TID,
+    FakeBluesky,
+    bluesky_connector,
+    fixture,
+)
+from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
 from webcare_tui.connectors.base import (
     AuthFailed,
     ConnectorError,
-    ConnectorSettings,
     MalformedResponse,
     OutgoingReply,
     RateLimited,
     TransientError,
 )
-from webcare_tui.connectors.bluesky import BlueskyConnector, BlueskyOptions
 from webcare_tui.connectors.bluesky_records import (
     SeenUntil,
     build_facets,
@@ -37,22 +41,7 @@ LIST = "/xrpc/app.bsky.notification.listNotifications"
 CREATE = "/xrpc/com.atproto.repo.createRecord"
 
 
-@pytest.fixture
-def bluesky_fake() -> Iterator[Env]:
-    yield from serving(FakeBluesky())
-
-
-def make(server: FakeServer, http: httpx.AsyncClient, **environ: str) -> BlueskyConnector:
-    settings = ConnectorSettings(
-        name="acme-bsky",
-        type="bluesky",
-        channel="bluesky",
-        options=BlueskyOptions(
-            service=server.base_url, handle="@brand.test", password_env="ACME_BSKY_PASSWORD"
-        ),
-    )
-    env = environ if environ else {"ACME_BSKY_PASSWORD": PASSWORD}
-    return BlueskyConnector(settings, http=http, environ=env)
+make = bluesky_connector
 
 
 def reply_to(message_extra: dict[str, str], **overrides: object) -> OutgoingReply:
@@ -68,8 +57,8 @@ def reply_to(message_extra: dict[str, str], **overrides: object) -> OutgoingRepl
     return OutgoingReply(**values)
 
 
-async def test_first_fetch_reads_the_recorded_mention(bluesky_fake: Env, http) -> None:
-    fake, server = bluesky_fake
+async def test_first_fetch_reads_the_recorded_mention(bluesky: Env, http) -> None:
+    fake, server = bluesky
     fake.notifications = fixture("listNotifications_mention.json")["notifications"]
     result = await make(server, http).fetch(None)
     [message] = result.messages
@@ -91,8 +80,8 @@ async def test_first_fetch_reads_the_recorded_mention(bluesky_fake: Env, http) -
     assert fake.logins == 1
 
 
-async def test_replies_keep_their_thread(bluesky_fake: Env, http) -> None:
-    fake, server = bluesky_fake
+async def test_replies_keep_their_thread(bluesky: Env, http) -> None:
+    fake, server = bluesky
     root = fake.add("first")
     parent = fake.add("second")
     refs = {
@@ -107,8 +96,8 @@ async def test_replies_keep_their_thread(bluesky_fake: Env, http) -> None:
     assert messages[2].extra["root_cid"] == root["cid"]
 
 
-async def test_pages_back_until_what_was_seen(bluesky_fake: Env, http) -> None:
-    fake, server = bluesky_fake
+async def test_pages_back_until_what_was_seen(bluesky: Env, http) -> None:
+    fake, server = bluesky
     fake.honour_reasons = False  # an AppView that sends likes and follows along
     fake.add("old one")
     connector = make(server, http)
@@ -124,10 +113,8 @@ async def test_pages_back_until_what_was_seen(bluesky_fake: Env, http) -> None:
     assert (await connector.fetch(result.cursor)).messages == []
 
 
-async def test_same_instant_notifications_are_neither_lost_nor_doubled(
-    bluesky_fake: Env, http
-) -> None:
-    fake, server = bluesky_fake
+async def test_same_instant_notifications_are_neither_lost_nor_doubled(bluesky: Env, http) -> None:
+    fake, server = bluesky
     moment = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
     fake.add("a", at=moment)
     connector = make(server, http)
@@ -139,8 +126,8 @@ async def test_same_instant_notifications_are_neither_lost_nor_doubled(
     assert (await connector.fetch(second.cursor)).messages == []
 
 
-async def test_nothing_lost_nothing_doubled_over_many_polls(bluesky_fake: Env, http) -> None:
-    fake, server = bluesky_fake
+async def test_nothing_lost_nothing_doubled_over_many_polls(bluesky: Env, http) -> None:
+    fake, server = bluesky
     connector = make(server, http)
     rng = random.Random(3)
     cursor, stored = None, []
@@ -158,8 +145,8 @@ async def test_nothing_lost_nothing_doubled_over_many_polls(bluesky_fake: Env, h
     assert stored == wanted
 
 
-async def test_a_page_served_twice_is_not_doubled(bluesky_fake: Env, http) -> None:
-    fake, server = bluesky_fake
+async def test_a_page_served_twice_is_not_doubled(bluesky: Env, http) -> None:
+    fake, server = bluesky
     fake.add("seen")
     connector = make(server, http)
     cursor = (await connector.fetch(None)).cursor
@@ -176,10 +163,8 @@ async def test_a_page_served_twice_is_not_doubled(bluesky_fake: Env, http) -> No
     assert [m.text for m in result.messages] == [f"n{i}" for i in range(60)]
 
 
-async def test_an_expired_session_is_refreshed_and_the_call_retried(
-    bluesky_fake: Env, http
-) -> None:
-    fake, server = bluesky_fake
+async def test_an_expired_session_is_refreshed_and_the_call_retried(bluesky: Env, http) -> None:
+    fake, server = bluesky
     fake.add("hello")
     connector = make(server, http)
     cursor = (await connector.fetch(None)).cursor
@@ -192,8 +177,8 @@ async def test_an_expired_session_is_refreshed_and_the_call_retried(
     assert refresh.headers["authorization"].startswith("Bearer refresh-jwt-")
 
 
-async def test_a_refused_refresh_logs_in_again(bluesky_fake: Env, http) -> None:
-    fake, server = bluesky_fake
+async def test_a_refused_refresh_logs_in_again(bluesky: Env, http) -> None:
+    fake, server = bluesky
     connector = make(server, http)
     await connector.fetch(None)
     fake.expire_all()
@@ -203,22 +188,22 @@ async def test_a_refused_refresh_logs_in_again(bluesky_fake: Env, http) -> None:
     assert fake.logins == 2
 
 
-async def test_a_wrong_password_fails_auth_without_leaking_it(bluesky_fake: Env, http) -> None:
-    _, server = bluesky_fake
+async def test_a_wrong_password_fails_auth_without_leaking_it(bluesky: Env, http) -> None:
+    _, server = bluesky
     with pytest.raises(AuthFailed) as caught:
         await make(server, http, ACME_BSKY_PASSWORD="not-the-password-999").fetch(None)
     assert_secret_free(caught.value, "not-the-password-999")
 
 
-async def test_a_missing_password_names_the_variable(bluesky_fake: Env, http) -> None:
-    _, server = bluesky_fake
+async def test_a_missing_password_names_the_variable(bluesky: Env, http) -> None:
+    _, server = bluesky
     with pytest.raises(AuthFailed, match="ACME_BSKY_PASSWORD"):
         await make(server, http, OTHER="1").fetch(None)
     assert server.requests == []
 
 
-async def test_429_with_the_atproto_reset_header(bluesky_fake: Env, http) -> None:
-    _, server = bluesky_fake
+async def test_429_with_the_atproto_reset_header(bluesky: Env, http) -> None:
+    _, server = bluesky
     reset = int(datetime(2026, 11, 22, 12, 0, tzinfo=UTC).timestamp())
     headers = {"RateLimit-Limit": "3000", "RateLimit-Remaining": "0", "RateLimit-Reset": str(reset)}
     server.fail(
@@ -232,8 +217,8 @@ async def test_429_with_the_atproto_reset_header(bluesky_fake: Env, http) -> Non
     assert caught.value.retry_at == datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
-async def test_429_with_retry_after(bluesky_fake: Env, http) -> None:
-    _, server = bluesky_fake
+async def test_429_with_retry_after(bluesky: Env, http) -> None:
+    _, server = bluesky
     server.fail(LIST, json_reply({"error": "RateLimitExceeded"}, 429, **{"Retry-After": "60"}))
     before = datetime.now(UTC)
     with pytest.raises(RateLimited) as caught:
@@ -259,9 +244,9 @@ async def test_429_with_retry_after(bluesky_fake: Env, http) -> None:
     ids=["500", "502", "503", "hang", "truncated", "shape"],
 )
 async def test_failures_have_the_right_class(
-    bluesky_fake: Env, http, reply: Reply, error: type[ConnectorError]
+    bluesky: Env, http, reply: Reply, error: type[ConnectorError]
 ) -> None:
-    _, server = bluesky_fake
+    _, server = bluesky
     server.fail(LIST, reply)
     with pytest.raises(error) as caught:
         await make(server, http).fetch(None)
@@ -277,8 +262,8 @@ async def _stored_message(fake: FakeBluesky, server: FakeServer, http, text: str
     return message.extra
 
 
-async def test_send_replies_in_the_thread_with_a_mention_facet(bluesky_fake: Env, http) -> None:
-    fake, server = bluesky_fake
+async def test_send_replies_in_the_thread_with_a_mention_facet(bluesky: Env, http) -> None:
+    fake, server = bluesky
     extra = await _stored_message(fake, server, http, "@brand.test waar blijft mijn pakket?")
     text = "Hé ☕ @klant.bsky.social, kijk op https://acme.example/track. ^AB"
     sent = await make(server, http).send(reply_to(extra, text=text, customer="klant.bsky.social"))
@@ -306,8 +291,8 @@ async def test_send_replies_in_the_thread_with_a_mention_facet(bluesky_fake: Env
     assert sent.url == f"https://bsky.app/profile/brand.test/post/{rkey}"
 
 
-async def test_a_retried_send_after_a_timeout_posts_once(bluesky_fake: Env, http) -> None:
-    fake, server = bluesky_fake
+async def test_a_retried_send_after_a_timeout_posts_once(bluesky: Env, http) -> None:
+    fake, server = bluesky
     extra = await _stored_message(fake, server, http, "hello?")
     connector = make(server, http)
     # The post is made but the answer is lost, and the look-up for it times out too.
@@ -321,8 +306,8 @@ async def test_a_retried_send_after_a_timeout_posts_once(bluesky_fake: Env, http
     assert len(server.calls(CREATE)) == 2
 
 
-async def test_a_lost_answer_is_recovered_at_once(bluesky_fake: Env, http) -> None:
-    fake, server = bluesky_fake
+async def test_a_lost_answer_is_recovered_at_once(bluesky: Env, http) -> None:
+    fake, server = bluesky
     extra = await _stored_message(fake, server, http, "hello?")
     server.fail(CREATE, Reply(hang=True), after=True)
     sent = await make(server, http).send(reply_to(extra))
@@ -330,8 +315,8 @@ async def test_a_lost_answer_is_recovered_at_once(bluesky_fake: Env, http) -> No
     assert sent.remote_id == post["uri"]
 
 
-async def test_a_send_without_a_cid_looks_the_post_up(bluesky_fake: Env, http) -> None:
-    fake, server = bluesky_fake
+async def test_a_send_without_a_cid_looks_the_post_up(bluesky: Env, http) -> None:
+    fake, server = bluesky
     posted = fake.add("imported from a backfill")
     extra = {"uri": posted["uri"], "root_uri": posted["uri"], "author_did": "did:plc:x"}
     await make(server, http).send(reply_to(extra))
@@ -339,8 +324,8 @@ async def test_a_send_without_a_cid_looks_the_post_up(bluesky_fake: Env, http) -
     assert post["value"]["reply"]["parent"] == {"uri": posted["uri"], "cid": posted["cid"]}
 
 
-async def test_a_private_reply_goes_by_chat_once(bluesky_fake: Env, http) -> None:
-    fake, server = bluesky_fake
+async def test_a_private_reply_goes_by_chat_once(bluesky: Env, http) -> None:
+    fake, server = bluesky
     extra = await _stored_message(fake, server, http, "can I DM you?")
     connector = make(server, http)
     server.fail("/xrpc/chat.bsky.convo.sendMessage", Reply(hang=True), after=True)
@@ -355,8 +340,8 @@ async def test_a_private_reply_goes_by_chat_once(bluesky_fake: Env, http) -> Non
     assert all(c.headers["atproto-proxy"] == CHAT_PROXY for c in server.calls("/xrpc/chat."))
 
 
-async def test_length_limit_is_300(bluesky_fake: Env, http) -> None:
-    _, server = bluesky_fake
+async def test_length_limit_is_300(bluesky: Env, http) -> None:
+    _, server = bluesky
     assert await make(server, http).length_limit() == 300
     assert server.requests == []
 
@@ -418,8 +403,8 @@ def test_a_foreign_cursor_is_malformed_not_a_crash(cursor: str) -> None:
         SeenUntil.load(cursor)
 
 
-async def test_a_damaged_cursor_starts_over_with_a_warning(bluesky_fake: Env, http) -> None:
-    fake, server = bluesky_fake
+async def test_a_damaged_cursor_starts_over_with_a_warning(bluesky: Env, http) -> None:
+    fake, server = bluesky
     fake.add("hi")
     result = await make(server, http).fetch("not json")
     assert [m.text for m in result.messages] == ["hi"]

@@ -9,10 +9,10 @@ import threading
 import httpx
 import pytest
 
-from tests.fakes.bluesky import PASSWORD, FakeBluesky
+from tests.fakes.bluesky import PASSWORD, FakeBluesky, bluesky_connector
 from tests.fakes.clock import FROZEN_NOW
 from tests.fakes.hostile import NASTY, assert_database_safe, assert_terminal_safe
-from tests.fakes.mastodon import TOKEN, FakeMastodon
+from tests.fakes.mastodon import TOKEN, FakeMastodon, mastodon_connector
 from tests.fakes.server import FakeServer, Reply, json_reply
 from webcare_tui.config import demo_config
 from webcare_tui.connectors import http_errors
@@ -23,8 +23,8 @@ from webcare_tui.connectors.base import (
     OutgoingReply,
     TransientError,
 )
-from webcare_tui.connectors.bluesky import BlueskyConnector, BlueskyOptions
-from webcare_tui.connectors.mastodon import MastodonConnector, MastodonOptions
+from webcare_tui.connectors.bluesky import BlueskyConnector
+from webcare_tui.connectors.mastodon import MastodonConnector
 from webcare_tui.connectors.rss import RssConnector, RssOptions
 from webcare_tui.services.poller import Poller
 from webcare_tui.store import Store
@@ -32,22 +32,6 @@ from webcare_tui.store import Store
 Env = tuple[FakeMastodon, FakeServer]
 NOTIFICATIONS = "/api/v1/notifications"
 LIST = "/xrpc/app.bsky.notification.listNotifications"
-
-
-def mastodon_connector(server: FakeServer, http: httpx.AsyncClient) -> MastodonConnector:
-    settings = ConnectorSettings(
-        "acme-social",
-        "mastodon",
-        "mastodon",
-        options=MastodonOptions(base_url=server.base_url, token_env="TOKEN"),
-    )
-    return MastodonConnector(settings, http=http, environ={"TOKEN": TOKEN})
-
-
-def bluesky_connector(server: FakeServer, http: httpx.AsyncClient) -> BlueskyConnector:
-    options = BlueskyOptions(service=server.base_url, handle="brand.test", password_env="PW")
-    settings = ConnectorSettings("acme-bsky", "bluesky", "bluesky", options=options)
-    return BlueskyConnector(settings, http=http, environ={"PW": PASSWORD})
 
 
 def poller(store: Store, *connectors: MastodonConnector | BlueskyConnector | RssConnector):

@@ -18,15 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fakes.bluesky import PASSWORD, FakeBluesky
+from tests.fakes.bluesky import FakeBluesky, bluesky_connector
 from tests.fakes.clock import FROZEN_NOW
 from tests.fakes.hostile import NASTY, assert_database_safe, assert_terminal_safe
-from tests.fakes.mastodon import TOKEN, FakeMastodon
+from tests.fakes.mastodon import FakeMastodon, mastodon_connector
 from tests.fakes.server import FakeServer, Reply, Request, json_reply
 from webcare_tui.config import demo_config
 from webcare_tui.connectors.base import Connector, ConnectorError, ConnectorSettings
-from webcare_tui.connectors.bluesky import BlueskyConnector, BlueskyOptions
-from webcare_tui.connectors.mastodon import MastodonConnector, MastodonOptions
 from webcare_tui.connectors.rss import RssConnector, RssOptions
 from webcare_tui.store import Store
 
@@ -133,15 +131,11 @@ Platform = tuple[Answering, FakeServer, Any, Callable[[httpx.AsyncClient], Conne
 
 
 def mastodon(server: FakeServer) -> Callable[[httpx.AsyncClient], Connector]:
-    options = MastodonOptions(base_url=server.base_url, token_env="T")
-    settings = ConnectorSettings("acme-social", "mastodon", "mastodon", options=options)
-    return lambda http: MastodonConnector(settings, http=http, environ={"T": TOKEN})
+    return lambda http: mastodon_connector(server, http)
 
 
 def bluesky(server: FakeServer) -> Callable[[httpx.AsyncClient], Connector]:
-    options = BlueskyOptions(service=server.base_url, handle="brand.test", password_env="P")
-    settings = ConnectorSettings("acme-bsky", "bluesky", "bluesky", options=options)
-    return lambda http: BlueskyConnector(settings, http=http, environ={"P": PASSWORD})
+    return lambda http: bluesky_connector(server, http)
 
 
 @pytest.fixture(scope="module")

@@ -8,16 +8,14 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fakes.mastodon import TOKEN, FakeMastodon
+from tests.fakes.mastodon import TOKEN, FakeMastodon, mastodon_connector
 from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply, serving
 from webcare_tui.connectors.base import (
     AuthFailed,
-    ConnectorSettings,
     MalformedResponse,
     OutgoingReply,
     RateLimited,
@@ -25,8 +23,6 @@ from webcare_tui.connectors.base import (
 )
 from webcare_tui.connectors.http_errors import RequestRejected
 from webcare_tui.connectors.mastodon import (
-    MastodonConnector,
-    MastodonOptions,
     ensure_mention,
     parse_mention,
 )
@@ -40,15 +36,7 @@ def mastodon_fake() -> Iterator[Env]:
     yield from serving(FakeMastodon())
 
 
-def make(server: FakeServer, http: httpx.AsyncClient, **environ: str) -> MastodonConnector:
-    settings = ConnectorSettings(
-        name="acme-social",
-        type="mastodon",
-        channel="mastodon",
-        options=MastodonOptions(base_url=server.base_url + "/", token_env="ACME_MASTODON_TOKEN"),
-    )
-    env = environ if environ else {"ACME_MASTODON_TOKEN": TOKEN}
-    return MastodonConnector(settings, http=http, environ=env)
+make = mastodon_connector
 
 
 def reply(**overrides: object) -> OutgoingReply:

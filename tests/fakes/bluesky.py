@@ -18,7 +18,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.fakes.server import Reply, Request, json_reply
+import httpx
+
+from tests.fakes.server import FakeServer, Reply, Request, json_reply
+from webcare_tui.connectors.base import ConnectorSettings
+from webcare_tui.connectors.bluesky import BlueskyConnector, BlueskyOptions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"
 HANDLE = "brand.test"
@@ -31,6 +35,23 @@ START = datetime(2026, 11, 22, 9, 0, 0, tzinfo=UTC)
 
 def fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))["body"]
+
+
+def bluesky_connector(
+    server: FakeServer, http: httpx.AsyncClient, **environ: str
+) -> BlueskyConnector:
+    """A Bluesky connector `acme-bsky` for `@brand.test` on `server`, with the fake's app
+    password unless the test gives its own `environ`."""
+    settings = ConnectorSettings(
+        name="acme-bsky",
+        type="bluesky",
+        channel="bluesky",
+        options=BlueskyOptions(
+            service=server.base_url, handle="@brand.test", password_env="ACME_BSKY_PASSWORD"
+        ),
+    )
+    env = environ if environ else {"ACME_BSKY_PASSWORD": PASSWORD}
+    return BlueskyConnector(settings, http=http, environ=env)
 
 
 def stamp(moment: datetime) -> str:

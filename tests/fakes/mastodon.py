@@ -15,7 +15,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.fakes.server import Reply, Request, json_reply
+import httpx
+
+from tests.fakes.server import FakeServer, Reply, Request, json_reply
+from webcare_tui.connectors.base import ConnectorSettings
+from webcare_tui.connectors.mastodon import MastodonConnector, MastodonOptions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon"
 TOKEN = "mastodon-token-3f9a1c7e"  # what the fake accepts; tests check it never leaks
@@ -24,6 +28,21 @@ RATE_RESET = "2026-08-01T15:00:00.869078Z"
 
 def fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def mastodon_connector(
+    server: FakeServer, http: httpx.AsyncClient, **environ: str
+) -> MastodonConnector:
+    """A Mastodon connector `acme-social` pointed at `server` (its URL with a trailing slash, as
+    a config may write it), with the fake's token unless the test gives its own `environ`."""
+    settings = ConnectorSettings(
+        name="acme-social",
+        type="mastodon",
+        channel="mastodon",
+        options=MastodonOptions(base_url=server.base_url + "/", token_env="ACME_MASTODON_TOKEN"),
+    )
+    env = environ if environ else {"ACME_MASTODON_TOKEN": TOKEN}
+    return MastodonConnector(settings, http=http, environ=env)
 
 
 class FakeMastodon:
