@@ -158,9 +158,14 @@ class CannotSend(ConnectorError):
     title = "cannot send on this channel"
 
 
-def env_secret(environ: Mapping[str, str], variable: str, *, owner: str, holds: str) -> str:
+def env_secret(
+    environ: Mapping[str, str], variable: str, *, owner: str, holds: str, key: str = "token_env"
+) -> str:
     """The secret in environment variable `variable`. `AuthFailed` when it is unset or empty,
-    saying whose it is (`owner`: "mastodon connector 'acme'") and what it must `hold`."""
+    saying whose it is (`owner`: "mastodon connector 'acme'") and what it must `hold`; or when
+    no variable is named at all (options built in code with `key` blank)."""
+    if not variable:
+        raise AuthFailed(f"{owner} has no {key} configured")
     secret = environ.get(variable)
     if not secret:
         raise AuthFailed(

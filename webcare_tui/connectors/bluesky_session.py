@@ -71,13 +71,14 @@ class XrpcSession:
         return self._session or await self.login()
 
     def _password(self) -> str:
-        if not self.handle or not self.password_env:
+        if not self.handle:
             raise AuthFailed(f"bluesky connector {self.connector!r} needs handle and password_env")
         return env_secret(
             self.environ,
             self.password_env,
             owner=f"bluesky connector {self.connector!r}",
             holds="an app password",
+            key="password_env",
         )
 
     def _secrets(self) -> tuple[str, ...]:

@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 import httpx
 
 from webcare_tui.connectors.base import (
-    AuthFailed,
     Connector,
     ConnectorError,
     ConnectorOptions,
@@ -208,8 +207,6 @@ class MastodonConnector(Connector):
 
     # -- plumbing ------------------------------------------------------------------------------
     def _token(self) -> str:
-        if not self.token_env:
-            raise AuthFailed(f"mastodon connector {self.name!r} has no token_env configured")
         return env_secret(
             self.environ,
             self.token_env,
