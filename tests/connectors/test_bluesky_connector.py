@@ -195,13 +195,6 @@ async def test_a_wrong_password_fails_auth_without_leaking_it(bluesky: Env, http
     assert_secret_free(caught.value, "not-the-password-999")
 
 
-async def test_a_missing_password_names_the_variable(bluesky: Env, http) -> None:
-    _, server = bluesky
-    with pytest.raises(AuthFailed, match="ACME_BSKY_PASSWORD"):
-        await make(server, http, OTHER="1").fetch(None)
-    assert server.requests == []
-
-
 async def test_429_with_the_atproto_reset_header(bluesky: Env, http) -> None:
     _, server = bluesky
     reset = int(datetime(2026, 11, 22, 12, 0, tzinfo=UTC).timestamp())

@@ -1,5 +1,6 @@
 """What every connector that logs in with a secret does alike, against its fake platform on a
-real local server (docs/connectors.md, "Errors")."""
+real local server: a missing secret is named before any request, a 5xx is transient, and an
+answer that cannot be read is malformed (docs/connectors.md, "Errors")."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tests.fakes.instagram import IG_USER_ID, instagram, instagram_connector
 from tests.fakes.mastodon import mastodon_connector
 from tests.fakes.server import FakeServer, Reply
 from tests.fakes.x import x_connector
-from webcare_tui.connectors.base import AuthFailed, Connector
+from webcare_tui.connectors.base import AuthFailed, Connector, MalformedResponse, TransientError
 
 __all__ = ["facebook", "instagram"]  # fixtures, imported for pytest
 
@@ -59,21 +60,72 @@ PLATFORMS = {
 }
 
 
-def served(request: pytest.FixtureRequest, name: str) -> tuple[Platform, FakeServer]:
+def served(
+    request: pytest.FixtureRequest, http: httpx.AsyncClient, name: str
+) -> tuple[Platform, FakeServer, Connector]:
     platform = PLATFORMS[name]
     _, server = request.getfixturevalue(platform.fixture)
-    return platform, server
+    return platform, server, platform.connect(server, http)
 
 
+@pytest.mark.parametrize("unnamed", [False, True], ids=["variable-unset", "no-variable-named"])
 @pytest.mark.parametrize("name", PLATFORMS)
-async def test_options_that_name_no_secret_variable_say_which_key(
-    request: pytest.FixtureRequest, http: httpx.AsyncClient, name: str
+async def test_a_missing_secret_is_named_before_any_request(
+    request: pytest.FixtureRequest, http: httpx.AsyncClient, name: str, unnamed: bool
 ) -> None:
-    platform, server = served(request, name)
-    connector = platform.connect(server, http)
-    [key] = connector.options.secret_variables()
-    blank = msgspec.structs.replace(connector.options, **{key: ""})
-    settings = dataclasses.replace(connector.settings, options=blank)
-    with pytest.raises(AuthFailed, match=f"has no {key} configured"):
+    _, server, connector = served(request, http, name)
+    [(key, variable)] = connector.options.secret_variables().items()
+    settings, said = connector.settings, variable
+    if unnamed:  # options built in code: config refuses a blank one
+        blank = msgspec.structs.replace(connector.options, **{key: ""})
+        settings, said = dataclasses.replace(settings, options=blank), f"has no {key} configured"
+    with pytest.raises(AuthFailed, match=said):
         await type(connector)(settings, http=http, environ={"": "x"}).fetch(None)
     assert server.requests == []
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+@pytest.mark.parametrize("name", PLATFORMS)
+async def test_server_errors_are_transient(
+    request: pytest.FixtureRequest, http: httpx.AsyncClient, name: str, status: int
+) -> None:
+    platform, server, connector = served(request, http, name)
+    server.fail(platform.listing, platform.server_error(status))
+    with pytest.raises(TransientError):
+        await connector.fetch(None)
+
+
+UNREADABLE = {
+    "facebook": {
+        "truncated": b'{"data": [{"id": "1_2", "created_time"',
+        "html": b"<html>maintenance</html>",
+        "not-a-list": b'{"data": {"id": "x"}}',
+        "no-id": b'{"data": [{"message": "no id"}]}',
+        "comments-not-a-list": b'{"data": [{"id": "1_2", "comments": {"data": {"id": "3"}}}]}',
+    },
+    "instagram": {
+        "truncated": b'{"data": [{"id": "1784"',
+        "not-a-list": b'{"data": [{"id": "1", "comments": {"data": "nope"}}]}',
+        "numeric-reply-id": b'{"data": [{"id": "1", "comments": {"data": [{"id": "2", "timestamp": "2020-02-24T09:15:16+0000", "replies": {"data": [{"id": 3}]}}]}}]}',  # noqa: E501
+    },
+    "mastodon": {
+        "truncated": b'[{"id": "1", "type": "mention"',
+        "html": b"<html>maintenance</html>",
+        "object": b'{"a": 1}',
+        "wrong-items": b"[1]",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [(name, body) for name, bodies in UNREADABLE.items() for body in bodies.values()],
+    ids=[f"{name}-{what}" for name, bodies in UNREADABLE.items() for what in bodies],
+)
+async def test_unreadable_answers_are_malformed(
+    request: pytest.FixtureRequest, http: httpx.AsyncClient, name: str, body: bytes
+) -> None:
+    platform, server, connector = served(request, http, name)
+    server.fail(platform.listing, Reply(200, body, {"Content-Type": "application/json"}))
+    with pytest.raises(MalformedResponse):
+        await connector.fetch(None)

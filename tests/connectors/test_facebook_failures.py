@@ -17,7 +17,6 @@ from webcare_tui.connectors.base import (
     AuthFailed,
     MalformedResponse,
     RateLimited,
-    TransientError,
 )
 from webcare_tui.connectors.graph import DuplicatePost, MissingPermission, PolicyBlocked
 from webcare_tui.services.poller import Poller
@@ -65,13 +64,6 @@ async def test_an_expired_token_says_to_renew_it_and_never_shows_it(facebook: En
         await make(server, http).fetch(None)
     assert "expired" in str(caught.value)
     assert_secret_free(caught.value, TOKEN)
-
-
-async def test_a_missing_token_names_the_variable(facebook: Env, http) -> None:
-    _, server = facebook
-    with pytest.raises(AuthFailed, match="ACME_FB_TOKEN"):
-        await make(server, http, OTHER="x").fetch(None)
-    assert server.requests == []
 
 
 async def test_a_missing_permission_is_named(facebook: Env, http) -> None:
@@ -143,32 +135,6 @@ async def test_a_broken_later_page_fails_the_whole_poll(facebook: Env, http) -> 
         await connector.fetch(cursor)  # never the first 50 alone with the cursor moved on
     result = await connector.fetch(cursor)
     assert len(result.messages) == 80
-
-
-@pytest.mark.parametrize("status", [500, 503])
-async def test_server_errors_are_transient(facebook: Env, http, status: int) -> None:
-    _, server = facebook
-    server.fail(FEED, graph_error(2, "An unexpected error has occurred", status=status))
-    with pytest.raises(TransientError):
-        await make(server, http).fetch(None)
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        b'{"data": [{"id": "1_2", "created_time"',
-        b"<html>maintenance</html>",
-        b'{"data": {"id": "x"}}',
-        b'{"data": [{"message": "no id"}]}',
-        b'{"data": [{"id": "1_2", "comments": {"data": {"id": "3"}}}]}',
-    ],
-    ids=["truncated", "html", "not-a-list", "no-id", "comments-not-a-list"],
-)
-async def test_unreadable_answers_are_malformed(facebook: Env, http, body: bytes) -> None:
-    _, server = facebook
-    server.fail(FEED, Reply(200, body, {"Content-Type": "application/json"}))
-    with pytest.raises(MalformedResponse):
-        await make(server, http).fetch(None)
 
 
 @pytest.mark.parametrize("bad_time", ["yesterday", 5, None, "9999-99-99T00:00:00+0000"])

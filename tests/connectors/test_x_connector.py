@@ -19,7 +19,6 @@ from webcare_tui.connectors.base import (
     AuthFailed,
     MalformedResponse,
     RateLimited,
-    TransientError,
 )
 from webcare_tui.connectors.x import XConnector, XOptions
 from webcare_tui.connectors.x_parse import XCursor, parse_post
@@ -240,22 +239,6 @@ async def test_a_refused_token_is_auth_failed(x_api: Env, http) -> None:
     )
     with pytest.raises(AuthFailed, match="expired or was revoked"):
         await connector.fetch(None)
-
-
-async def test_a_missing_token_names_the_variable(x_api: Env, http) -> None:
-    _, server = x_api
-    connector = XConnector(make(server, http).settings, http=http, environ={})
-    with pytest.raises(AuthFailed, match="ACME_X_TOKEN"):
-        await connector.fetch(None)
-    assert server.requests == []
-
-
-@pytest.mark.parametrize("status", [500, 503])
-async def test_server_errors_are_transient(x_api: Env, http, status: int) -> None:
-    _, server = x_api
-    server.fail(MENTIONS, Reply(status, b"<html>over capacity</html>"))
-    with pytest.raises(TransientError):
-        await make(server, http).fetch(None)
 
 
 @pytest.mark.parametrize(
