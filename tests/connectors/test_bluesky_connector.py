@@ -20,6 +20,7 @@ from tests.fakes.bluesky import (
     bluesky_connector,
     fixture,
 )
+from tests.fakes.hostile import any_json
 from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
 from webcare_tui.connectors.base import (
     AuthFailed,
@@ -362,11 +363,7 @@ def test_facets_always_point_at_the_handle(prefix: str, handle: str) -> None:
             assert piece == feature["uri"]
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
-    max_leaves=15,
-)
+json_values = any_json(max_leaves=15, width=3)
 
 
 @given(

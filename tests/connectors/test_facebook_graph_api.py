@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.fakes.hostile import any_json
 from webcare_tui.config import ConfigError, parse_config
 from webcare_tui.connectors.base import ConnectorError, ConnectorSettings, MalformedResponse
 from webcare_tui.connectors.facebook import FacebookConnector, FacebookOptions
@@ -24,11 +25,7 @@ from webcare_tui.connectors.instagram import InstagramConnector, InstagramOption
 SECRET = "EAAsecret-token-1234"
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-    max_leaves=20,
-)
+json_values = any_json()
 
 
 def response(status: int, body: bytes, **headers: str) -> httpx.Response:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tests.fakes.bluesky import FakeBluesky, bluesky_connector
 from tests.fakes.clock import FROZEN_NOW
-from tests.fakes.hostile import NASTY, assert_database_safe, assert_terminal_safe
+from tests.fakes.hostile import NASTY, any_json, assert_database_safe, assert_terminal_safe
 from tests.fakes.mastodon import FakeMastodon, mastodon_connector
 from tests.fakes.server import FakeServer, Reply, Request, json_reply
 from webcare_tui.config import demo_config
@@ -38,11 +38,7 @@ strings = st.one_of(
     st.text(st.characters(blacklist_categories=()), max_size=40),
     st.sampled_from([NASTY, "0001-01-01T00:00:00Z", "9999-12-31T23:59:59-05:00", "", "1"]),
 )
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | strings,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(strings, inner, max_size=4),
-    max_leaves=12,
-)
+json_values = any_json(strings, max_leaves=12)
 
 
 def paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.fakes.hostile import any_json
 from tests.fakes.mastodon import TOKEN, FakeMastodon, mastodon_connector
 from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply, serving
 from webcare_tui.connectors.base import (
@@ -334,11 +335,7 @@ def test_ensure_mention(text: str, expected: str) -> None:
     assert ensure_mention(text, "klant@other.example") == expected
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-    max_leaves=20,
-)
+json_values = any_json()
 
 
 @given(

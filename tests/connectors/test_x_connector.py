@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.fakes.hostile import any_json
 from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
 from tests.fakes.x import CLIENT_ID, RATE_RESET, REFRESH_TOKEN, TOKEN, FakeX, problem, x_connector
 from webcare_tui.connectors import x as x_module
@@ -312,11 +313,7 @@ def test_check_options_warns_about_the_unset_token() -> None:
     assert any("ACME_X_TOKEN" in w for w in warnings)
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
-    max_leaves=12,
-)
+json_values = any_json(max_leaves=12, width=3)
 
 
 @given(

@@ -1,11 +1,15 @@
 """What a hostile server or file puts in every string it can, and the check that none of it
-reached the terminal: no ESC, no BEL, no C1 control, no bidi override, no lone surrogate."""
+reached the terminal: no ESC, no BEL, no C1 control, no bidi override, no lone surrogate; and
+JSON of any shape, for the parsers a stranger feeds."""
 
 from __future__ import annotations
 
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
+
+from hypothesis import strategies as st
 
 # A terminal title, a clipboard write ("rm -rf ~"), a screen clear, the C1 CSI, a bidi override
 # and a lone surrogate (which no encoder can write, so it crashes whatever tries).
@@ -35,3 +39,18 @@ def assert_database_safe(path: Path) -> None:
                         assert_terminal_safe(value)
     finally:
         conn.close()
+
+
+def any_json(
+    strings: st.SearchStrategy[str] | None = None, *, max_leaves: int = 20, width: int = 4
+) -> st.SearchStrategy[Any]:
+    """Any JSON value: scalars (`strings` for text, any text by default), and lists and objects
+    of up to `width` items nested up to `max_leaves` scalars in all."""
+    text = st.text() if strings is None else strings
+    return st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text,
+        lambda inner: (
+            st.lists(inner, max_size=width) | st.dictionaries(text, inner, max_size=width)
+        ),
+        max_leaves=max_leaves,
+    )
