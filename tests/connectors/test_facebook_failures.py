@@ -18,7 +18,7 @@ from webcare_tui.connectors.base import (
     MalformedResponse,
     RateLimited,
 )
-from webcare_tui.connectors.graph import DuplicatePost, MissingPermission, PolicyBlocked
+from webcare_tui.connectors.graph import DuplicatePost, PolicyBlocked
 from webcare_tui.services.poller import Poller
 from webcare_tui.store import Store
 
@@ -27,21 +27,6 @@ __all__ = ["facebook"]  # the fixture, imported for pytest
 Env = tuple[FakeFacebook, FakeServer]
 FEED = f"/{VERSION}/{PAGE_ID}/feed"
 make = facebook_connector
-
-
-async def test_throttling_backs_off_until_graph_says(facebook: Env, http) -> None:
-    _, server = facebook
-    usage = {"X-Business-Use-Case-Usage": json.dumps(
-        {PAGE_ID: [{"type": "pages", "call_count": 100, "total_cputime": 12,
-                    "total_time": 30, "estimated_time_to_regain_access": 42}]}
-    )}  # fmt: skip
-    server.fail(FEED, json_reply(error_body(32, "Page request limit reached"), 400, **usage))
-    before = datetime.now(UTC)
-    with pytest.raises(RateLimited) as caught:
-        await make(server, http).fetch(None)
-    retry_at = caught.value.retry_at
-    assert retry_at is not None
-    assert before + timedelta(minutes=41) < retry_at < datetime.now(UTC) + timedelta(minutes=43)
 
 
 @pytest.mark.parametrize("code", [4, 17, 613, 80001])
@@ -64,23 +49,6 @@ async def test_an_expired_token_says_to_renew_it_and_never_shows_it(facebook: En
         await make(server, http).fetch(None)
     assert "expired" in str(caught.value)
     assert_secret_free(caught.value, TOKEN)
-
-
-async def test_a_missing_permission_is_named(facebook: Env, http) -> None:
-    _, server = facebook
-    server.fail(FEED, graph_error(200, "Requires pages_read_engagement permission", status=403))
-    with pytest.raises(MissingPermission, match="pages_read_engagement"):
-        await make(server, http).fetch(None)
-
-
-async def test_without_messaging_permission_comments_still_come_in(facebook: Env, http) -> None:
-    fake, server = facebook
-    fake.add_comment(fake.add_post(), "Help")
-    server.fail(f"/{VERSION}/{PAGE_ID}/conversations", graph_error(10, "Permission denied"))
-    result = await make(server, http).fetch(None)
-    assert [m.text for m in result.messages] == ["Help"]
-    [warning] = result.warnings
-    assert "pages_messaging" in warning
 
 
 async def test_a_policy_block_and_a_duplicate_are_rejections(facebook: Env, http) -> None:

@@ -1,10 +1,12 @@
-"""The Instagram business account connector against a real local Graph API server."""
+"""The Instagram business account connector against a real local Graph API server. What it
+does as Facebook does (paging, threads, lost answers, limits, throttles, permissions) is tested
+on both in test_graph_connectors.py."""
 
 from __future__ import annotations
 
 import json
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import pytest
 
@@ -12,7 +14,6 @@ from tests.fakes.graph import (
     TOKEN,
     VERSION,
     answer_to,
-    error_body,
     fixture,
     graph_error,
     http,
@@ -25,17 +26,14 @@ from tests.fakes.instagram import (
     instagram,
     instagram_connector,
 )
-from tests.fakes.server import FakeServer, Reply, assert_secret_free, json_reply
+from tests.fakes.server import FakeServer, assert_secret_free, json_reply
 from webcare_tui.connectors.base import (
     AuthFailed,
-    RateLimited,
-    TransientError,
 )
-from webcare_tui.connectors.graph import MissingPermission, PrivateReplyRefused
+from webcare_tui.connectors.graph import PrivateReplyRefused
 from webcare_tui.connectors.graph_cursor import OVERLAP
-from webcare_tui.connectors.http_errors import RequestRejected
 from webcare_tui.core.clock import ResponseClock
-from webcare_tui.core.model import Direction, ThreadState
+from webcare_tui.core.model import Direction
 from webcare_tui.store import Store
 
 __all__ = ["http", "instagram"]  # fixtures, imported for pytest
@@ -95,20 +93,6 @@ async def test_the_recorded_comment_pages_are_read(instagram: Env, http) -> None
     assert {m.author for m in result.messages} == {"unknown"}
 
 
-async def test_a_flood_of_comments_is_paged_and_nothing_doubled(instagram: Env, http) -> None:
-    fake, server = instagram
-    media = fake.add_media()
-    fake.add_comment(media, "first")
-    connector = make(server, http)
-    cursor = (await connector.fetch(None)).cursor
-    for i in range(120):
-        fake.add_comment(media, f"comment {i}")
-    result = await connector.fetch(cursor)
-    assert [m.text for m in result.messages] == [f"comment {i}" for i in range(120)]
-    assert len(server.calls(f"/{VERSION}/{media['id']}/comments")) == 2
-    assert (await connector.fetch(result.cursor)).messages == []
-
-
 async def test_a_flood_of_replies_to_one_comment_is_paged(instagram: Env, http) -> None:
     fake, server = instagram
     top = fake.add_comment(fake.add_media(), "Giveaway: who wins?")
@@ -156,32 +140,6 @@ async def test_the_cursor_forgets_what_is_older_than_the_overlap(instagram: Env,
     assert len(result.messages) == 2 and len(cursor["recent"]) == 1
 
 
-# -- threads, through the store -----------------------------------------------------------------
-
-
-async def test_replies_join_the_top_comment_and_a_follow_up_reopens(
-    instagram: Env, http, store: Store, response_clock: ResponseClock
-) -> None:
-    fake, server = instagram
-    top = fake.add_comment(fake.add_media(), "Wrong size delivered")
-    connector = make(server, http)
-    first = await connector.fetch(None)
-    ingest(store, response_clock, fake, first)
-    thread = store.thread_of_message("acme-ig", top["id"])
-    assert thread is not None
-    sent = await connector.send(answer_to(first.messages[0]))
-    second = await connector.fetch(first.cursor)
-    assert [m.remote_id for m in second.messages] == [sent.remote_id]
-    ingest(store, response_clock, fake, second)
-    assert store.thread(thread).state is ThreadState.REPLIED
-    store.set_state(thread, ThreadState.RESOLVED, actor="AB", now=fake.now)
-    follow_up = fake.add_reply(top, "@ikroskun it is still wrong")
-    third = await connector.fetch(second.cursor)
-    ingest(store, response_clock, fake, third)
-    assert store.thread_of_message("acme-ig", follow_up["id"]) == thread
-    assert store.thread(thread).state is ThreadState.OPEN
-
-
 # -- sending ------------------------------------------------------------------------------------
 
 
@@ -196,37 +154,6 @@ async def test_a_reply_to_a_reply_goes_under_the_top_comment_once(instagram: Env
     assert ours["id"] == sent.remote_id and ours in fake.replies[top["id"]]
     [call] = server.calls(f"/{VERSION}/{top['id']}/replies", "POST")
     assert call.json() == {"message": "@yjmjump here! ^AB"}
-
-
-async def test_a_lost_answer_is_found_by_confirm_and_never_posted_twice(
-    instagram: Env, http
-) -> None:
-    fake, server = instagram
-    fake.add_comment(fake.add_media(), "Help")
-    connector = make(server, http)
-    assert connector.idempotent_send is False
-    [message] = (await connector.fetch(None)).messages
-    path = f"/{VERSION}/{message.remote_id}/replies"
-    server.fail(path, Reply(hang=True), method="POST", after=True)
-    with pytest.raises(TransientError):
-        await connector.send(answer_to(message))
-    found = await connector.confirm(answer_to(message))
-    [ours] = fake.ours()
-    assert found is not None and found.remote_id == ours["id"]
-    assert len(server.calls(path, "POST")) == 1
-    other = answer_to(message, "a reply we never sent ^AB")
-    assert await connector.confirm(other) is None
-
-
-async def test_a_too_long_reply_is_rejected(instagram: Env, http) -> None:
-    fake, server = instagram
-    fake.add_comment(fake.add_media(), "Help")
-    connector = make(server, http)
-    assert connector.length_rule.limit == 2200 and await connector.length_limit() == 2200
-    [message] = (await connector.fetch(None)).messages
-    with pytest.raises(RequestRejected):
-        await connector.send(answer_to(message, "x" * 2201))
-    assert fake.ours() == []
 
 
 # -- DMs ----------------------------------------------------------------------------------------
@@ -254,42 +181,7 @@ async def test_dm_escalation_is_a_private_reply_and_dms_come_in(
         await connector.send(answer_to(first.messages[0], "again ^AB", private=True))
 
 
-async def test_a_private_reply_to_an_old_comment_is_refused(instagram: Env, http) -> None:
-    fake, server = instagram
-    fake.add_comment(fake.add_media(), "Old", ago=timedelta(days=7, minutes=1))
-    connector = make(server, http)
-    [message] = (await connector.fetch(None)).messages
-    with pytest.raises(PrivateReplyRefused, match="Messenger's 24-hour window"):
-        await connector.send(answer_to(message, private=True))
-    assert server.calls(MESSAGES) == []
-
-
-async def test_without_the_messages_permission_comments_still_come_in(instagram: Env, http) -> None:
-    fake, server = instagram
-    fake.add_comment(fake.add_media(), "Help")
-    server.fail(CONVERSATIONS, graph_error(230, "Requires instagram_manage_messages", status=403))
-    result = await make(server, http).fetch(None)
-    assert [m.text for m in result.messages] == ["Help"]
-    assert "instagram_manage_messages" in result.warnings[0]
-
-
 # -- failures -----------------------------------------------------------------------------------
-
-
-async def test_throttling_is_rate_limited_with_the_regain_time(instagram: Env, http) -> None:
-    _, server = instagram
-    usage = {
-        "X-Business-Use-Case-Usage": json.dumps(
-            {IG_USER_ID: [{"type": "instagram", "estimated_time_to_regain_access": 5}]}
-        )
-    }
-    server.fail(MEDIA, json_reply(error_body(80002, "too many calls"), 400, **usage))
-    before = datetime.now(UTC)
-    with pytest.raises(RateLimited) as caught:
-        await make(server, http).fetch(None)
-    retry_at = caught.value.retry_at
-    assert retry_at is not None
-    assert before + timedelta(minutes=4) < retry_at < datetime.now(UTC) + timedelta(minutes=6)
 
 
 async def test_a_revoked_token_says_to_renew_it(instagram: Env, http) -> None:
@@ -298,13 +190,6 @@ async def test_a_revoked_token_says_to_renew_it(instagram: Env, http) -> None:
     with pytest.raises(AuthFailed, match="renew the Page token") as caught:
         await make(server, http).fetch(None)
     assert_secret_free(caught.value, TOKEN)
-
-
-async def test_a_missing_permission_is_named(instagram: Env, http) -> None:
-    _, server = instagram
-    server.fail(MEDIA, graph_error(10, "Application does not have permission", status=403))
-    with pytest.raises(MissingPermission, match="instagram_basic"):
-        await make(server, http).fetch(None)
 
 
 async def test_one_unreadable_reply_blocks_nothing(instagram: Env, http) -> None:
