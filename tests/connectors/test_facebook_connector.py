@@ -14,7 +14,7 @@ from tests.fakes.server import FakeServer, Reply
 from webcare_tui.connectors.base import TransientError
 from webcare_tui.connectors.graph import PrivateReplyRefused
 from webcare_tui.core.clock import ResponseClock
-from webcare_tui.core.model import Direction, IncomingMessage
+from webcare_tui.core.model import Direction
 from webcare_tui.store import Store
 
 __all__ = ["facebook", "http"]  # fixtures, imported for pytest
@@ -211,48 +211,6 @@ async def test_confirm_says_none_when_the_send_never_arrived(facebook: Env, http
 
 
 # -- escalation to DM ---------------------------------------------------------------------------
-
-
-async def test_dm_escalation_is_a_private_reply_and_the_answer_joins_the_thread(
-    facebook: Env, http, store: Store, response_clock: ResponseClock
-) -> None:
-    fake, server = facebook
-    question = fake.add_comment(fake.add_post(), "I was charged twice")
-    connector = make(server, http)
-    first = await connector.fetch(None)
-    ingest(store, response_clock, fake, first)
-    thread = store.thread_of_message("acme-fb", question["id"])
-    sent = await connector.send(answer_to(first.messages[0], "Could you DM us? ^AB", private=True))
-    [call] = server.calls(MESSAGES, "POST")
-    assert call.json()["recipient"] == {"comment_id": question["id"]}
-    assert call.json()["message"] == {"text": "Could you DM us? ^AB"}
-    store.ingest(  # as the outbox records what it sent
-        "acme-fb",
-        "facebook",
-        [
-            IncomingMessage(
-                remote_id=sent.remote_id,
-                author="MyLife",
-                text="Could you DM us? ^AB",
-                created_at=fake.now,
-                direction=Direction.OUT,
-                in_reply_to=question["id"],
-                is_private=True,
-            )
-        ],
-        clock=response_clock,
-        seen_at=fake.now,
-    )
-    reply_dm = fake.customer_writes(CUSTOMER[0], CUSTOMER[1], "Order 4711, call me")
-    second = await connector.fetch(first.cursor)
-    incoming = next(m for m in second.messages if m.remote_id == reply_dm["id"])
-    assert incoming.is_private and incoming.in_reply_to == sent.remote_id
-    ingest(store, response_clock, fake, second)
-    assert store.thread_of_message("acme-fb", reply_dm["id"]) == thread
-    # The DM answer itself goes back into the conversation, inside Messenger's window.
-    dm_sent = await connector.send(answer_to(incoming, "We'll call you ^AB"))
-    assert server.calls(MESSAGES, "POST")[-1].json()["recipient"] == {"id": CUSTOMER[0]}
-    assert dm_sent.remote_id == fake.our_messages()[0]["id"]
 
 
 async def test_a_second_private_reply_to_one_comment_is_refused(facebook: Env, http) -> None:

@@ -47,6 +47,8 @@ class Graph:
     usage_type: str  # the `type` in its X-Business-Use-Case-Usage entries
     read_permission: str
     messaging_permission: str
+    customer: tuple[str, str]  # (id, name) of the fake's default commenter
+    conversation_platform: list[str] | None  # the `platform` asked of its conversations
 
     @property
     def messages(self) -> str:
@@ -75,6 +77,8 @@ GRAPHS = {
         "pages",
         "pages_read_engagement",
         "pages_messaging",
+        ("2711636948859886", "Kun Liu"),
+        None,
     ),
     "instagram": Graph(
         "instagram",
@@ -89,6 +93,8 @@ GRAPHS = {
         "instagram",
         "instagram_basic",
         "instagram_manage_messages",
+        ("17841400000000123", "yjmjump"),
+        ["instagram"],
     ),
 }
 
@@ -211,6 +217,57 @@ async def test_a_private_reply_after_7_days_is_refused_without_asking(
         await connector.send(answer_to(message, private=True))
     assert "Messenger's 24-hour window" in str(caught.value)
     assert server.calls(case.messages) == []
+
+
+# -- escalation to DM ---------------------------------------------------------------------------
+
+
+async def test_dm_escalation_is_a_private_reply_and_the_dm_answer_joins_the_thread(
+    graph: Served, http: httpx.AsyncClient, store: Store, response_clock: ResponseClock
+) -> None:
+    case, fake, server = graph
+    question = fake.add_comment(case.new_object(fake), "I was charged twice")
+    connector = case.connect(server, http)
+    first = await connector.fetch(None)
+    ingest(store, response_clock, fake, first)
+    thread = store.thread_of_message(fake.connector, question["id"])
+    sent = await connector.send(answer_to(first.messages[0], "Could you DM us? ^AB", private=True))
+    [call] = server.calls(case.messages, "POST")
+    assert call.json()["recipient"] == {"comment_id": question["id"]}
+    assert call.json()["message"] == {"text": "Could you DM us? ^AB"}
+    store.ingest(  # as the outbox records what it sent
+        fake.connector,
+        fake.channel,
+        [
+            IncomingMessage(
+                remote_id=sent.remote_id,
+                author=fake.owner_name,
+                text="Could you DM us? ^AB",
+                created_at=fake.now,
+                direction=Direction.OUT,
+                in_reply_to=question["id"],
+                is_private=True,
+            )
+        ],
+        clock=response_clock,
+        seen_at=fake.now,
+    )
+    answer = fake.customer_writes(*case.customer, "Order 4711, call me")
+    second = await connector.fetch(first.cursor)
+    ours, theirs = second.messages
+    assert ours.remote_id == sent.remote_id and ours.direction is Direction.OUT
+    assert theirs.remote_id == answer["id"] and theirs.is_private
+    assert theirs.in_reply_to == sent.remote_id
+    conversations = server.calls(f"/{VERSION}/{case.account}/conversations")
+    assert conversations[-1].query.get("platform") == case.conversation_platform
+    ingest(store, response_clock, fake, second)
+    assert store.thread_of_message(fake.connector, answer["id"]) == thread
+    with pytest.raises(PrivateReplyRefused):
+        await connector.send(answer_to(first.messages[0], "again ^AB", private=True))
+    # The DM answer itself goes back into the conversation, inside Messenger's window.
+    dm_sent = await connector.send(answer_to(theirs, "We'll call you ^AB"))
+    assert server.calls(case.messages, "POST")[-1].json()["recipient"] == {"id": case.customer[0]}
+    assert dm_sent.remote_id == fake.our_messages()[0]["id"]
 
 
 # -- failures -----------------------------------------------------------------------------------

@@ -30,7 +30,6 @@ from tests.fakes.server import FakeServer, assert_secret_free, json_reply
 from webcare_tui.connectors.base import (
     AuthFailed,
 )
-from webcare_tui.connectors.graph import PrivateReplyRefused
 from webcare_tui.connectors.graph_cursor import OVERLAP
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Direction
@@ -40,8 +39,6 @@ __all__ = ["http", "instagram"]  # fixtures, imported for pytest
 
 Env = tuple[FakeInstagram, FakeServer]
 MEDIA = f"/{VERSION}/{IG_USER_ID}/media"
-MESSAGES = f"/{VERSION}/{IG_USER_ID}/messages"
-CONVERSATIONS = f"/{VERSION}/{IG_USER_ID}/conversations"
 
 
 make = instagram_connector
@@ -154,31 +151,6 @@ async def test_a_reply_to_a_reply_goes_under_the_top_comment_once(instagram: Env
     assert ours["id"] == sent.remote_id and ours in fake.replies[top["id"]]
     [call] = server.calls(f"/{VERSION}/{top['id']}/replies", "POST")
     assert call.json() == {"message": "@yjmjump here! ^AB"}
-
-
-# -- DMs ----------------------------------------------------------------------------------------
-
-
-async def test_dm_escalation_is_a_private_reply_and_dms_come_in(
-    instagram: Env, http, store: Store, response_clock: ResponseClock
-) -> None:
-    fake, server = instagram
-    top = fake.add_comment(fake.add_media(), "You charged me twice")
-    connector = make(server, http)
-    first = await connector.fetch(None)
-    ingest(store, response_clock, fake, first)
-    sent = await connector.send(answer_to(first.messages[0], "Sent you a DM ^AB", private=True))
-    [call] = server.calls(MESSAGES, "POST")
-    assert call.json()["recipient"] == {"comment_id": top["id"]}
-    answer = fake.customer_writes("17841400000000123", "yjmjump", "order 4711")
-    second = await connector.fetch(first.cursor)
-    ours, theirs = second.messages
-    assert ours.remote_id == sent.remote_id and ours.direction is Direction.OUT
-    assert theirs.remote_id == answer["id"] and theirs.is_private
-    assert theirs.in_reply_to == sent.remote_id
-    assert server.calls(CONVERSATIONS)[-1].query["platform"] == ["instagram"]
-    with pytest.raises(PrivateReplyRefused):
-        await connector.send(answer_to(first.messages[0], "again ^AB", private=True))
 
 
 # -- failures -----------------------------------------------------------------------------------
