@@ -211,15 +211,6 @@ async def test_429_with_the_atproto_reset_header(bluesky: Env, http) -> None:
     assert caught.value.retry_at == datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
-async def test_429_with_retry_after(bluesky: Env, http) -> None:
-    _, server = bluesky
-    server.fail(LIST, json_reply({"error": "RateLimitExceeded"}, 429, **{"Retry-After": "60"}))
-    before = datetime.now(UTC)
-    with pytest.raises(RateLimited) as caught:
-        await make(server, http).fetch(None)
-    assert caught.value.retry_at is not None and caught.value.retry_at > before
-
-
 @pytest.mark.parametrize(
     ("reply", "error"),
     [

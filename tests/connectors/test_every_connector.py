@@ -1,12 +1,14 @@
 """What every connector that logs in with a secret does alike, against its fake platform on a
-real local server: a missing secret is named before any request, a 5xx is transient, and an
-answer that cannot be read is malformed (docs/connectors.md, "Errors")."""
+real local server: a missing secret is named before any request, a 5xx is transient, a 429
+waits as long as the server says, and an answer that cannot be read is malformed
+(docs/connectors.md, "Errors")."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import msgspec
@@ -19,7 +21,13 @@ from tests.fakes.instagram import IG_USER_ID, instagram, instagram_connector
 from tests.fakes.mastodon import mastodon_connector
 from tests.fakes.server import FakeServer, Reply
 from tests.fakes.x import x_connector
-from webcare_tui.connectors.base import AuthFailed, Connector, MalformedResponse, TransientError
+from webcare_tui.connectors.base import (
+    AuthFailed,
+    Connector,
+    MalformedResponse,
+    RateLimited,
+    TransientError,
+)
 
 __all__ = ["facebook", "instagram"]  # fixtures, imported for pytest
 
@@ -93,6 +101,22 @@ async def test_server_errors_are_transient(
     server.fail(platform.listing, platform.server_error(status))
     with pytest.raises(TransientError):
         await connector.fetch(None)
+
+
+@pytest.mark.parametrize(
+    "body", [b"Too Many Requests", b'{"error": "RateLimitExceeded"}'], ids=["text", "json"]
+)
+@pytest.mark.parametrize("name", PLATFORMS)
+async def test_a_429_is_rate_limited_until_retry_after(
+    request: pytest.FixtureRequest, http: httpx.AsyncClient, name: str, body: bytes
+) -> None:
+    platform, server, connector = served(request, http, name)
+    server.fail(platform.listing, Reply(429, body, {"Retry-After": "600"}))
+    before = datetime.now(UTC)
+    with pytest.raises(RateLimited) as caught:
+        await connector.fetch(None)
+    retry_at = caught.value.retry_at
+    assert retry_at is not None and retry_at >= before + timedelta(seconds=600)
 
 
 UNREADABLE = {

@@ -4,7 +4,7 @@ broken answers."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -78,16 +78,6 @@ async def test_nearly_used_up_rate_limits_are_a_warning(facebook: Env, http) -> 
     assert any("93%" in w and "poll_every" in w for w in first.warnings)
     fake.usage = {"X-App-Usage": json.dumps({"call_count": 40})}
     assert (await connector.fetch(first.cursor)).warnings == []
-
-
-async def test_a_plain_429_is_rate_limited_until_retry_after(facebook: Env, http) -> None:
-    _, server = facebook
-    server.fail(FEED, Reply(429, b"Too Many Requests", {"Retry-After": "600"}))
-    before = datetime.now(UTC)
-    with pytest.raises(RateLimited) as caught:
-        await make(server, http).fetch(None)
-    retry_at = caught.value.retry_at
-    assert retry_at is not None and retry_at >= before + timedelta(seconds=600)
 
 
 async def test_a_broken_later_page_fails_the_whole_poll(facebook: Env, http) -> None:

@@ -193,15 +193,6 @@ async def test_one_broken_notification_is_skipped_with_a_warning(mastodon_fake: 
 # -- failures -----------------------------------------------------------------------------------
 
 
-async def test_429_with_retry_after(mastodon_fake: Env, http) -> None:
-    _, server = mastodon_fake
-    server.fail(PATH, json_reply({"error": "Too many requests"}, 429, **{"Retry-After": "120"}))
-    before = datetime.now(UTC)
-    with pytest.raises(RateLimited) as caught:
-        await make(server, http).fetch(None)
-    assert caught.value.retry_at is not None and caught.value.retry_at > before
-
-
 async def test_429_with_only_the_mastodon_reset_header(mastodon_fake: Env, http) -> None:
     _, server = mastodon_fake
     reset = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2026-08-01T15:00:00.869078Z"}
