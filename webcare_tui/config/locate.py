@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import Any
+
+from webcare_tui.config.model import ConfigError
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(r"^\s*[\"']?[\w.\-]+[\"']?\s*=")
@@ -25,11 +29,30 @@ TYPE_WORDS = {
 }
 
 
-class Locator:
-    """Finds the line of a key in the source."""
+def label(table: str | None, index: int | None, key: str) -> str:
+    """How an error names a key: `[team] timezone`, `[[windows]] #2 hours`, `keys`."""
+    if not table:
+        return key
+    if index is not None:
+        return f"[[{table}]] #{index + 1} {key}"
+    return f"[{table}] {key}"
 
-    def __init__(self, source: str) -> None:
+
+class Locator:
+    """Finds the line of a key in the source, and words the error about it."""
+
+    def __init__(self, source: str, path: Path | None = None) -> None:
         self.lines = source.splitlines()
+        self.path = path
+
+    def error(
+        self, table: str | None, index: int | None, key: str, expected: str, value: Any = None
+    ) -> ConfigError:
+        """The ConfigError about `key` in `[table]`, at its line (the line holding `value`
+        when the key's value spans lines)."""
+        needle = str(value) if isinstance(value, str | int | float | date) else None
+        line = self.line(table, index, key, needle)
+        return ConfigError(self.path, line, label(table, index, key), expected)
 
     def line(
         self, table: str | None, index: int | None, key: str | None, value: str | None = None
@@ -88,10 +111,11 @@ class Complaint:
     expected: str
 
 
-def complaint(message: str) -> Complaint:
-    """msgspec's message (`Expected `str`, got `int` - at `$.team.name``) taken apart."""
+def complaint(message: str, at_first: tuple[str | int, ...] = ()) -> Complaint:
+    """msgspec's message (`Expected `str`, got `int` - at `$.team.name``) taken apart; the
+    path starts with `at_first` when what was converted was a part of the file."""
     at = _AT.search(message)
-    steps: list[str | int] = []
+    steps: list[str | int] = list(at_first)
     if at:
         for name, number in _STEP.findall(at.group("path")):
             if name:
