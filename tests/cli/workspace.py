@@ -43,3 +43,15 @@ class PlatformsConfig(Protocol):
 def webcare(config: Path, *args: str) -> int:
     """`webcare ARGS --config CONFIG`, with its database `webcare.db` beside the config."""
     return main([*args, "--config", str(config), "--db", str(config.with_name("webcare.db"))])
+
+
+def webcare_in(folder: Path, *args: str) -> int:
+    """`webcare ARGS` with `folder`'s `config.toml`, its database beside it."""
+    return webcare(folder / "config.toml", *args)
+
+
+def polled(folder: Path, config: str) -> Path:
+    """`config` written as `folder/config.toml` and polled once: where a platform test starts."""
+    (folder / "config.toml").write_text(config, encoding="utf-8")
+    assert webcare_in(folder, "poll", "--once") == 0
+    return folder
