@@ -175,7 +175,7 @@ def test_another_agents_thread_is_refused_naming_them_unless_forced(
     demo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     thread = thread_of(demo, "bob@x.example", capsys)
-    store = Store(demo / "webcare.db")
+    store = Store(demo / "w.db")
     store.assign(thread, "MK", now=now_utc())
     store.close()
     assert webcare(demo, "reply", str(thread), "--text", GOOD) == 1

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.cli.test_cli_reply import DEMO
+from tests.cli.workspace import webcare_in
 from webcare_tui.cli import main
 from webcare_tui.config import load_config
 from webcare_tui.core.timeutil import now_utc
@@ -38,9 +39,7 @@ def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def run(workspace: Path, agent: str, *args: str) -> int:
     os.environ["WEBCARE_AGENT"] = agent  # the autouse fixture restores it after the test
-    return main(
-        [*args, "--config", str(workspace / "config.toml"), "--db", str(workspace / "w.db")]
-    )
+    return webcare_in(workspace, *args)
 
 
 def as_json(workspace: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:

@@ -46,8 +46,8 @@ def webcare(config: Path, *args: str) -> int:
 
 
 def webcare_in(folder: Path, *args: str) -> int:
-    """`webcare ARGS` with `folder`'s `config.toml`, its database beside it."""
-    return webcare(folder / "config.toml", *args)
+    """`webcare ARGS` with `folder`'s `config.toml` and its database `w.db`."""
+    return main([*args, "--config", str(folder / "config.toml"), "--db", str(folder / "w.db")])
 
 
 def polled(folder: Path, config: str) -> Path:
