@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.cli.test_cli_reply import GOOD, MASTODON, RUDE, thread_of, webcare
+from tests.cli.workspace import polled
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply
 from webcare_tui.cli import replies
@@ -34,11 +35,8 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def workspace(tmp_path: Path, mastodon: tuple[FakeMastodon, FakeServer]) -> Path:
-    config = MASTODON.format(base_url=mastodon[1].base_url)
-    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
     mastodon[0].add_mention("mijn krant is niet bezorgd", acct="klant@other.example")
-    assert webcare(tmp_path, "poll", "--once") == 0
-    return tmp_path
+    return polled(tmp_path, MASTODON.format(base_url=mastodon[1].base_url))
 
 
 def outbox_json(workspace: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
@@ -58,6 +56,17 @@ def replies_stored(workspace: Path, thread: int) -> list[str]:
         return [m.remote_id for m in store.messages(thread) if m.direction.value == "out"]
     finally:
         store.close()
+
+
+def posted_once(
+    workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], thread: int
+) -> dict[str, Any]:
+    """The one status on the server, posted under one idempotency key and stored as our reply."""
+    fake, server = mastodon
+    [status] = fake.statuses
+    assert len(keys_posted(server)) == 1
+    assert replies_stored(workspace, thread) == [status["id"]]
+    return status
 
 
 def lose_every_answer_of_one_command(
@@ -82,28 +91,23 @@ def lose_every_answer_of_one_command(
 def test_a_lost_answer_then_the_same_reply_again_resumes_it_and_posts_once(
     workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake, server = mastodon
     thread, item_id = lose_every_answer_of_one_command(workspace, mastodon, capsys)
     assert webcare(workspace, "reply", str(thread), "--text", GOOD) == 0
     out = capsys.readouterr()
-    [status] = fake.statuses
+    status = posted_once(workspace, mastodon, thread)
     assert out.out.strip() == status["id"]
     assert f"resuming reply {item_id}" in out.err
-    assert len(keys_posted(server)) == 1
-    assert replies_stored(workspace, thread) == [status["id"]]
     assert outbox_json(workspace, capsys) == []
 
 
 def test_a_lost_answer_then_outbox_retry_posts_once(
     workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake, server = mastodon
+    fake, _ = mastodon
     thread, item_id = lose_every_answer_of_one_command(workspace, mastodon, capsys)
     assert webcare(workspace, "outbox", "retry", str(item_id)) == 0
-    [status] = fake.statuses
+    status = posted_once(workspace, mastodon, thread)
     assert capsys.readouterr().out.strip() == status["id"]
-    assert len(keys_posted(server)) == 1
-    assert replies_stored(workspace, thread) == [status["id"]]
     assert webcare(workspace, "outbox", "retry", str(item_id)) == 0  # nothing left to do
     out = capsys.readouterr()
     assert out.out.strip() == status["id"] and "sent already" in out.err
@@ -207,15 +211,13 @@ def killed_mid_send(
 def test_killed_between_sending_and_the_answer_the_poller_posts_once(
     workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake, server = mastodon
+    fake, _ = mastodon
     thread = thread_of(workspace, "klant@other.example", capsys)
     killed_mid_send(workspace, mastodon, thread)
     [stuck] = outbox_json(workspace, capsys)
     assert stuck["state"] == "sending" and len(fake.statuses) == 1
     assert webcare(workspace, "poll", "--once") == 0
-    [status] = fake.statuses
-    assert len(keys_posted(server)) == 1
-    assert replies_stored(workspace, thread) == [status["id"]]
+    posted_once(workspace, mastodon, thread)
     assert outbox_json(workspace, capsys) == []
 
 
