@@ -14,7 +14,7 @@ from typing import Any, TypeVar, cast
 
 import msgspec
 
-from webcare_tui.config.locate import Complaint, Locator, complaint, shown, value_at
+from webcare_tui.config.locate import Locator, expected_type, path_of, shown, value_at
 from webcare_tui.config.model import Config, ConfigError, OverrideMode
 from webcare_tui.config.tables import (
     ARRAYS_OF_TABLES,
@@ -77,37 +77,51 @@ class Reader:
         self.raw, self.path, self.fail = raw, path, locator.error
 
     def rewrite(
-        self, problem: Complaint, *, owner: str | None = None, allowed: Sequence[str] = ()
+        self,
+        error: msgspec.ValidationError,
+        at: tuple[str | int, ...],
+        *,
+        owner: str | None = None,
+        allowed: Sequence[str] = (),
     ) -> ConfigError:
-        """A msgspec complaint as our error. `owner` ("a rss connector") and `allowed` word
-        a missing or unknown key."""
-        steps = problem.steps
+        """msgspec's complaint about the part of the file at `at`, as our error at its line.
+        `owner` ("a rss connector") and `allowed` word a missing or unknown key."""
+        steps, message = path_of(str(error), at)
         table = steps[0] if steps and isinstance(steps[0], str) else None
         index = steps[1] if table in ARRAYS_OF_TABLES and len(steps) > 1 else None
         index = index if isinstance(index, int) else None
         rest = steps[1 if index is None else 2 :] if table else steps
-        key = problem.key or next((s for s in rest if isinstance(s, str)), None)
         value = value_at(self.raw, steps)
+        named = re.match(r"Object (missing required|contains unknown) field `(.+)`$", message)
+        ours = re.match(r"(\w+): (.+)$", message)  # from a __post_init__
+        if named:
+            key: str | None = named.group(2)
+        elif ours:
+            key, message = ours.groups()
+        else:
+            key = next((step for step in rest if isinstance(step, str)), None)
         if key is None and table is not None:  # the table itself has the wrong shape
             shape = (
                 f"[[{table}]] tables" if table in ARRAYS_OF_TABLES else f"a table like [{table}]"
             )
             return self.fail(None, None, table, f"expected {shape}, got {shown(value)}")
         key = key or "file"
-        if problem.expected == "unknown key":
+        if named and named.group(1) == "contains unknown":
             fields = TABLES[table].__struct_fields__ if table else ConfigFile.__struct_fields__
             known = allowed or sorted(fields)
             owner_words = f" for {owner}" if owner else ""
             return self.fail(
                 table, index, key, f"unknown key{owner_words}; expected one of {', '.join(known)}"
             )
-        if problem.expected == "missing":
+        if named:
             return self.fail(table, index, key, f"{owner or 'this table'} needs {key}")
-        if problem.wanted:
+        if not ours and (" matching regex " in message or " of length " in message):
+            return self.fail(table, index, key, "expected a non-empty string")
+        if not ours and (wanted := expected_type(message)):
             return self.fail(
-                table, index, key, f"{problem.expected}, got {shown(value)}", value=value
+                table, index, key, f"expected {wanted}, got {shown(value)}", value=value
             )
-        return self.fail(table, index, key, problem.expected)
+        return self.fail(table, index, key, message)
 
     def shape(
         self, raw: Any, cls: type[_Shape], at: tuple[str | int, ...] = (), **words: Any
@@ -115,7 +129,7 @@ class Reader:
         try:
             return msgspec.convert(raw, cls)
         except msgspec.ValidationError as error:
-            raise self.rewrite(complaint(str(error), at), **words) from None
+            raise self.rewrite(error, at, **words) from None
         except RecursionError:
             raise ConfigError(self.path, None, "file", _TOO_DEEP) from None
 
