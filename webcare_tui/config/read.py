@@ -212,22 +212,16 @@ class Reader:
     def windows(self, tables: list[WindowTable]) -> tuple[ResponseWindow, ...]:
         windows: list[ResponseWindow] = []
         seen: set[str] = set()
-        defaults = ResponseWindow()
         for index, item in enumerate(tables):
             if item.channel in seen:
                 raise self.fail(
                     "windows", index, "channel", f"{item.channel!r} has a window already"
                 )
             seen.add(item.channel)
-            lengths = {
+            lengths = {  # a length left out keeps ResponseWindow's default
                 key: self.value("windows", index, key, text, parse_duration)
-                if text
-                else getattr(defaults, key)
-                for key, text in (
-                    ("first_response", item.first_response),
-                    ("next_response", item.next_response),
-                    ("follow_up", item.follow_up),
-                )
+                for key in ("first_response", "next_response", "follow_up")
+                if (text := getattr(item, key))
             }
             hours = self.value("windows", index, "hours", item.hours, parse_hours)
             windows.append(ResponseWindow(channel=item.channel, hours=hours, **lengths))
