@@ -9,12 +9,14 @@ from typing import Any, TypeVar
 import msgspec
 
 from webcare_tui.config.locate import shown
-from webcare_tui.config.model import DM_TEMPLATE, OVERRIDE_MODES, PUBLIC_TEMPLATE
+from webcare_tui.config.model import OVERRIDE_MODES, Config
 from webcare_tui.config.values import check_names, check_template
 from webcare_tui.connectors.base import NonBlank
 from webcare_tui.services.registry import KNOWN_TYPES
 
 _Value = TypeVar("_Value")
+DEFAULT = Config(path=None)
+"""A config with nothing set: the one place the defaults are declared."""
 
 
 def checked(key: str, check: Callable[[_Value], _Value], value: _Value) -> _Value:
@@ -30,7 +32,7 @@ class Table(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class TeamTable(Table):
-    name: NonBlank = "Webcare"
+    name: NonBlank = DEFAULT.team_name
     timezone: NonBlank | None = None  # required, but with our own message
     holidays: list[Any] = []  # dates and country codes, told apart when read
     holiday_country: NonBlank | None = None
@@ -40,7 +42,7 @@ class TeamTable(Table):
 class AgentTable(Table):
     initials: str = ""
     name: NonBlank | None = None
-    signature: NonBlank = "^{initials}"
+    signature: NonBlank = DEFAULT.signature
 
 
 class WindowTable(Table):
@@ -52,12 +54,12 @@ class WindowTable(Table):
 
 
 class UiTable(Table):
-    theme: NonBlank = "webcare-dark"
-    bell: bool = False
+    theme: NonBlank = DEFAULT.theme
+    bell: bool = DEFAULT.bell
 
 
 class ClockTable(Table):
-    warn_share: float = 0.25
+    warn_share: float = DEFAULT.warn_share
     warn_before: NonBlank | None = None
 
     def __post_init__(self) -> None:
@@ -66,9 +68,9 @@ class ClockTable(Table):
 
 
 class RepliesTable(Table):
-    undo_seconds: float = 10.0
+    undo_seconds: float = DEFAULT.undo_seconds
     canned: list[NonBlank] = []
-    override: NonBlank = "reason"
+    override: NonBlank = DEFAULT.override_mode
 
     def __post_init__(self) -> None:
         if not 0 <= self.undo_seconds <= 300:
@@ -79,9 +81,9 @@ class RepliesTable(Table):
 
 
 class EscalationTable(Table):
-    teams: list[NonBlank] = msgspec.field(default_factory=lambda: ["backoffice"])
-    dm_template: NonBlank = DM_TEMPLATE
-    public_template: NonBlank = PUBLIC_TEMPLATE
+    teams: list[NonBlank] = msgspec.field(default_factory=lambda: [*DEFAULT.escalation_teams])
+    dm_template: NonBlank = DEFAULT.dm_template
+    public_template: NonBlank = DEFAULT.public_template
 
     def __post_init__(self) -> None:
         self.teams = checked("teams", _names("team names", "backoffice"), self.teams)
