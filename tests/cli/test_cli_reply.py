@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 
-from tests.cli.workspace import HEADER, polled
+from tests.cli.workspace import HEADER, polled, workspace_store
 from tests.cli.workspace import webcare_in as webcare
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply
 from webcare_tui.core.timeutil import now_utc
-from webcare_tui.store import Store
 
 DEMO = (
     HEADER
@@ -175,9 +174,8 @@ def test_another_agents_thread_is_refused_naming_them_unless_forced(
     demo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     thread = thread_of(demo, "bob@x.example", capsys)
-    store = Store(demo / "w.db")
-    store.assign(thread, "MK", now=now_utc())
-    store.close()
+    with workspace_store(demo) as store:
+        store.assign(thread, "MK", now=now_utc())
     assert webcare(demo, "reply", str(thread), "--text", GOOD) == 1
     err = capsys.readouterr().err
     assert f"thread {thread} is assigned to MK" in err and "--force" in err

@@ -14,11 +14,10 @@ from typing import Any
 import pytest
 
 from tests.cli.test_cli_reply import GOOD, MASTODON, RUDE, thread_of, webcare
-from tests.cli.workspace import polled
+from tests.cli.workspace import polled, workspace_store
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply
 from webcare_tui.cli import replies
-from webcare_tui.store import Store
 
 SUBPROCESS_TIMEOUT = 60
 
@@ -51,11 +50,8 @@ def keys_posted(server: FakeServer) -> set[str]:
 
 
 def replies_stored(workspace: Path, thread: int) -> list[str]:
-    store = Store(workspace / "w.db")
-    try:
+    with workspace_store(workspace) as store:
         return [m.remote_id for m in store.messages(thread) if m.direction.value == "out"]
-    finally:
-        store.close()
 
 
 def posted_once(
@@ -174,9 +170,8 @@ def test_with_four_eyes_a_blocked_reply_waits_for_a_colleagues_approval(
     assert webcare(workspace, "outbox", "approve", str(listed["id"])) == 0
     [status] = fake.statuses
     assert capsys.readouterr().out.strip() == status["id"]
-    store = Store(workspace / "w.db")
-    events = store.events(thread)
-    store.close()
+    with workspace_store(workspace) as store:
+        events = store.events(thread)
     assert ("reply approved", "MK") in [(e.kind, e.actor) for e in events]
     assert "reason: quoting them" in events[-1].detail and "approved by MK" in events[-1].detail
 

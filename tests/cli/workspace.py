@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
 from webcare_tui.cli import main
+from webcare_tui.store import Store
 
 TEAM = """
 [team]
@@ -55,3 +58,13 @@ def polled(folder: Path, config: str) -> Path:
     (folder / "config.toml").write_text(config, encoding="utf-8")
     assert webcare_in(folder, "poll", "--once") == 0
     return folder
+
+
+@contextmanager
+def workspace_store(folder: Path) -> Iterator[Store]:
+    """The database `webcare_in(folder, ...)` uses, open for the block and closed after it."""
+    store = Store(folder / "w.db")
+    try:
+        yield store
+    finally:
+        store.close()
