@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.workspace import UTC_HEADER
+from tests.cli.workspace import UTC_HEADER, workspace_options
 from tests.fakes.clock import FakeClock
 from webcare_tui.cli import context as cli_context
 from webcare_tui.core.timeutil import from_db
@@ -79,9 +79,7 @@ def work(tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> P
 
 
 def webcare(workspace: Path, *args: str) -> int:
-    return cli_main.main(
-        [*args, "--config", str(workspace / "config.toml"), "--db", str(workspace / "w.db")]
-    )
+    return cli_main.main([*args, *workspace_options(workspace)])
 
 
 def out_json(workspace: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.cli.test_cli_reply import GOOD, MASTODON, RUDE, thread_of, webcare
-from tests.cli.workspace import polled, workspace_store
+from tests.cli.workspace import polled, workspace_options, workspace_store
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply
 from webcare_tui.cli import replies
@@ -181,7 +181,7 @@ def test_with_four_eyes_a_blocked_reply_waits_for_a_colleagues_approval(
 
 def webcare_process(workspace: Path, *args: str) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "webcare_tui", *args]
-    command += ["--config", str(workspace / "config.toml"), "--db", str(workspace / "w.db")]
+    command += workspace_options(workspace)
     env = {**os.environ, "WEBCARE_AGENT": "AB", "ACME_MASTODON_TOKEN": TOKEN}
     return subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

@@ -48,9 +48,14 @@ def webcare(config: Path, *args: str) -> int:
     return main([*args, "--config", str(config), "--db", str(config.with_name("webcare.db"))])
 
 
+def workspace_options(folder: Path) -> list[str]:
+    """`--config` and `--db` of a workspace folder: its `config.toml` and its database `w.db`."""
+    return ["--config", str(folder / "config.toml"), "--db", str(folder / "w.db")]
+
+
 def webcare_in(folder: Path, *args: str) -> int:
-    """`webcare ARGS` with `folder`'s `config.toml` and its database `w.db`."""
-    return main([*args, "--config", str(folder / "config.toml"), "--db", str(folder / "w.db")])
+    """`webcare ARGS` in the workspace `folder`."""
+    return main([*args, *workspace_options(folder)])
 
 
 def polled(folder: Path, config: str) -> Path:
