@@ -189,11 +189,12 @@ def webcare_process(workspace: Path, *args: str) -> subprocess.Popen[str]:
 
 
 def killed_mid_send(
-    workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], thread: int
-) -> None:
-    """`webcare reply` in its own process, killed (-9) after the status was created and before
-    its answer came back."""
+    workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], capsys: pytest.CaptureFixture[str]
+) -> int:
+    """The customer's thread, after `webcare reply` to it ran in its own process and was killed
+    (-9) after the status was created and before its answer came back."""
     fake, server = mastodon
+    thread = thread_of(workspace, "klant@other.example", capsys)
     server.fail("/api/v1/statuses", Reply(hang=True), method="POST", after=True)
     process = webcare_process(workspace, "reply", str(thread), "--text", GOOD)
     try:
@@ -201,14 +202,14 @@ def killed_mid_send(
     finally:
         process.kill()
         process.wait(SUBPROCESS_TIMEOUT)
+    return thread
 
 
 def test_killed_between_sending_and_the_answer_the_poller_posts_once(
     workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake, _ = mastodon
-    thread = thread_of(workspace, "klant@other.example", capsys)
-    killed_mid_send(workspace, mastodon, thread)
+    thread = killed_mid_send(workspace, mastodon, capsys)
     [stuck] = outbox_json(workspace, capsys)
     assert stuck["state"] == "sending" and len(fake.statuses) == 1
     assert webcare(workspace, "poll", "--once") == 0
@@ -220,8 +221,7 @@ def test_killed_mid_send_the_same_reply_again_resumes_and_posts_once(
     workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake, server = mastodon
-    thread = thread_of(workspace, "klant@other.example", capsys)
-    killed_mid_send(workspace, mastodon, thread)
+    thread = killed_mid_send(workspace, mastodon, capsys)
     assert webcare(workspace, "reply", str(thread), "--text", GOOD) == 0
     [status] = fake.statuses
     assert capsys.readouterr().out.strip() == status["id"]
