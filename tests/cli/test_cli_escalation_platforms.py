@@ -8,14 +8,13 @@ on our next update and stops when the thread is resolved.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.cli.workspace import polled
+from tests.cli.workspace import json_in, polled
 from tests.cli.workspace import webcare_in as webcare
 from tests.fakes.bluesky import CHAT_PROXY, FakeBluesky
 from tests.fakes.mastodon import FakeMastodon
@@ -61,9 +60,7 @@ UPDATE = "We hebben je ordernummer gevonden, de krant komt morgen. ^AB"
 
 
 def show(workspace: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    capsys.readouterr()
-    assert webcare(workspace, "show", "1", "--json") == 0
-    shown: dict[str, Any] = json.loads(capsys.readouterr().out)
+    shown: dict[str, Any] = json_in(workspace, capsys, "show", "1")
     return shown
 
 

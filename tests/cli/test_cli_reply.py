@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.workspace import HEADER, polled, workspace_store
+from tests.cli.workspace import HEADER, json_in, polled, workspace_store
 from tests.cli.workspace import webcare_in as webcare
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply
@@ -80,16 +80,12 @@ def demo(tmp_path: Path) -> Path:
 
 
 def show(workspace: Path, thread: int, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    capsys.readouterr()
-    assert webcare(workspace, "show", str(thread), "--json") == 0
-    document: dict[str, Any] = json.loads(capsys.readouterr().out)
+    document: dict[str, Any] = json_in(workspace, capsys, "show", str(thread))
     return document
 
 
 def thread_of(workspace: Path, author: str, capsys: pytest.CaptureFixture[str]) -> int:
-    capsys.readouterr()
-    assert webcare(workspace, "threads", "--json") == 0
-    threads = json.loads(capsys.readouterr().out)
+    threads = json_in(workspace, capsys, "threads")
     return int(next(t["id"] for t in threads if t["author"] == author))
 
 

@@ -4,7 +4,6 @@ processes racing on one thread. "Once" is counted where it matters: statuses on 
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.cli.test_cli_reply import GOOD, MASTODON, RUDE, thread_of, webcare
-from tests.cli.workspace import polled, workspace_options, workspace_store
+from tests.cli.workspace import json_in, polled, workspace_options, workspace_store
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply
 from webcare_tui.cli import replies
@@ -39,9 +38,7 @@ def workspace(tmp_path: Path, mastodon: tuple[FakeMastodon, FakeServer]) -> Path
 
 
 def outbox_json(workspace: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
-    capsys.readouterr()
-    assert webcare(workspace, "outbox", "--json") == 0
-    document: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
+    document: list[dict[str, Any]] = json_in(workspace, capsys, "outbox")
     return document
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+import pytest
 
 from webcare_tui.cli import main
 from webcare_tui.store import Store
@@ -56,6 +59,14 @@ def workspace_options(folder: Path) -> list[str]:
 def webcare_in(folder: Path, *args: str) -> int:
     """`webcare ARGS` in the workspace `folder`."""
     return main([*args, *workspace_options(folder)])
+
+
+def json_in(folder: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    """What `webcare ARGS --json` prints in the workspace `folder`, read as JSON (what was
+    printed before is dropped)."""
+    capsys.readouterr()
+    assert webcare_in(folder, *args, "--json") == 0
+    return json.loads(capsys.readouterr().out)
 
 
 def polled(folder: Path, config: str) -> Path:
