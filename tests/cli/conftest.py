@@ -13,19 +13,24 @@ from tests.fakes.server import FakeServer
 
 
 @pytest.fixture
+def platform_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake platforms' secrets in the environment, under the names the configs give."""
+    monkeypatch.setenv("ACME_MASTODON_TOKEN", TOKEN)
+    monkeypatch.setenv("ACME_BSKY_PASSWORD", PASSWORD)
+
+
+@pytest.fixture
 def platforms_config(
     tmp_path: Path,
     mastodon: tuple[FakeMastodon, FakeServer],
     bluesky: tuple[FakeBluesky, FakeServer],
-    monkeypatch: pytest.MonkeyPatch,
+    platform_secrets: None,
 ) -> PlatformsConfig:
     """Writes `config.toml` polling the fake Mastodon (`acme-social`) and Bluesky (`acme-bsky`),
     their secrets in the environment as it names them; `agent=False` leaves out `[agent]`,
     `mastodon_extra` adds lines to the Mastodon table."""
 
     def write(*, agent: bool = True, mastodon_extra: str = "") -> Path:
-        monkeypatch.setenv("ACME_MASTODON_TOKEN", TOKEN)
-        monkeypatch.setenv("ACME_BSKY_PASSWORD", PASSWORD)
         path = tmp_path / "config.toml"
         path.write_text(
             f"""{HEADER if agent else TEAM}

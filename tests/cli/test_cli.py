@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.workspace import HEADER
+from tests.cli.workspace import HEADER, workspace_options
 from webcare_tui.cli import main
 
 CONFIG = (
@@ -38,7 +38,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(workspace: Path, *args: str) -> list[str]:
-    return ["--config", str(workspace / "config.toml"), "--db", str(workspace / "w.db"), *args]
+    return [*workspace_options(workspace), *args]
 
 
 def export(path: Path) -> Path:

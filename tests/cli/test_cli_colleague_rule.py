@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli_team import run, team, thread_ids
-from webcare_tui.store import Store
+from tests.cli.workspace import workspace_store
 
 __all__ = ["team"]  # the fixture, used by name
 
@@ -35,11 +35,8 @@ def test_a_colleagues_thread_changes_only_with_a_reason_they_are_told(
 
     assert run(team, "AB", command, str(first), *args, "--colleague-reason", "CD is off") == 0
     assert "CD's; they are told" in capsys.readouterr().err
-    store = Store(team / "w.db")
-    try:
+    with workspace_store(team) as store:
         [notice] = store.notices("CD")
-    finally:
-        store.close()
     assert notice.from_agent == "AB" and notice.thread_id == first
     assert "CD is off" in notice.text
 

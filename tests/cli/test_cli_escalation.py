@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 
 from tests.cli.workspace import UTC_HEADER
+from tests.cli.workspace import json_in as out_json
+from tests.cli.workspace import webcare_in as webcare
 from tests.fakes.clock import FakeClock
 from webcare_tui.cli import context as cli_context
 from webcare_tui.core.timeutil import from_db
@@ -76,18 +78,6 @@ def work(tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> P
     export.write_text("\n".join(json.dumps(m) for m in mentions) + "\n", encoding="utf-8")
     assert webcare(tmp_path, "import", str(export), "--connector", "demo") == 0
     return tmp_path
-
-
-def webcare(workspace: Path, *args: str) -> int:
-    return cli_main.main(
-        [*args, "--config", str(workspace / "config.toml"), "--db", str(workspace / "w.db")]
-    )
-
-
-def out_json(workspace: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:
-    capsys.readouterr()
-    assert webcare(workspace, *args, "--json") == 0
-    return json.loads(capsys.readouterr().out)
 
 
 def thread(workspace: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:

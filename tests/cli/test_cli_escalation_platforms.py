@@ -8,17 +8,17 @@ on our next update and stops when the thread is resolved.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.fakes.bluesky import CHAT_PROXY, PASSWORD, FakeBluesky
-from tests.fakes.mastodon import TOKEN, FakeMastodon
+from tests.cli.workspace import json_in, polled
+from tests.cli.workspace import webcare_in as webcare
+from tests.fakes.bluesky import CHAT_PROXY, FakeBluesky
+from tests.fakes.mastodon import FakeMastodon
 from tests.fakes.server import FakeServer
-from webcare_tui.cli import main
 from webcare_tui.core.timeutil import from_db
 
 ESCALATION = """
@@ -59,16 +59,8 @@ password_env = "ACME_BSKY_PASSWORD"
 UPDATE = "We hebben je ordernummer gevonden, de krant komt morgen. ^AB"
 
 
-def webcare(workspace: Path, *args: str) -> int:
-    return main(
-        [*args, "--config", str(workspace / "config.toml"), "--db", str(workspace / "w.db")]
-    )
-
-
 def show(workspace: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    capsys.readouterr()
-    assert webcare(workspace, "show", "1", "--json") == 0
-    shown: dict[str, Any] = json.loads(capsys.readouterr().out)
+    shown: dict[str, Any] = json_in(workspace, capsys, "show", "1")
     return shown
 
 
@@ -94,14 +86,10 @@ def follow_up_flow(workspace: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.fixture
 def on_mastodon(
-    tmp_path: Path, mastodon: tuple[FakeMastodon, FakeServer], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, mastodon: tuple[FakeMastodon, FakeServer], platform_secrets: None
 ) -> Path:
-    monkeypatch.setenv("ACME_MASTODON_TOKEN", TOKEN)
-    config = ESCALATION + MASTODON.format(base_url=mastodon[1].base_url)
-    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
     mastodon[0].add_mention("mijn krant is niet bezorgd", acct="klant@other.example")
-    assert webcare(tmp_path, "poll", "--once") == 0
-    return tmp_path
+    return polled(tmp_path, ESCALATION + MASTODON.format(base_url=mastodon[1].base_url))
 
 
 def test_mastodon_dm_is_a_direct_status_and_the_answer_joins_the_thread(
@@ -130,15 +118,10 @@ def test_mastodon_dm_is_a_direct_status_and_the_answer_joins_the_thread(
 
 @pytest.fixture
 def on_bluesky(
-    tmp_path: Path, bluesky: tuple[FakeBluesky, FakeServer], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, bluesky: tuple[FakeBluesky, FakeServer], platform_secrets: None
 ) -> Path:
-    monkeypatch.setenv("ACME_BSKY_PASSWORD", PASSWORD)
-    fake, server = bluesky
-    config = ESCALATION + BLUESKY.format(base_url=server.base_url)
-    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
-    fake.add("@brand.test mijn krant is niet bezorgd", handle="klant.test")
-    assert webcare(tmp_path, "poll", "--once") == 0
-    return tmp_path
+    bluesky[0].add("@brand.test mijn krant is niet bezorgd", handle="klant.test")
+    return polled(tmp_path, ESCALATION + BLUESKY.format(base_url=bluesky[1].base_url))
 
 
 def test_bluesky_dm_goes_by_chat_and_the_answer_joins_the_thread(

@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 
-from tests.cli.workspace import HEADER
+from tests.cli.workspace import HEADER, json_in, polled, workspace_store
+from tests.cli.workspace import webcare_in as webcare
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply
-from webcare_tui.cli import main
 from webcare_tui.core.timeutil import now_utc
-from webcare_tui.store import Store
 
 DEMO = (
     HEADER
@@ -80,23 +79,13 @@ def demo(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def webcare(workspace: Path, *args: str) -> int:
-    return main(
-        [*args, "--config", str(workspace / "config.toml"), "--db", str(workspace / "w.db")]
-    )
-
-
 def show(workspace: Path, thread: int, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    capsys.readouterr()
-    assert webcare(workspace, "show", str(thread), "--json") == 0
-    document: dict[str, Any] = json.loads(capsys.readouterr().out)
+    document: dict[str, Any] = json_in(workspace, capsys, "show", str(thread))
     return document
 
 
 def thread_of(workspace: Path, author: str, capsys: pytest.CaptureFixture[str]) -> int:
-    capsys.readouterr()
-    assert webcare(workspace, "threads", "--json") == 0
-    threads = json.loads(capsys.readouterr().out)
+    threads = json_in(workspace, capsys, "threads")
     return int(next(t["id"] for t in threads if t["author"] == author))
 
 
@@ -181,9 +170,8 @@ def test_another_agents_thread_is_refused_naming_them_unless_forced(
     demo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     thread = thread_of(demo, "bob@x.example", capsys)
-    store = Store(demo / "w.db")
-    store.assign(thread, "MK", now=now_utc())
-    store.close()
+    with workspace_store(demo) as store:
+        store.assign(thread, "MK", now=now_utc())
     assert webcare(demo, "reply", str(thread), "--text", GOOD) == 1
     err = capsys.readouterr().err
     assert f"thread {thread} is assigned to MK" in err and "--force" in err
@@ -215,14 +203,10 @@ def test_an_unknown_thread_fails_and_a_missing_text_is_bad_usage(
 
 @pytest.fixture
 def mastodon_workspace(
-    tmp_path: Path, mastodon: tuple[FakeMastodon, FakeServer], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, mastodon: tuple[FakeMastodon, FakeServer], platform_secrets: None
 ) -> Path:
-    monkeypatch.setenv("ACME_MASTODON_TOKEN", TOKEN)
-    config = MASTODON.format(base_url=mastodon[1].base_url)
-    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
     mastodon[0].add_mention("mijn krant is niet bezorgd", acct="klant@other.example")
-    assert webcare(tmp_path, "poll", "--once") == 0
-    return tmp_path
+    return polled(tmp_path, MASTODON.format(base_url=mastodon[1].base_url))
 
 
 def test_a_reply_goes_out_over_http_with_an_idempotency_key(

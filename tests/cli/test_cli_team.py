@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.cli.test_cli_reply import DEMO
+from tests.cli.workspace import webcare_in, workspace_store
 from webcare_tui.cli import main
 from webcare_tui.config import load_config
 from webcare_tui.core.timeutil import now_utc
@@ -38,9 +39,7 @@ def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def run(workspace: Path, agent: str, *args: str) -> int:
     os.environ["WEBCARE_AGENT"] = agent  # the autouse fixture restores it after the test
-    return main(
-        [*args, "--config", str(workspace / "config.toml"), "--db", str(workspace / "w.db")]
-    )
+    return webcare_in(workspace, *args)
 
 
 def as_json(workspace: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:
@@ -74,13 +73,10 @@ def test_claim_hand_to_a_colleague_and_refuse_a_silent_take_over(
     assert "CD went home ill" in history and "from CD" in history
 
     # CD is told, in words that name who took it and why.
-    store = Store(team / "w.db")
-    try:
+    with workspace_store(team) as store:
         [notice] = store.notices("CD")
         assert notice.thread_id == first and "EF" in notice.text and "went home ill" in notice.text
         assert store.notices("EF") == []
-    finally:
-        store.close()
 
 
 def test_unassign_gives_the_thread_back_and_needs_a_reason_for_a_colleagues(
@@ -111,8 +107,7 @@ def test_agents_shows_who_is_active_what_they_hold_and_reply_to(
     first, second, third = thread_ids(team, capsys)
     assert run(team, "CD", "assign", str(second)) == 0
     assert run(team, "CD", "assign", str(third)) == 0
-    store = Store(team / "w.db")
-    try:
+    with workspace_store(team) as store:
         presence = Presence(store, "AB", now_utc)
         presence.replying_to = first
         presence.beat()
@@ -130,8 +125,6 @@ def test_agents_shows_who_is_active_what_they_hold_and_reply_to(
         }
         presence.leave()  # the TUI quit: AB stops counting at once
         assert all(a["agent"] != "AB" for a in as_json(team, capsys, "agents"))
-    finally:
-        store.close()
     capsys.readouterr()
     assert run(team, "AB", "agents") == 0
     assert "CD: away · holds 2" in capsys.readouterr().out
@@ -142,11 +135,8 @@ def test_handover_lists_overdue_threads_with_notes_promises_and_drafts(
 ) -> None:
     first, second, _ = thread_ids(team, capsys)
     assert run(team, "AB", "handover", "--note", str(first), "Klant belt morgen terug") == 0
-    store = Store(team / "w.db")
-    try:
+    with workspace_store(team) as store:
         store.save_draft(second, "CD", "Ik zoek het uit", now=now_utc())
-    finally:
-        store.close()
     report = as_json(team, capsys, "handover")
     # Imported in November, due within the hour: overdue now, so they run out before any opening.
     listed = {t["thread"]: t for t in report["threads"]}
@@ -176,8 +166,7 @@ def test_handover_lists_callbacks_due_before_the_next_opening_and_not_later_ones
 ) -> None:
     first, second, _ = thread_ids(team, capsys)
     now = now_utc()
-    store = Store(team / "w.db")
-    try:
+    with workspace_store(team) as store:
         late = store.add_callback(
             first, "+31 6 1234 5678", due_at=now - timedelta(hours=1), note="factuur", actor="AB",
             now=now,
@@ -197,8 +186,6 @@ def test_handover_lists_callbacks_due_before_the_next_opening_and_not_later_ones
             now=now,
             clock=load_config(team / "config.toml").clock(),
         )
-    finally:
-        store.close()
     report = as_json(team, capsys, "handover")
     assert [(c["id"], c["thread"], c["phone"], c["note"]) for c in report["callbacks"]] == [
         (late, first, "+31 6 1234 5678", "factuur")
@@ -242,8 +229,7 @@ def test_poll_once_takes_the_lease_and_leaves_a_held_one_alone(
 ) -> None:
     config = load_config(team / "config.toml")
     assert config.connectors
-    store = Store(team / "w.db")
-    try:
+    with workspace_store(team) as store:
         assert store.take_lease(
             LEASE, "shift-server:4711:abcdef", now=now_utc(), ttl_seconds=60, agent="CD"
         )
@@ -254,5 +240,3 @@ def test_poll_once_takes_the_lease_and_leaves_a_held_one_alone(
         store.release_lease(LEASE, "shift-server:4711:abcdef")
         assert run(team, "AB", "poll", "--once") == 0
         assert store.lease(LEASE) is None  # given back when the round is done
-    finally:
-        store.close()

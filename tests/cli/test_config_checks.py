@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.workspace import workspace_options
 from webcare_tui.cli import main
 from webcare_tui.config.keymap import DeclaredBinding, keymap_problems
 
@@ -33,7 +34,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def check(workspace: Path, extra: str = "", *args: str) -> list[str]:
     (workspace / "config.toml").write_text(CONFIG + extra, encoding="utf-8")
     (workspace / "config.toml").chmod(0o600)  # as it should be: it names a secret's variable
-    return ["--config", str(workspace / "config.toml"), "--db", str(workspace / "w.db"), *args]
+    return [*workspace_options(workspace), *args]
 
 
 def test_an_unset_token_env_is_a_warning_and_exit_0(

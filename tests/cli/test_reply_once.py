@@ -4,7 +4,6 @@ processes racing on one thread. "Once" is counted where it matters: statuses on 
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -14,10 +13,10 @@ from typing import Any
 import pytest
 
 from tests.cli.test_cli_reply import GOOD, MASTODON, RUDE, thread_of, webcare
+from tests.cli.workspace import json_in, polled, workspace_options, workspace_store
 from tests.fakes.mastodon import TOKEN, FakeMastodon
 from tests.fakes.server import FakeServer, Reply
 from webcare_tui.cli import replies
-from webcare_tui.store import Store
 
 SUBPROCESS_TIMEOUT = 60
 
@@ -34,17 +33,12 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def workspace(tmp_path: Path, mastodon: tuple[FakeMastodon, FakeServer]) -> Path:
-    config = MASTODON.format(base_url=mastodon[1].base_url)
-    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
     mastodon[0].add_mention("mijn krant is niet bezorgd", acct="klant@other.example")
-    assert webcare(tmp_path, "poll", "--once") == 0
-    return tmp_path
+    return polled(tmp_path, MASTODON.format(base_url=mastodon[1].base_url))
 
 
 def outbox_json(workspace: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
-    capsys.readouterr()
-    assert webcare(workspace, "outbox", "--json") == 0
-    document: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
+    document: list[dict[str, Any]] = json_in(workspace, capsys, "outbox")
     return document
 
 
@@ -53,11 +47,19 @@ def keys_posted(server: FakeServer) -> set[str]:
 
 
 def replies_stored(workspace: Path, thread: int) -> list[str]:
-    store = Store(workspace / "w.db")
-    try:
+    with workspace_store(workspace) as store:
         return [m.remote_id for m in store.messages(thread) if m.direction.value == "out"]
-    finally:
-        store.close()
+
+
+def posted_once(
+    workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], thread: int
+) -> dict[str, Any]:
+    """The one status on the server, posted under one idempotency key and stored as our reply."""
+    fake, server = mastodon
+    [status] = fake.statuses
+    assert len(keys_posted(server)) == 1
+    assert replies_stored(workspace, thread) == [status["id"]]
+    return status
 
 
 def lose_every_answer_of_one_command(
@@ -82,28 +84,23 @@ def lose_every_answer_of_one_command(
 def test_a_lost_answer_then_the_same_reply_again_resumes_it_and_posts_once(
     workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake, server = mastodon
     thread, item_id = lose_every_answer_of_one_command(workspace, mastodon, capsys)
     assert webcare(workspace, "reply", str(thread), "--text", GOOD) == 0
     out = capsys.readouterr()
-    [status] = fake.statuses
+    status = posted_once(workspace, mastodon, thread)
     assert out.out.strip() == status["id"]
     assert f"resuming reply {item_id}" in out.err
-    assert len(keys_posted(server)) == 1
-    assert replies_stored(workspace, thread) == [status["id"]]
     assert outbox_json(workspace, capsys) == []
 
 
 def test_a_lost_answer_then_outbox_retry_posts_once(
     workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake, server = mastodon
+    fake, _ = mastodon
     thread, item_id = lose_every_answer_of_one_command(workspace, mastodon, capsys)
     assert webcare(workspace, "outbox", "retry", str(item_id)) == 0
-    [status] = fake.statuses
+    status = posted_once(workspace, mastodon, thread)
     assert capsys.readouterr().out.strip() == status["id"]
-    assert len(keys_posted(server)) == 1
-    assert replies_stored(workspace, thread) == [status["id"]]
     assert webcare(workspace, "outbox", "retry", str(item_id)) == 0  # nothing left to do
     out = capsys.readouterr()
     assert out.out.strip() == status["id"] and "sent already" in out.err
@@ -170,9 +167,8 @@ def test_with_four_eyes_a_blocked_reply_waits_for_a_colleagues_approval(
     assert webcare(workspace, "outbox", "approve", str(listed["id"])) == 0
     [status] = fake.statuses
     assert capsys.readouterr().out.strip() == status["id"]
-    store = Store(workspace / "w.db")
-    events = store.events(thread)
-    store.close()
+    with workspace_store(workspace) as store:
+        events = store.events(thread)
     assert ("reply approved", "MK") in [(e.kind, e.actor) for e in events]
     assert "reason: quoting them" in events[-1].detail and "approved by MK" in events[-1].detail
 
@@ -182,7 +178,7 @@ def test_with_four_eyes_a_blocked_reply_waits_for_a_colleagues_approval(
 
 def webcare_process(workspace: Path, *args: str) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "webcare_tui", *args]
-    command += ["--config", str(workspace / "config.toml"), "--db", str(workspace / "w.db")]
+    command += workspace_options(workspace)
     env = {**os.environ, "WEBCARE_AGENT": "AB", "ACME_MASTODON_TOKEN": TOKEN}
     return subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -190,11 +186,12 @@ def webcare_process(workspace: Path, *args: str) -> subprocess.Popen[str]:
 
 
 def killed_mid_send(
-    workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], thread: int
-) -> None:
-    """`webcare reply` in its own process, killed (-9) after the status was created and before
-    its answer came back."""
+    workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], capsys: pytest.CaptureFixture[str]
+) -> int:
+    """The customer's thread, after `webcare reply` to it ran in its own process and was killed
+    (-9) after the status was created and before its answer came back."""
     fake, server = mastodon
+    thread = thread_of(workspace, "klant@other.example", capsys)
     server.fail("/api/v1/statuses", Reply(hang=True), method="POST", after=True)
     process = webcare_process(workspace, "reply", str(thread), "--text", GOOD)
     try:
@@ -202,20 +199,18 @@ def killed_mid_send(
     finally:
         process.kill()
         process.wait(SUBPROCESS_TIMEOUT)
+    return thread
 
 
 def test_killed_between_sending_and_the_answer_the_poller_posts_once(
     workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake, server = mastodon
-    thread = thread_of(workspace, "klant@other.example", capsys)
-    killed_mid_send(workspace, mastodon, thread)
+    fake, _ = mastodon
+    thread = killed_mid_send(workspace, mastodon, capsys)
     [stuck] = outbox_json(workspace, capsys)
     assert stuck["state"] == "sending" and len(fake.statuses) == 1
     assert webcare(workspace, "poll", "--once") == 0
-    [status] = fake.statuses
-    assert len(keys_posted(server)) == 1
-    assert replies_stored(workspace, thread) == [status["id"]]
+    posted_once(workspace, mastodon, thread)
     assert outbox_json(workspace, capsys) == []
 
 
@@ -223,8 +218,7 @@ def test_killed_mid_send_the_same_reply_again_resumes_and_posts_once(
     workspace: Path, mastodon: tuple[FakeMastodon, FakeServer], capsys: pytest.CaptureFixture[str]
 ) -> None:
     fake, server = mastodon
-    thread = thread_of(workspace, "klant@other.example", capsys)
-    killed_mid_send(workspace, mastodon, thread)
+    thread = killed_mid_send(workspace, mastodon, capsys)
     assert webcare(workspace, "reply", str(thread), "--text", GOOD) == 0
     [status] = fake.statuses
     assert capsys.readouterr().out.strip() == status["id"]

@@ -135,4 +135,5 @@ def test_a_snippet_shows_the_words_around_the_first_match() -> None:
 @given(st.text(max_size=200), st.lists(st.text(max_size=10), max_size=3))
 def test_any_text_gives_a_snippet_drawn_from_it(text: str, words: list[str]) -> None:
     piece = snippet(text, tuple(words))
-    assert set(piece.replace("…", " ").split()) <= set(text.split())
+    drawn_from = set(text.replace("…", " ").split())  # the text may hold the ellipsis itself
+    assert set(piece.replace("…", " ").split()) <= drawn_from

@@ -23,14 +23,6 @@ def _finding_line(finding: Any) -> str:
     return f"webcare: {finding.code} {mark}: {finding.message} {finding.fix}"
 
 
-def signed(text: str, signature: str) -> str:
-    """`text` ending with the agent's signature, as the TUI's draft pane pre-fills it."""
-    body = text.rstrip()
-    if not signature or body.endswith(signature):
-        return body
-    return f"{body} {signature}"
-
-
 def report_outcome(outcome: SendOutcome) -> int:
     """Print the remote id of a sent reply, or fail saying where the reply stands."""
     item = outcome.item
@@ -95,10 +87,11 @@ def run_outbox(context: Context, work: Callable[[Outbox], Awaitable[int]]) -> in
 
 def cmd_reply(context: Context) -> int:
     """Sign, claim, check and send at once (or resume an earlier unconfirmed reply)."""
-    args = context.args
-    text = signed(args.text, context.config.signature_text)
-
     from webcare_tui.core.outbox import OutboxState
+    from webcare_tui.services.escalation import signed
+
+    args = context.args
+    text = signed(args.text, context.config.signature_text, separator=" ")  # as the draft pane
 
     async def send(outbox: Outbox) -> int:
         thread = outbox.store.thread(args.thread)

@@ -7,10 +7,9 @@ import importlib
 import inspect
 import pkgutil
 
-from webcare_tui.config import Config, ConfigError
+from webcare_tui.config import Config
 from webcare_tui.config.keymap import DeclaredBinding, keymap_problems
 from webcare_tui.config.locate import Locator
-from webcare_tui.config.read import label
 
 
 def declared_scopes() -> list[list[DeclaredBinding]]:
@@ -63,14 +62,12 @@ def theme_names() -> set[str]:
 
 def check_ui_settings(config: Config) -> None:
     """Raise ConfigError for a `[keys]` entry or a `[ui] theme` the TUI cannot use."""
-    locator = Locator(config.source)
+    locator = Locator(config.source, config.path)
     problems = keymap_problems(config.keys, declared_scopes())
     if problems:
         binding, what = problems[0]
-        line = locator.line("keys", None, binding)
-        raise ConfigError(config.path, line, label("keys", None, binding), what)
+        raise locator.error("keys", None, binding, what)
     names = theme_names()
     if config.theme not in names:
-        line = locator.line("ui", None, "theme")
         expected = f"unknown theme {config.theme!r}; expected one of {', '.join(sorted(names))}"
-        raise ConfigError(config.path, line, label("ui", None, "theme"), expected)
+        raise locator.error("ui", None, "theme", expected)

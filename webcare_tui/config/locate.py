@@ -7,8 +7,11 @@ the files people write (one key per line), and a header's line where it is not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import Any
+
+from webcare_tui.config.model import ConfigError
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(r"^\s*[\"']?[\w.\-]+[\"']?\s*=")
@@ -25,11 +28,30 @@ TYPE_WORDS = {
 }
 
 
-class Locator:
-    """Finds the line of a key in the source."""
+def label(table: str | None, index: int | None, key: str) -> str:
+    """How an error names a key: `[team] timezone`, `[[windows]] #2 hours`, `keys`."""
+    if not table:
+        return key
+    if index is not None:
+        return f"[[{table}]] #{index + 1} {key}"
+    return f"[{table}] {key}"
 
-    def __init__(self, source: str) -> None:
+
+class Locator:
+    """Finds the line of a key in the source, and words the error about it."""
+
+    def __init__(self, source: str, path: Path | None = None) -> None:
         self.lines = source.splitlines()
+        self.path = path
+
+    def error(
+        self, table: str | None, index: int | None, key: str, expected: str, value: Any = None
+    ) -> ConfigError:
+        """The ConfigError about `key` in `[table]`, at its line (the line holding `value`
+        when the key's value spans lines)."""
+        needle = str(value) if isinstance(value, str | int | float | date) else None
+        line = self.line(table, index, key, needle)
+        return ConfigError(self.path, line, label(table, index, key), expected)
 
     def line(
         self, table: str | None, index: int | None, key: str | None, value: str | None = None
@@ -73,45 +95,24 @@ def _assigns(text: str, key: str) -> bool:
     return bool(re.match(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[=.]", text))
 
 
-@dataclass(frozen=True, slots=True)
-class Complaint:
-    """One validation failure in our words: where (`path` steps) and what was expected.
-
-    `key` is the key the message is about when it is not the last step of the path (a missing
-    or unknown key); `wanted` names the type that was expected, or is empty when `expected`
-    already says it all.
-    """
-
-    steps: tuple[str | int, ...]
-    key: str | None
-    wanted: str
-    expected: str
+def path_of(message: str, at: tuple[str | int, ...] = ()) -> tuple[tuple[str | int, ...], str]:
+    """msgspec's message (`Expected `str`, got `int` - at `$.team.name``) taken apart: the
+    steps to the value (after `at`, where a part of the file was converted) and what it says."""
+    found = _AT.search(message)
+    if not found:
+        return at, message
+    pairs = _STEP.findall(found.group("path"))
+    steps = tuple(name or int(number) for name, number in pairs if name or number)
+    return (*at, *steps), message[: found.start()]
 
 
-def complaint(message: str) -> Complaint:
-    """msgspec's message (`Expected `str`, got `int` - at `$.team.name``) taken apart."""
-    at = _AT.search(message)
-    steps: list[str | int] = []
-    if at:
-        for name, number in _STEP.findall(at.group("path")):
-            if name:
-                steps.append(name)
-            elif number:
-                steps.append(int(number))
-        message = message[: at.start()]
-    if found := re.match(r"Object missing required field `(.+)`$", message):
-        return Complaint(tuple(steps), found.group(1), "", "missing")
-    if found := re.match(r"Object contains unknown field `(.+)`$", message):
-        return Complaint(tuple(steps), found.group(1), "", "unknown key")
-    if " matching regex " in message or " of length " in message:
-        return Complaint(tuple(steps), None, "", "expected a non-empty string")
-    if found := re.match(r"Expected `([^`]+)`", message):
-        types = [name for name in found.group(1).split(" | ") if name != "null"] or ["null"]
-        wanted = " or ".join(TYPE_WORDS.get(name, name) for name in types)
-        return Complaint(tuple(steps), None, wanted, f"expected {wanted}")
-    if found := re.match(r"(\w+): (.+)$", message):  # ours, from a __post_init__
-        return Complaint(tuple(steps), found.group(1), "", found.group(2))
-    return Complaint(tuple(steps), None, "", message)
+def expected_type(message: str) -> str | None:
+    """The type msgspec wanted, in our words ("a string or a list"), or None."""
+    found = re.match(r"Expected `([^`]+)`", message)
+    if not found:
+        return None
+    types = [name for name in found.group(1).split(" | ") if name != "null"] or ["null"]
+    return " or ".join(TYPE_WORDS.get(name, name) for name in types)
 
 
 def value_at(raw: Any, steps: tuple[str | int, ...]) -> Any:

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import msgspec
 
-from webcare_tui.config.locate import Complaint, Locator, complaint, shown, value_at
-from webcare_tui.config.model import OVERRIDE_MODES, Config, ConfigError, OverrideMode
+from webcare_tui.config.locate import Locator, expected_type, path_of, shown, value_at
+from webcare_tui.config.model import Config, ConfigError, OverrideMode
 from webcare_tui.config.tables import (
     ARRAYS_OF_TABLES,
     COMMON_CONNECTOR_KEYS,
@@ -28,18 +28,17 @@ from webcare_tui.config.tables import (
 from webcare_tui.config.values import (
     TIMEZONE_EXPECTED,
     agent_identity,
-    check_names,
-    check_template,
     check_timezone,
     parse_interval,
 )
 from webcare_tui.connectors.base import ConnectorOptions, ConnectorSettings
 from webcare_tui.core.clock import ResponseClock, ResponseWindow, parse_duration, parse_hours
-from webcare_tui.core.hours import WindowLength
-from webcare_tui.services.registry import KNOWN_TYPES, connector_class
+from webcare_tui.services.registry import connector_class
 
 _COUNTRY = re.compile(r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$")
 _Shape = TypeVar("_Shape", bound=msgspec.Struct)
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 _TOO_DEEP = "nested too deeply to be a config"
 _HOLIDAYS = "expected dates like 2026-12-25 or country codes like NL"
 
@@ -68,63 +67,61 @@ def parse_config(source: str, path: Path | None = None) -> Config:
         raise ConfigError(path, line, "syntax", f"not valid TOML: {message}") from None
     except RecursionError:
         raise ConfigError(path, None, "syntax", _TOO_DEEP) from None
-    return Reader(raw, path, Locator(source)).config(source)
-
-
-def label(table: str | None, index: int | None, key: str) -> str:
-    """How an error names a key: `[team] timezone`, `[[windows]] #2 hours`, `keys`."""
-    if not table:
-        return key
-    if index is not None:
-        return f"[[{table}]] #{index + 1} {key}"
-    return f"[{table}] {key}"
+    return Reader(raw, path, Locator(source, path)).config(source)
 
 
 class Reader:
     """One parsed TOML document on its way to a `Config`."""
 
     def __init__(self, raw: dict[str, Any], path: Path | None, locator: Locator) -> None:
-        self.raw, self.path, self.locator = raw, path, locator
-
-    def fail(
-        self, table: str | None, index: int | None, key: str, expected: str, value: Any = None
-    ) -> ConfigError:
-        needle = str(value) if isinstance(value, str | int | float | date) else None
-        line = self.locator.line(table, index, key, needle)
-        return ConfigError(self.path, line, label(table, index, key), expected)
+        self.raw, self.path, self.fail = raw, path, locator.error
 
     def rewrite(
-        self, problem: Complaint, *, owner: str | None = None, allowed: Sequence[str] = ()
+        self,
+        error: msgspec.ValidationError,
+        at: tuple[str | int, ...],
+        *,
+        owner: str | None = None,
+        allowed: Sequence[str] = (),
     ) -> ConfigError:
-        """A msgspec complaint as our error. `owner` ("a rss connector") and `allowed` word
-        a missing or unknown key."""
-        steps = problem.steps
+        """msgspec's complaint about the part of the file at `at`, as our error at its line.
+        `owner` ("a rss connector") and `allowed` word a missing or unknown key."""
+        steps, message = path_of(str(error), at)
         table = steps[0] if steps and isinstance(steps[0], str) else None
         index = steps[1] if table in ARRAYS_OF_TABLES and len(steps) > 1 else None
         index = index if isinstance(index, int) else None
         rest = steps[1 if index is None else 2 :] if table else steps
-        key = problem.key or next((s for s in rest if isinstance(s, str)), None)
         value = value_at(self.raw, steps)
+        named = re.match(r"Object (missing required|contains unknown) field `(.+)`$", message)
+        ours = re.match(r"(\w+): (.+)$", message)  # from a __post_init__
+        if named:
+            key: str | None = named.group(2)
+        elif ours:
+            key, message = ours.groups()
+        else:
+            key = next((step for step in rest if isinstance(step, str)), None)
         if key is None and table is not None:  # the table itself has the wrong shape
             shape = (
                 f"[[{table}]] tables" if table in ARRAYS_OF_TABLES else f"a table like [{table}]"
             )
             return self.fail(None, None, table, f"expected {shape}, got {shown(value)}")
         key = key or "file"
-        if problem.expected == "unknown key":
+        if named and named.group(1) == "contains unknown":
             fields = TABLES[table].__struct_fields__ if table else ConfigFile.__struct_fields__
             known = allowed or sorted(fields)
             owner_words = f" for {owner}" if owner else ""
             return self.fail(
                 table, index, key, f"unknown key{owner_words}; expected one of {', '.join(known)}"
             )
-        if problem.expected == "missing":
+        if named:
             return self.fail(table, index, key, f"{owner or 'this table'} needs {key}")
-        if problem.wanted:
+        if not ours and (" matching regex " in message or " of length " in message):
+            return self.fail(table, index, key, "expected a non-empty string")
+        if not ours and (wanted := expected_type(message)):
             return self.fail(
-                table, index, key, f"{problem.expected}, got {shown(value)}", value=value
+                table, index, key, f"expected {wanted}, got {shown(value)}", value=value
             )
-        return self.fail(table, index, key, problem.expected)
+        return self.fail(table, index, key, message)
 
     def shape(
         self, raw: Any, cls: type[_Shape], at: tuple[str | int, ...] = (), **words: Any
@@ -132,11 +129,7 @@ class Reader:
         try:
             return msgspec.convert(raw, cls)
         except msgspec.ValidationError as error:
-            problem = complaint(str(error))
-            problem = Complaint(
-                (*at, *problem.steps), problem.key, problem.wanted, problem.expected
-            )
-            raise self.rewrite(problem, **words) from None
+            raise self.rewrite(error, at, **words) from None
         except RecursionError:
             raise ConfigError(self.path, None, "file", _TOO_DEEP) from None
 
@@ -146,26 +139,12 @@ class Reader:
             raise self.fail("team", None, "timezone", TIMEZONE_EXPECTED)
         timezone = self.value("team", None, "timezone", shape.team.timezone, check_timezone)
         holidays, countries = self.holidays(shape.team)
-        replies = shape.replies
-        if not 0 <= replies.undo_seconds <= 300:
-            raise self.fail("replies", None, "undo_seconds", "expected seconds from 0 to 300")
-        if replies.override not in OVERRIDE_MODES:
-            raise self.fail(
-                "replies",
-                None,
-                "override",
-                f"expected reason or second-agent, got {shown(replies.override)}",
-            )
-        override: OverrideMode = "second-agent" if replies.override == "second-agent" else "reason"
-        clock = shape.clock
-        if not 0 < clock.warn_share < 1:
-            raise self.fail(
-                "clock", None, "warn_share", "expected a share between 0 and 1, like 0.25"
-            )
+        replies, clock, escalation = shape.replies, shape.clock, shape.escalation
         warn_before = None
         if clock.warn_before is not None:
-            warn_before = self.window_length("clock", None, "warn_before", clock.warn_before)
-        escalation = shape.escalation
+            warn_before = self.value(
+                "clock", None, "warn_before", clock.warn_before, parse_duration
+            )
         config = Config(
             path=self.path,
             team_name=shape.team.name,
@@ -185,27 +164,11 @@ class Reader:
             warn_before=warn_before,
             undo_seconds=replies.undo_seconds,
             canned=self.canned(replies.canned),
-            override_mode=override,
-            escalation_teams=self.value(
-                "escalation",
-                None,
-                "teams",
-                escalation.teams,
-                lambda names: check_names(names, "team names", "backoffice"),
-            ),
-            dm_template=self.value(
-                "escalation", None, "dm_template", escalation.dm_template, check_template
-            ),
-            public_template=self.value(
-                "escalation", None, "public_template", escalation.public_template, check_template
-            ),
-            tags=self.value(
-                "tags",
-                None,
-                "names",
-                shape.tags.names,
-                lambda names: check_names(names, "tag names", "product-defect"),
-            ),
+            override_mode=cast(OverrideMode, replies.override),
+            escalation_teams=tuple(escalation.teams),
+            dm_template=escalation.dm_template,
+            public_template=escalation.public_template,
+            tags=tuple(shape.tags.names),
             source=source,
         )
         try:
@@ -214,17 +177,15 @@ class Reader:
             raise self.fail("team", None, "timezone", str(error)) from None
         return config
 
-    def value(self, table: str, index: int | None, key: str, value: Any, read: Any) -> Any:
+    def value(
+        self, table: str, index: int | None, key: str, value: _In, read: Callable[[_In], _Out]
+    ) -> _Out:
         """`read(value)`, its ValueError (or an overflow) as our error at table/key."""
         try:
             return read(value)
         except (ValueError, OverflowError) as error:
             message = str(error) if isinstance(error, ValueError) else f"too large: {shown(value)}"
             raise self.fail(table, index, key, message, value=value) from None
-
-    def window_length(self, table: str, index: int | None, key: str, text: str) -> WindowLength:
-        length: WindowLength = self.value(table, index, key, text, parse_duration)
-        return length
 
     def holidays(self, team: TeamTable) -> tuple[tuple[date, ...], tuple[str, ...]]:
         dates: list[date] = []
@@ -251,22 +212,16 @@ class Reader:
     def windows(self, tables: list[WindowTable]) -> tuple[ResponseWindow, ...]:
         windows: list[ResponseWindow] = []
         seen: set[str] = set()
-        defaults = ResponseWindow()
         for index, item in enumerate(tables):
             if item.channel in seen:
                 raise self.fail(
                     "windows", index, "channel", f"{item.channel!r} has a window already"
                 )
             seen.add(item.channel)
-            lengths = {
-                key: self.window_length("windows", index, key, text)
-                if text
-                else getattr(defaults, key)
-                for key, text in (
-                    ("first_response", item.first_response),
-                    ("next_response", item.next_response),
-                    ("follow_up", item.follow_up),
-                )
+            lengths = {  # a length left out keeps ResponseWindow's default
+                key: self.value("windows", index, key, text, parse_duration)
+                for key in ("first_response", "next_response", "follow_up")
+                if (text := getattr(item, key))
             }
             hours = self.value("windows", index, "hours", item.hours, parse_hours)
             windows.append(ResponseWindow(channel=item.channel, hours=hours, **lengths))
@@ -284,14 +239,6 @@ class Reader:
                 raise self.fail("connectors", index, "name", f"{common.name!r} is used twice")
             names.add(common.name)
             kind = common.type
-            if kind not in KNOWN_TYPES:
-                raise self.fail(
-                    "connectors",
-                    index,
-                    "type",
-                    f"expected one of {', '.join(KNOWN_TYPES)}, got {shown(kind)}",
-                    value=kind,
-                )
             options = self.options(index, kind, item)
             poll_every = timedelta(seconds=60)
             if common.poll_every is not None:

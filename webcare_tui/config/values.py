@@ -63,12 +63,12 @@ def check_template(text: str) -> str:
     return text
 
 
-def check_names(names: list[str], what: str, example: str) -> tuple[str, ...]:
+def check_names(names: list[str], what: str, example: str) -> list[str]:
     """Names (teams, tags) without spaces, commas or colons, each once, in the given order."""
     for name in names:
         if not _NAME.match(name):
             raise ValueError(f"expected {what} without spaces, commas or colons, like {example}")
-    return tuple(dict.fromkeys(names))
+    return list(dict.fromkeys(names))
 
 
 def agent_identity(initials: str) -> str:

@@ -98,12 +98,13 @@ def escalate_phone(
     return store.add_callback(thread_id, phone, due_at=due, note=note, actor=config.agent, now=now)
 
 
-def signed(text: str, signature: str) -> str:
-    """`text` ending in the agent's signature, added on its own line when missing."""
+def signed(text: str, signature: str, separator: str = "\n") -> str:
+    """`text` ending in the agent's signature, added after `separator` (its own line) when
+    missing."""
     body = text.rstrip()
     if not signature or body.endswith(signature):
         return body
-    return f"{body}\n{signature}"
+    return f"{body}{separator}{signature}"
 
 
 @dataclass(frozen=True, slots=True)
