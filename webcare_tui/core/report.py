@@ -28,6 +28,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from itertools import groupby
+from operator import itemgetter
 
 from webcare_tui.core.clock import ClockKind, ResponseClock
 from webcare_tui.core.model import Direction, ThreadState
@@ -232,8 +234,9 @@ class _Tally:
         )
 
 
-class _DueTimes:
-    """`clock.due_at` in microseconds, remembered: replies owed since the same moment share it."""
+class DueTimes:
+    """`clock.due_at` in microseconds, remembered: replies owed since the same moment share
+    it, and a report recomputed under the same clock (the report screen) reuses them all."""
 
     def __init__(self, clock: ResponseClock) -> None:
         self._clock = clock
@@ -274,11 +277,16 @@ class _LocalHour:
 
 
 def report_of_rows(
-    rows: ReportRows, clock: ResponseClock, now: datetime, since: datetime | None = None
+    rows: ReportRows,
+    clock: ResponseClock,
+    now: datetime,
+    since: datetime | None = None,
+    due: DueTimes | None = None,
 ) -> Report:
-    """The report over `rows` as judged by `clock` at `now`, in one pass over the messages."""
+    """The report over `rows` as judged by `clock` at `now`, in one pass over the messages;
+    `due`, when given, must be `clock`'s."""
     now_us, since_us = to_micros(now), None if since is None else to_micros(since)
-    due, local_hour = _DueTimes(clock), _LocalHour(clock.timezone)
+    due, local_hour = due or DueTimes(clock), _LocalHour(clock.timezone)
     tags: dict[int, list[str]] = {}
     for thread_id, tag in rows.tags:
         tags.setdefault(thread_id, []).append(tag)
@@ -293,35 +301,37 @@ def report_of_rows(
     targets, ignored = Counter[str](), Counter[str]()
     follow_ups: list[float] = []
     follow_ups_late = 0
-    messages = iter(rows.messages)
-    pending = next(messages, None)
+    by_thread = groupby(rows.messages, itemgetter(0))
+    batch = next(by_thread, None)
     for thread_id, channel, state, assignee in rows.threads:
+        while batch is not None and batch[0] < thread_id:
+            batch = next(by_thread, None)  # messages of a thread not asked about
+        messages: Iterable[tuple[int, bool, int, str | None]] = ()
+        if batch is not None and batch[0] == thread_id:
+            messages, batch = tuple(batch[1]), next(by_thread, None)
         owed: int | None = None
         wrote_before, in_scope = False, since_us is None
         replies: list[tuple[bool, float, bool, str]] = []
         outs: list[tuple[int, str | None]] = []
-        while pending is not None and pending[0] <= thread_id:
-            if pending[0] == thread_id:
-                _, customer, at, agent = pending
-                if since_us is None or at >= since_us:
-                    in_scope = True
-                    if customer:
-                        hours[local_hour(at)] += 1
-                        volume[channel] += 1
+        for _, customer, at, agent in messages:
+            if since_us is None or at >= since_us:
+                in_scope = True
                 if customer:
-                    if owed is None:
-                        owed = at
-                else:
-                    outs.append((at, agent))
-                    if owed is not None:
-                        if since_us is None or owed >= since_us:
-                            kind = ClockKind.NEXT if wrote_before else ClockKind.FIRST
-                            late = at > due(channel, kind, owed)
-                            seconds = (at - owed) / MICROS_PER_SECOND
-                            replies.append((not wrote_before, seconds, late, agent or NO_AGENT))
-                        owed = None
-                    wrote_before = True
-            pending = next(messages, None)
+                    hours[local_hour(at)] += 1
+                    volume[channel] += 1
+            if customer:
+                if owed is None:
+                    owed = at
+                continue
+            outs.append((at, agent))
+            if owed is not None:
+                if since_us is None or owed >= since_us:
+                    kind = ClockKind.NEXT if wrote_before else ClockKind.FIRST
+                    late = at > due(channel, kind, owed)
+                    seconds = (at - owed) / MICROS_PER_SECOND
+                    replies.append((not wrote_before, seconds, late, agent or NO_AGENT))
+                owed = None
+            wrote_before = True
         if not in_scope:
             continue
         escalated = escalations.get(thread_id, ())
@@ -344,12 +354,13 @@ def report_of_rows(
                 follow_ups_late += answer > due(channel, ClockKind.FOLLOW_UP, at)
         if state == "ignored":
             ignored[rows.ignored.get(thread_id, "") or "(no reason)"] += 1
-        groups = [whole, _tally(by_channel, channel)]
-        groups += [_tally(by_tag, tag) for tag in tags.get(thread_id, ())]
+        groups = [whole, by_channel.get(channel) or _tally(by_channel, channel)]
+        if thread_id in tags:
+            groups += [_tally(by_tag, tag) for tag in tags[thread_id]]
         for group in groups:
             group.threads += 1
             group.overdue += overdue
-        agents = {agent for *_, agent in replies}
+        agents = {agent for *_, agent in replies} if replies else set()
         if assignee:
             agents.add(assignee)
             if overdue:

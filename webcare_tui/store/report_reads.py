@@ -3,6 +3,7 @@ over 100k threads reads in a fraction of a second (see `benchmarks/bench_insight
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 
 from webcare_tui.core.digest import UNTAGGED, DigestCounts
@@ -11,7 +12,9 @@ from webcare_tui.core.timeutil import to_db
 from webcare_tui.store.base import StoreBase
 
 DigestRow = tuple[int, str, str, str, str]
-_MICROS = "CAST(strftime('%s', {}) AS INTEGER) * 1000000"
+# unixepoch() is the quicker, from SQLite 3.38; both give the same whole seconds.
+_SECONDS = "unixepoch({})" if sqlite3.sqlite_version_info >= (3, 38) else "strftime('%s', {})"
+_MICROS = f"CAST({_SECONDS} AS INTEGER) * 1000000"
 
 
 def _at_or_after(moment: datetime) -> str:
