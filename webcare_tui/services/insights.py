@@ -13,10 +13,10 @@ from webcare_tui.core.digest import CustomerMessage, complaint_test, render_dige
 from webcare_tui.core.lexicon import Lexicon, load_lexicon
 from webcare_tui.core.model import Direction, Thread
 from webcare_tui.core.priority import Priority, Signals, score
-from webcare_tui.core.report import Report, ReportRows, report_of_rows
+from webcare_tui.core.report import DueTimes, Report, ReportRows, report_of_rows
 from webcare_tui.core.report_format import format_table
 from webcare_tui.core.timeutil import from_db
-from webcare_tui.core.whatif import clock_under, parse_what_if
+from webcare_tui.core.whatif import WhatIf, clock_under, parse_what_if
 from webcare_tui.store import Store
 
 
@@ -105,12 +105,26 @@ class Reports:
     """The `webcare report` figures for the report screen, recomputed under a what-if.
 
     The history is read once and kept until `forget`, so each what-if the agent tries
-    recomputes from memory, under its own clock."""
+    recomputes from memory, under its own clock; each clock's due times are kept too (they
+    depend on the clock alone), for the last few what-ifs."""
+
+    KEEP_CLOCKS = 8
 
     def __init__(self, store: Store, clock: ResponseClock) -> None:
         self._store = store
         self._clock = clock
         self._rows: ReportRows | None = None
+        self._clocks: dict[WhatIf | None, tuple[ResponseClock, DueTimes]] = {}
+
+    def _judge(self, settings: WhatIf | None) -> tuple[ResponseClock, DueTimes]:
+        found = self._clocks.pop(settings, None)  # popped and put back: the newest goes last
+        if found is None:
+            clock = self._clock if settings is None else clock_under(self._clock, settings)
+            found = (clock, DueTimes(clock))
+        self._clocks[settings] = found
+        while len(self._clocks) > self.KEEP_CLOCKS:
+            del self._clocks[next(iter(self._clocks))]
+        return found
 
     def forget(self) -> None:
         """The store changed: the next `view` reads the history again."""
@@ -123,10 +137,12 @@ class Reports:
         if self._rows is None:
             self._rows = self._store.report_rows()
         rows = self._rows
-        report = report_of_rows(rows, self._clock, now)
+        clock, due = self._judge(None)
+        report = report_of_rows(rows, clock, now, due=due)
         if settings is None:
             return ReportView(report, format_table(report))
-        other = report_of_rows(rows, clock_under(self._clock, settings), now)
+        clock, due = self._judge(settings)
+        other = report_of_rows(rows, clock, now, due=due)
         text = settings.describe()
         return ReportView(report, format_table(report, other, text), other, text)
 
