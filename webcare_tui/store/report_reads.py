@@ -26,6 +26,8 @@ def _at_or_after(moment: datetime) -> str:
 
 
 class ReportReads(StoreBase):
+    """What `webcare report`, the report screen and `webcare digest` read."""
+
     def report_rows(self, since: datetime | None = None) -> ReportRows:
         """The history the report reads (see `ReportRows`); with `since`, only the threads with
         a message at or after it (all their messages: earlier ones decide what was owed)."""
