@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import PATIENCE, settle, until
 from webcare_tui.core.report import build_report
 from webcare_tui.core.whatif import clock_under, parse_what_if
+from webcare_tui.services.insights import ReportView
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.report import ReportScreen
 
@@ -73,3 +76,34 @@ async def test_a_what_if_that_does_not_parse_is_said_and_the_report_stays(
         await pilot.press("w", "ctrl+u", *' hours="mon', "enter")  # unbalanced quote
         await settle(pilot)
         assert "quotation" in shown(app, "#verdict")
+
+
+async def test_what_ifs_asked_while_one_computes_wait_and_only_the_latest_runs(
+    build_app: Callable[..., WebcareApp],
+) -> None:
+    app = build_app()
+    reports = app.workspace.reports
+    real_view = reports.view
+    gate = threading.Event()
+    asked: list[tuple[str, ...]] = []
+
+    def held_view(now: datetime, what_if: Sequence[str] = ()) -> ReportView:
+        asked.append(tuple(what_if))
+        gate.wait(timeout=PATIENCE)
+        return real_view(now, what_if)
+
+    reports.view = held_view  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await until(pilot, lambda: len(asked) == 1)
+        assert shown(app, "#verdict") == "Computing…"
+        for what_if in ("first_response=2h", "first_response=3h", "first_response=3d"):
+            await pilot.press("w", "ctrl+u", *what_if, "enter")
+        assert asked == [()]  # nothing started beside the running one
+        gate.set()
+        await until(pilot, lambda: "would have" in shown(app, "#verdict"))
+        await settle(pilot)
+        assert asked == [(), ("first_response=3d",)]
+        assert shown(app, "#verdict").startswith("first_response=3d would have")
+        assert "All threads" in shown(app, "#figures")

@@ -60,7 +60,7 @@ def cmd_search(context: Context) -> int:
 
 
 def cmd_report(context: Context) -> int:
-    from webcare_tui.core.report import build_report
+    from webcare_tui.core.report import report_of_rows
     from webcare_tui.core.report_format import format_csv, format_table
     from webcare_tui.core.whatif import clock_under, parse_what_if
 
@@ -73,9 +73,9 @@ def cmd_report(context: Context) -> int:
         except ValueError as error:
             raise UsageError(str(error)) from None
     store = context.store()
-    histories = list(store.histories())
-    report = build_report(histories, clock, now, since)
-    other = build_report(histories, clock_under(clock, what_if), now, since) if what_if else None
+    rows = store.report_rows(since)
+    report = report_of_rows(rows, clock, now, since)
+    other = report_of_rows(rows, clock_under(clock, what_if), now, since) if what_if else None
     output = context.args.format
     if output == "json":
         document = report.as_dict()
@@ -90,17 +90,15 @@ def cmd_report(context: Context) -> int:
 
 
 def cmd_digest(context: Context) -> int:
-    from webcare_tui.core.digest import build_digest
-    from webcare_tui.services.insights import lexicon
+    from webcare_tui.services.insights import digest
 
     now = context.now()
     since = _since(context) or now - timedelta(days=DIGEST_DAYS)
     if since >= now:
         raise UsageError("--since must be in the past")
     store = context.store()
-    messages = store.customer_messages(since - (now - since))
     title = f"Voice of the customer, {context.config.team_name}"
-    print(build_digest(messages, lexicon(), since=since, until=now, title=title), end="")
+    print(digest(store, since=since, until=now, title=title), end="")
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -45,6 +45,28 @@ def markdown_safe(text: str, limit: int = _QUOTE_LIMIT) -> str:
     return _MARKDOWN.sub(r"\\\1", flat)
 
 
+@dataclass(frozen=True, slots=True)
+class DigestCounts:
+    """The period's threads and customer messages, and threads per tag in it (`now`) and in the
+    period of the same length before it (`before`); a thread without tags counts as UNTAGGED."""
+
+    threads: int
+    messages: int
+    now: Mapping[str, int]
+    before: Mapping[str, int]
+
+
+def complaint_test(lexicon: Lexicon) -> Callable[[str], bool]:
+    """Whether a text's intent is a complaint. A quick pattern skips the texts no complaint
+    phrase can match, so only the rest are read in full."""
+    cue = lexicon.cue("complaint").search
+
+    def is_complaint(text: str) -> bool:
+        return cue(text.lower()) is not None and lexicon.intent(text) == "complaint"
+
+    return is_complaint
+
+
 def build_digest(
     messages: Iterable[CustomerMessage],
     lexicon: Lexicon,
@@ -63,11 +85,32 @@ def build_digest(
     ]
     earlier = [m for m in current if m.created_at < since]
     current = [m for m in current if m.created_at >= since]
-    before, now_counts = _threads_per_tag(earlier), _threads_per_tag(current)
+    counts = DigestCounts(
+        len({m.thread_id for m in current}),
+        len(current),
+        _threads_per_tag(current),
+        _threads_per_tag(earlier),
+    )
+    is_complaint = complaint_test(lexicon)
+    complaints = [m for m in current if is_complaint(m.text)]
+    complaints.sort(key=lambda m: m.created_at, reverse=True)
+    return render_digest(counts, complaints, since=since, until=until, title=title)
+
+
+def render_digest(
+    counts: DigestCounts,
+    complaints: Sequence[CustomerMessage],
+    *,
+    since: datetime,
+    until: datetime,
+    title: str = "Voice of the customer",
+) -> str:
+    """The digest's Markdown from its counts and the period's complaints, newest first."""
+    before, now_counts = counts.before, counts.now
     lines = [
         f"# {markdown_safe(title)}: {since.date().isoformat()} to {until.date().isoformat()}",
         "",
-        f"{len({m.thread_id for m in current})} threads, {len(current)} customer messages.",
+        f"{counts.threads} threads, {counts.messages} customer messages.",
         "",
         "## Top tags",
         "",
@@ -93,8 +136,6 @@ def build_digest(
     else:
         lines.append("Nothing grew compared with the period before.")
     lines += ["", "## Complaints", ""]
-    complaints = [m for m in current if lexicon.intent(m.text) == "complaint"]
-    complaints.sort(key=lambda m: m.created_at, reverse=True)
     by_tag: dict[str, list[CustomerMessage]] = {}
     for message in complaints:
         for tag in message.tags or (UNTAGGED,):

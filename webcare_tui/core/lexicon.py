@@ -73,6 +73,18 @@ class PhraseList:
             else:
                 self._by_first.setdefault(first, []).append(phrase)
 
+    def first_words(self, label: str) -> tuple[set[str], set[str]]:
+        """The first words of `label`'s phrases: those a word must equal, and those a word
+        may go on from (a starred single word)."""
+        exact: set[str] = set()
+        starts: set[str] = set()
+        for group in (*self._by_first.values(), *self._by_stem.values(), self._short):
+            for phrase in group:
+                if phrase.label == label:
+                    single_prefix = phrase.prefix and len(phrase.words) == 1
+                    (starts if single_prefix else exact).add(phrase.words[0])
+        return exact, starts
+
     def scan(self, words: list[str]) -> dict[str, str]:
         """Each label found in `words`, with its first phrase as written in the text."""
         found: dict[str, str] = {}
@@ -136,6 +148,19 @@ class Lexicon:
     def intent(self, text: str) -> str | None:
         """The strongest intent `text` shows (order of INTENTS), or None."""
         return self.read(text).intent
+
+    def cue(self, intent: str) -> re.Pattern[str]:
+        """A pattern found in every lower-cased text that shows `intent` (and in some that do
+        not): a quick test that spares reading most texts that cannot show it."""
+        exact, starts = self._phrases.first_words(intent)
+
+        def alternatives(words: set[str]) -> str:
+            return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+        # Phrase words begin and end with a word character, so \b is "not inside a word".
+        parts = [rf"\b(?:{alternatives(exact)})\b"] if exact else []
+        parts += [rf"\b(?:{alternatives(starts)})"] if starts else []
+        return re.compile("|".join(parts) or r"(?!)")
 
     def impostor(self, text: str) -> str | None:
         """What a message posing as support asks for (`password`), or None."""

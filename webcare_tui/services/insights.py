@@ -9,12 +9,14 @@ from datetime import datetime
 from functools import cache
 
 from webcare_tui.core.clock import ResponseClock
+from webcare_tui.core.digest import CustomerMessage, complaint_test, render_digest
 from webcare_tui.core.lexicon import Lexicon, load_lexicon
 from webcare_tui.core.model import Direction, Thread
 from webcare_tui.core.priority import Priority, Signals, score
-from webcare_tui.core.report import Report, ThreadHistory, build_report
+from webcare_tui.core.report import DueTimes, Report, ReportRows, report_of_rows
 from webcare_tui.core.report_format import format_table
-from webcare_tui.core.whatif import clock_under, parse_what_if
+from webcare_tui.core.timeutil import from_db
+from webcare_tui.core.whatif import WhatIf, clock_under, parse_what_if
 from webcare_tui.store import Store
 
 
@@ -102,31 +104,63 @@ class ReportView:
 class Reports:
     """The `webcare report` figures for the report screen, recomputed under a what-if.
 
-    Reading the history is the slow part: it is read once and kept until `forget`, so each
-    what-if the agent tries recomputes from memory."""
+    The history is read once and kept until `forget`, so each what-if the agent tries
+    recomputes from memory, under its own clock; each clock's due times are kept too (they
+    depend on the clock alone), for the last few what-ifs."""
+
+    KEEP_CLOCKS = 8
 
     def __init__(self, store: Store, clock: ResponseClock) -> None:
         self._store = store
         self._clock = clock
-        self._histories: list[ThreadHistory] | None = None
+        self._rows: ReportRows | None = None
+        self._clocks: dict[WhatIf | None, tuple[ResponseClock, DueTimes]] = {}
+
+    def _judge(self, settings: WhatIf | None) -> tuple[ResponseClock, DueTimes]:
+        found = self._clocks.pop(settings, None)  # popped and put back: the newest goes last
+        if found is None:
+            clock = self._clock if settings is None else clock_under(self._clock, settings)
+            found = (clock, DueTimes(clock))
+        self._clocks[settings] = found
+        while len(self._clocks) > self.KEEP_CLOCKS:
+            del self._clocks[next(iter(self._clocks))]
+        return found
 
     def forget(self) -> None:
         """The store changed: the next `view` reads the history again."""
-        self._histories = None
+        self._rows = None
 
     def view(self, now: datetime, what_if: Sequence[str] = ()) -> ReportView:
         """The report at `now`; with `what_if` (`first_response=2h`, ...) also the report under
         those settings. Raises ValueError for a what-if that does not parse."""
         settings = parse_what_if(what_if) if what_if else None
-        if self._histories is None:
-            self._histories = list(self._store.histories())
-        histories = self._histories
-        report = build_report(histories, self._clock, now)
+        if self._rows is None:
+            self._rows = self._store.report_rows()
+        rows = self._rows
+        clock, due = self._judge(None)
+        report = report_of_rows(rows, clock, now, due=due)
         if settings is None:
             return ReportView(report, format_table(report))
-        other = build_report(histories, clock_under(self._clock, settings), now)
+        clock, due = self._judge(settings)
+        other = report_of_rows(rows, clock, now, due=due)
         text = settings.describe()
         return ReportView(report, format_table(report, other, text), other, text)
+
+
+def digest(
+    store: Store, *, since: datetime, until: datetime, title: str = "Voice of the customer"
+) -> str:
+    """The `webcare digest` of `since` to `until`: counts from SQL, and only the period's own
+    texts read, newest first, for its complaints."""
+    counts = store.digest_counts(since, until)
+    is_complaint = complaint_test(lexicon())
+    rows = [r for r in store.digest_messages(since, until) if is_complaint(r[4])]
+    tags = store.tags_of(sorted({r[0] for r in rows}))
+    complaints = [
+        CustomerMessage(thread, channel, author, from_db(at), text, tags.get(thread, ()))
+        for thread, channel, author, at, text in rows
+    ]
+    return render_digest(counts, complaints, since=since, until=until, title=title)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,8 @@ from webcare_tui.core.report import HistoryEvent, HistoryMessage, ThreadHistory
 from webcare_tui.core.threads import running_clock
 from webcare_tui.core.timeutil import from_db, to_db
 from webcare_tui.store.actions import write_clock
-from webcare_tui.store.base import StoreBase, StoreError, chunks, sort_key
+from webcare_tui.store.base import StoreError, chunks, sort_key
+from webcare_tui.store.report_reads import ReportReads
 from webcare_tui.store.rows import facts_from_row
 
 _REPORT_EVENTS = ("escalated", "ignored")
@@ -31,7 +32,7 @@ class SnoozeInPast(StoreError):
     title = "not in the future"
 
 
-class Insights(StoreBase):
+class Insights(ReportReads):
     # -- tags --------------------------------------------------------------------------------
 
     def tag(

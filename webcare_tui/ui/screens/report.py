@@ -16,6 +16,7 @@ from webcare_tui.services.insights import ReportView
 from webcare_tui.ui.app_clock import app_now
 from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
 
+Items = list[str] | tuple[str, ...]
 REPORT_BINDINGS: list[BindingType] = [
     Binding("escape", "back", "Back", id="report.back"),
     Binding("w", "what_if", "What if…", id="report.what_if"),
@@ -45,23 +46,48 @@ class ReportScreen(WorkspaceScreen):
         yield Input(placeholder="what if: first_response=2h next_response=8h …", id="what-if")
         yield Footer()
 
+    # One computation at a time (a thread cannot be stopped half-way); what is asked while it
+    # runs waits, and only the latest ask: five quick what-ifs cost two computations, not five.
+    _computing = False
+    _waiting: Items | None = None
+
     def on_mount(self) -> None:
         self.query_one("#body").focus()
-        self._compute(())
+        self._request(())
 
     def data_changed(self) -> None:
         self.workspace.reports.forget()
         items = self._items(self.query_one("#what-if", Input).value)
-        self._compute(items if items is not None else ())
+        self._request(items if items is not None else ())
 
-    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
-    def _compute(self, items: list[str] | tuple[str, ...]) -> None:
+    def _request(self, items: Items) -> None:
+        if self._computing:
+            self._waiting = items
+            return
+        self._computing = True
+        self._say("Computing…")
+        self._compute(items)
+
+    @work(thread=True, group="report", exit_on_error=False)
+    def _compute(self, items: Items) -> None:
         try:
             view = self.workspace.reports.view(app_now(self), items)
         except ValueError as error:
-            self.app.call_from_thread(self._say, str(error))
+            self.app.call_from_thread(self._done, str(error))
             return
-        self.app.call_from_thread(self._show, view)
+        self.app.call_from_thread(self._done, view)
+
+    def _done(self, outcome: ReportView | str) -> None:
+        self._computing = False
+        if not self.is_mounted:
+            return
+        if self._waiting is not None:
+            items, self._waiting = self._waiting, None
+            self._request(items)  # what was asked meanwhile supersedes this answer
+        elif isinstance(outcome, str):
+            self._say(outcome)
+        else:
+            self._show(outcome)
 
     def _show(self, view: ReportView) -> None:
         self.query_one("#figures", Static).update(Text(view.table.rstrip("\n")))
@@ -82,7 +108,7 @@ class ReportScreen(WorkspaceScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "what-if" and (items := self._items(event.value)) is not None:
-            self._compute(items)
+            self._request(items)
             self.query_one("#body").focus()
 
     def action_back(self) -> None:
