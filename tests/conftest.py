@@ -21,8 +21,9 @@ from webcare_tui.connectors.demo import DemoConnector
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.store import Store
 
-# Short, so a hanging server costs a test a fraction of a second.
-CLIENT_TIMEOUT = httpx.Timeout(0.3)
+# Short, so a hanging server costs a test about a second; long enough that a loaded CI
+# machine answering a plain local request never trips it (0.3 s did, under load).
+CLIENT_TIMEOUT = httpx.Timeout(1.0)
 
 
 @pytest.fixture(autouse=True)
