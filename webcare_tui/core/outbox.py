@@ -83,6 +83,24 @@ class Override:
 
 
 @dataclass(frozen=True, slots=True)
+class NewReply:
+    """A reply to put in the outbox: what `agent` wrote to the thread, and what goes with it.
+
+    `send_after` ends its undo window; `idempotency_key` is made once and kept for every retry;
+    `override` holds the blocking findings sent past, and `reason` the agent's words for that.
+    """
+
+    thread_id: int
+    agent: str
+    text: str
+    send_after: datetime
+    idempotency_key: str
+    private: bool = False
+    override: tuple[Override, ...] = ()
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxItem:
     """One reply in the outbox, as stored.
 

@@ -23,7 +23,13 @@ from typing import TYPE_CHECKING
 from webcare_tui.connectors.base import Connector
 from webcare_tui.core.checks import DraftContext, Finding, ToneRules, blocking, check_draft
 from webcare_tui.core.length import PLAIN, LengthRule
-from webcare_tui.core.outbox import OutboxItem, OutboxState, Override, whole_second_after
+from webcare_tui.core.outbox import (
+    NewReply,
+    OutboxItem,
+    OutboxState,
+    Override,
+    whole_second_after,
+)
 from webcare_tui.core.sanitize import clean_text
 from webcare_tui.core.timeutil import now_utc
 from webcare_tui.services.drafting import says_something
@@ -269,6 +275,28 @@ class Outbox:
             raise DraftRefused(review.findings)
         return review, tuple(Override(f.code, f.message) for f in stopping)
 
+    def _new_reply(
+        self,
+        thread_id: int,
+        text: str,
+        review: Review,
+        override: tuple[Override, ...],
+        *,
+        send_after: datetime,
+        reason: str | None,
+    ) -> NewReply:
+        """This agent's reply as the checks passed it, under a new idempotency key."""
+        return NewReply(
+            thread_id,
+            self.agent,
+            text,
+            send_after=send_after,
+            idempotency_key=new_key(),
+            private=review.private,
+            override=override,
+            reason=reason,
+        )
+
     @staticmethod
     def needs_reason(findings: list[Finding]) -> bool:
         """Whether sending past `findings` takes a reason: any blocking check about the text."""
@@ -311,19 +339,13 @@ class Outbox:
             raise ReasonNeeded(review.findings)
         now = self.now()
         seconds = self.config.undo_seconds if undo_seconds is None else undo_seconds
+        send_after = now if seconds <= 0 else whole_second_after(now + timedelta(seconds=seconds))
         return self.store.queue_reply(
-            thread_id,
-            self.agent,
-            text,
+            self._new_reply(
+                thread_id, text, review, override, send_after=send_after, reason=reason
+            ),
             now=now,
-            send_after=now
-            if seconds <= 0
-            else whole_second_after(now + timedelta(seconds=seconds)),
-            idempotency_key=new_key(),
-            private=review.private,
-            override=override,
             force_claim=force,
-            reason=reason,
             awaiting_approval=bool(override) and self.four_eyes,
         )
 
@@ -362,22 +384,23 @@ class Outbox:
         review, override = self._vet(thread_id, text, length_limit=length_limit, force=force)
         if self.needs_reason(review.findings) and not (reason or "").strip():
             raise ReasonNeeded(review.findings)
-        item, resumed = self.store.start_reply(
+        reply = self._new_reply(
             thread_id,
-            self.agent,
             text,
+            review,
+            override,
             send_after=whole_second_after(now + timedelta(seconds=grace_seconds)),
-            idempotency_key=new_key(),
-            is_dead=process_is_dead,
-            private=review.private,
-            override=override,
             reason=reason.strip() if override and reason else None,
-            force_claim=force,
-            again=force,
-            awaiting_approval=bool(override) and self.four_eyes,
+        )
+        item, resumed = self.store.start_reply(
+            reply,
             now=now,
             holder=self.holder,
             stale_before=stale_before,
+            is_dead=process_is_dead,
+            force_claim=force,
+            again=force,
+            awaiting_approval=bool(override) and self.four_eyes,
         )
         return ReplyStart(item, resumed=resumed, review=None if resumed else review)
 

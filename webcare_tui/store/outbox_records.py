@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from webcare_tui.core.clock import ResponseClock
-from webcare_tui.core.outbox import PENDING, OutboxItem, OutboxState, Override, may_resume
+from webcare_tui.core.outbox import PENDING, NewReply, OutboxItem, OutboxState, may_resume
 from webcare_tui.core.sanitize import clean_line, clean_text
 from webcare_tui.core.timeutil import to_db
 from webcare_tui.store import outbox_sql
@@ -27,57 +27,31 @@ class OutboxRecords(StoreBase):
 
     def queue_reply(
         self,
-        thread_id: int,
-        agent: str,
-        text: str,
+        reply: NewReply,
         *,
         now: datetime,
-        send_after: datetime,
-        idempotency_key: str,
-        private: bool = False,
-        override: tuple[Override, ...] = (),
         force_claim: bool = False,
-        reason: str | None = None,
         awaiting_approval: bool = False,
     ) -> OutboxItem:
-        """Claim the thread for `agent` and queue a reply, in one transaction.
+        """Claim the thread for the reply's agent and queue the reply, in one transaction.
 
         Refused with ClaimedByOther when another agent holds the thread, unless `force_claim`.
         The draft becomes the outbox item, so it is removed from the drafts: the text lives in
         one place, and undo puts it back. With `awaiting_approval` it waits for a colleague.
         """
         with self._write() as conn:
-            self._claim_thread(conn, thread_id, agent, now=now, force=force_claim)
+            self._claim_thread(conn, reply.thread_id, reply.agent, now=now, force=force_claim)
             state = OutboxState.AWAITING_APPROVAL if awaiting_approval else OutboxState.QUEUED
-            return self._insert_reply(
-                conn,
-                thread_id,
-                agent,
-                text,
-                state=state,
-                now=now,
-                send_after=send_after,
-                idempotency_key=idempotency_key,
-                private=private,
-                override=override,
-                reason=reason,
-            )
+            return self._insert_reply(conn, reply, state=state, now=now)
 
     def start_reply(
         self,
-        thread_id: int,
-        agent: str,
-        text: str,
+        reply: NewReply,
         *,
         now: datetime,
-        send_after: datetime,
-        idempotency_key: str,
         holder: str,
         stale_before: datetime,
         is_dead: Callable[[str], bool] = lambda holder: False,
-        private: bool = False,
-        override: tuple[Override, ...] = (),
-        reason: str | None = None,
         force_claim: bool = False,
         again: bool = False,
         awaiting_approval: bool = False,
@@ -85,12 +59,13 @@ class OutboxRecords(StoreBase):
         """A reply to send at once from this process (`holder`), decided in one transaction.
 
         Returns the item, claimed for `holder` (or awaiting approval), and whether it is an
-        earlier reply of `agent`'s resumed under its own key (`may_resume`): then `text` is not
-        used. Otherwise refused with BeingAnswered while another reply to the thread is on its
-        way, and with AlreadyAnswered when the customer's latest message has our answer (not on
-        an escalated thread, which takes updates), both unless `again`; and with ClaimedByOther
-        unless `force_claim`.
+        earlier reply of the agent's resumed under its own key (`may_resume`): then `reply` is
+        not used. Otherwise refused with BeingAnswered while another reply to the thread is on
+        its way, and with AlreadyAnswered when the customer's latest message has our answer (not
+        on an escalated thread, which takes updates), both unless `again`; and with
+        ClaimedByOther unless `force_claim`.
         """
+        thread_id, agent = reply.thread_id, reply.agent
         with self._write() as conn:
             self._claim_thread(conn, thread_id, agent, now=now, force=force_claim)
             pending = outbox_sql.pending_items(conn, thread_id)
@@ -111,19 +86,7 @@ class OutboxRecords(StoreBase):
                 if answered is not None and state != "escalated":
                     raise AlreadyAnswered(thread_id, *answered)
             state = OutboxState.AWAITING_APPROVAL if awaiting_approval else OutboxState.SENDING
-            item = self._insert_reply(
-                conn,
-                thread_id,
-                agent,
-                text,
-                state=state,
-                now=now,
-                send_after=send_after,
-                idempotency_key=idempotency_key,
-                private=private,
-                override=override,
-                reason=reason,
-            )
+            item = self._insert_reply(conn, reply, state=state, now=now)
             if state is OutboxState.SENDING:
                 item = outbox_sql.take(conn, item.id, holder=holder, now=now)
             return item, False
@@ -164,40 +127,29 @@ class OutboxRecords(StoreBase):
         return over
 
     def _insert_reply(
-        self,
-        conn: sqlite3.Connection,
-        thread_id: int,
-        agent: str,
-        text: str,
-        *,
-        state: OutboxState,
-        now: datetime,
-        send_after: datetime,
-        idempotency_key: str,
-        private: bool,
-        override: tuple[Override, ...],
-        reason: str | None,
+        self, conn: sqlite3.Connection, reply: NewReply, *, state: OutboxState, now: datetime
     ) -> OutboxItem:
+        thread_id, agent, text = reply.thread_id, reply.agent, clean_text(reply.text)
         cursor = conn.execute(
             "INSERT INTO outbox (thread_id, agent, text, private, idempotency_key, state, "
             "created_at, send_after, override, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 thread_id,
                 agent,
-                clean_text(text),
-                int(private),
-                idempotency_key,
+                text,
+                int(reply.private),
+                reply.idempotency_key,
                 state.value,
                 to_db(now),
-                to_db(send_after),
-                outbox_sql.override_json(override),
-                clean_line(reason) if reason else None,
+                to_db(reply.send_after),
+                outbox_sql.override_json(reply.override),
+                clean_line(reply.reason) if reply.reason else None,
             ),
         )
         conn.execute("DELETE FROM drafts WHERE thread_id = ? AND agent = ?", (thread_id, agent))
         item_id = int(cursor.lastrowid or 0)
         if state is OutboxState.AWAITING_APPROVAL:
-            self._event(conn, thread_id, now, agent, "reply awaits approval", clean_text(text))
+            self._event(conn, thread_id, now, agent, "reply awaits approval", text)
         return self._outbox_row(conn, item_id)
 
     def cancel_reply(self, item_id: int, *, now: datetime, maybe_sent: bool = False) -> OutboxItem:
