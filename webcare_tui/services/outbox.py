@@ -246,10 +246,12 @@ class Outbox:
         *,
         length_limit: int,
         force: bool,
+        reason: str | None,
         opened_at: datetime | None = None,
         private: bool | None = None,
     ) -> tuple[Review, tuple[Override, ...]]:
-        """The checks every new reply passes; the blocking findings `force` sends past."""
+        """The checks every new reply passes; the blocking findings `force` sends past (one
+        about the text only with a `reason`)."""
         thread = self.store.thread(thread_id)
         connector = self.connector(thread.connector)
         if connector is None:
@@ -273,6 +275,8 @@ class Outbox:
         stopping = review.blocking
         if stopping and not force:
             raise DraftRefused(review.findings)
+        if self.needs_reason(review.findings) and not (reason or "").strip():
+            raise ReasonNeeded(review.findings)
         return review, tuple(Override(f.code, f.message) for f in stopping)
 
     def _new_reply(
@@ -332,11 +336,10 @@ class Outbox:
             text,
             length_limit=length_limit,
             force=force,
+            reason=reason,
             opened_at=opened_at,
             private=private,
         )
-        if self.needs_reason(review.findings) and not (reason or "").strip():
-            raise ReasonNeeded(review.findings)
         now = self.now()
         seconds = self.config.undo_seconds if undo_seconds is None else undo_seconds
         send_after = now if seconds <= 0 else whole_second_after(now + timedelta(seconds=seconds))
@@ -381,9 +384,9 @@ class Outbox:
         )
         if earlier is not None:
             return ReplyStart(earlier, resumed=True)
-        review, override = self._vet(thread_id, text, length_limit=length_limit, force=force)
-        if self.needs_reason(review.findings) and not (reason or "").strip():
-            raise ReasonNeeded(review.findings)
+        review, override = self._vet(
+            thread_id, text, length_limit=length_limit, force=force, reason=reason
+        )
         reply = self._new_reply(
             thread_id,
             text,
