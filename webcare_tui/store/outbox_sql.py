@@ -16,7 +16,7 @@ from datetime import datetime
 from webcare_tui.core.model import Direction, IncomingMessage
 from webcare_tui.core.outbox import PENDING, OutboxItem, OutboxState, Override
 from webcare_tui.core.timeutil import from_db, to_db
-from webcare_tui.store.rows import maybe_time
+from webcare_tui.store.rows import from_columns, maybe_time
 
 __all__ = [
     "ReplyTarget",
@@ -73,26 +73,19 @@ def _override(value: str | None) -> tuple[Override, ...]:
 
 
 def item_from_row(row: sqlite3.Row) -> OutboxItem:
-    return OutboxItem(
-        id=row["id"],
-        thread_id=row["thread_id"],
-        agent=row["agent"],
-        text=row["text"],
-        private=bool(row["private"]),
-        idempotency_key=row["idempotency_key"],
-        state=OutboxState(row["state"]),
-        created_at=from_db(row["created_at"]),
-        send_after=from_db(row["send_after"]),
-        attempts=row["attempts"],
-        last_error=row["last_error"],
-        remote_id=row["remote_id"],
-        sent_at=maybe_time(row["sent_at"]),
-        override=_override(row["override"]),
-        retry_at=maybe_time(row["retry_at"]),
-        claimed_by=row["claimed_by"],
-        claimed_at=maybe_time(row["claimed_at"]),
-        reason=row["reason"],
-        approved_by=row["approved_by"],
+    return from_columns(
+        OutboxItem,
+        row,
+        {
+            "private": bool,
+            "state": OutboxState,
+            "created_at": from_db,
+            "send_after": from_db,
+            "sent_at": maybe_time,
+            "override": _override,
+            "retry_at": maybe_time,
+            "claimed_at": maybe_time,
+        },
     )
 
 

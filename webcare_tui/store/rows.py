@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import sqlite3
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from webcare_tui.core.clock import ClockKind
 from webcare_tui.core.model import (
@@ -18,6 +22,11 @@ from webcare_tui.core.model import (
 from webcare_tui.core.threads import ThreadFacts
 from webcare_tui.core.timeutil import from_db
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_Record = TypeVar("_Record", bound="DataclassInstance")
+
 THREAD_COLUMNS = (
     "id, connector, channel, author, author_name, state, assignee, created_at, updated_at, "
     "due_at, clock_kind, clock_start, last_text, message_count, escalated_to, "
@@ -31,36 +40,54 @@ def maybe_time(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
+@functools.cache
+def _field_names(cls: type[DataclassInstance]) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def from_columns(
+    cls: type[_Record],
+    row: sqlite3.Row,
+    convert: Mapping[str, Callable[[Any], object]],
+    **given: object,
+) -> _Record:
+    """A `cls` whose fields are the row's columns of the same names, each through its function
+    in `convert` if it has one (a time, an enum, a flag); fields that are no column are `given`.
+    """
+    values = {name: row[name] for name in _field_names(cls) if name not in given}
+    for name, function in convert.items():
+        values[name] = function(values[name])  # a KeyError names a field `cls` does not have
+    return cls(**values, **given)
+
+
 def facts_from_row(row: sqlite3.Row) -> ThreadFacts:
     """What the clock needs to know of a stored thread."""
-    return ThreadFacts(
-        channel=row["channel"],
-        state=ThreadState(row["state"]),
-        pending_since=maybe_time(row["pending_since"]),
-        first_reply_at=maybe_time(row["first_reply_at"]),
-        last_out_at=maybe_time(row["last_out_at"]),
-        escalated_at=maybe_time(row["escalated_at"]),
-        promise_at=maybe_time(row["promise_at"]),
+    return from_columns(
+        ThreadFacts,
+        row,
+        {
+            "state": ThreadState,
+            "pending_since": maybe_time,
+            "first_reply_at": maybe_time,
+            "last_out_at": maybe_time,
+            "escalated_at": maybe_time,
+            "promise_at": maybe_time,
+        },
     )
 
 
 def thread_from_row(row: sqlite3.Row) -> Thread:
-    return Thread(
-        id=row["id"],
-        connector=row["connector"],
-        channel=row["channel"],
-        author=row["author"],
-        author_name=row["author_name"],
-        state=ThreadState(row["state"]),
-        assignee=row["assignee"],
-        created_at=from_db(row["created_at"]),
-        updated_at=from_db(row["updated_at"]),
+    return from_columns(
+        Thread,
+        row,
+        {
+            "state": ThreadState,
+            "created_at": from_db,
+            "updated_at": from_db,
+            "escalated_at": maybe_time,
+        },
         clock=running_clock_from_row(row),
-        last_text=row["last_text"],
-        message_count=row["message_count"],
-        followers=row["followers"],
         escalated_to=row["escalated_to"] if row["state"] == ThreadState.ESCALATED else None,
-        escalated_at=maybe_time(row["escalated_at"]),
     )
 
 
@@ -73,40 +100,16 @@ def running_clock_from_row(row: sqlite3.Row) -> RunningClock | None:
 
 
 def message_from_row(row: sqlite3.Row) -> Message:
-    return Message(
-        id=row["id"],
-        thread_id=row["thread_id"],
-        connector=row["connector"],
-        remote_id=row["remote_id"],
-        direction=Direction(row["direction"]),
-        author=row["author"],
-        author_name=row["author_name"],
-        text=row["text"],
-        created_at=from_db(row["created_at"]),
-        seen_at=from_db(row["seen_at"]),
-        in_reply_to=row["in_reply_to"],
-        url=row["url"],
-        agent=row["agent"],
-        is_private=bool(row["is_private"]),
+    return from_columns(
+        Message,
+        row,
+        {"direction": Direction, "created_at": from_db, "seen_at": from_db, "is_private": bool},
     )
 
 
 def event_from_row(row: sqlite3.Row) -> Event:
-    return Event(
-        id=row["id"],
-        thread_id=row["thread_id"],
-        at=from_db(row["at"]),
-        actor=row["actor"],
-        kind=row["kind"],
-        detail=row["detail"],
-    )
+    return from_columns(Event, row, {"at": from_db})
 
 
 def note_from_row(row: sqlite3.Row) -> Note:
-    return Note(
-        id=row["id"],
-        thread_id=row["thread_id"],
-        at=from_db(row["at"]),
-        author=row["author"],
-        text=row["text"],
-    )
+    return from_columns(Note, row, {"at": from_db})
