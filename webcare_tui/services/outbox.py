@@ -28,12 +28,7 @@ from webcare_tui.core.outbox import (
     whole_second_after,
 )
 from webcare_tui.services.holders import process_holder, process_is_dead
-from webcare_tui.services.outbox_checks import (
-    ReplyChecks,
-    Review,
-    StoredPhoneInText,
-    refuse_stored_phone,
-)
+from webcare_tui.services.outbox_checks import ReplyChecks, Review, refuse_stored_phone
 from webcare_tui.services.outbox_delivery import Delivery, SendOutcome
 from webcare_tui.services.outbox_errors import (
     ChannelCannotSend,
@@ -41,6 +36,7 @@ from webcare_tui.services.outbox_errors import (
     NothingToSend,
     OutboxError,
     ReasonNeeded,
+    StoredPhoneInText,
 )
 from webcare_tui.services.phone_guard import stored_phone_in
 from webcare_tui.store.outbox_errors import AlreadyAnswered, BeingAnswered

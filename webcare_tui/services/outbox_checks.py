@@ -19,8 +19,8 @@ from webcare_tui.services.outbox_errors import (
     ChannelCannotSend,
     DraftRefused,
     NothingToSend,
-    OutboxError,
     ReasonNeeded,
+    StoredPhoneInText,
 )
 from webcare_tui.services.phone_guard import stored_phone_in
 from webcare_tui.store.store import ClaimedByOther, Store
@@ -31,22 +31,10 @@ if TYPE_CHECKING:
     from webcare_tui.config import Config
     from webcare_tui.core.model import Thread
 
-__all__ = ["ReplyChecks", "Review", "StoredPhoneInText", "refuse_stored_phone"]
+__all__ = ["ReplyChecks", "Review", "refuse_stored_phone"]
 
 NO_REASON_NEEDED = frozenset({"ownership"})
 """Blocking checks `force` passes by itself: taking a thread over is on the record already."""
-
-
-class StoredPhoneInText(OutboxError):
-    """The text holds the customer's phone number from a phone escalation: never sent,
-    however the agent insists (`force` does not apply)."""
-
-    title = "phone number in the text"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "the text contains the customer's phone number; it stays on the thread only"
-        )
 
 
 def refuse_stored_phone(store: Store, thread_id: int, text: str) -> None:
