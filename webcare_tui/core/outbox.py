@@ -194,11 +194,3 @@ def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failed try: 10 s, 20 s, 40 s, ... at most 15 min."""
     factor = 2 ** min(max(attempts - 1, 0), 16)
     return min(FIRST_RETRY * factor, LONGEST_RETRY)
-
-
-def whole_second_after(moment: datetime) -> datetime:
-    """`moment` rounded up to a whole second: the store keeps seconds, and rounding down would
-    shorten an undo window."""
-    if moment.microsecond:
-        return moment.replace(microsecond=0) + timedelta(seconds=1)
-    return moment

@@ -20,13 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from webcare_tui.core.outbox import (
-    NewReply,
-    OutboxItem,
-    OutboxState,
-    Override,
-    whole_second_after,
-)
+from webcare_tui.core.outbox import NewReply, OutboxItem, OutboxState, Override
+from webcare_tui.core.timeutil import whole_second_after
 from webcare_tui.services.holders import process_holder, process_is_dead
 from webcare_tui.services.outbox_checks import ReplyChecks, Review, refuse_stored_phone
 from webcare_tui.services.outbox_delivery import Delivery, SendOutcome

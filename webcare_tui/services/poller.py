@@ -31,7 +31,7 @@ from webcare_tui.connectors.base import (
 )
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.sanitize import clean_line
-from webcare_tui.core.timeutil import from_db, now_utc
+from webcare_tui.core.timeutil import from_db, now_utc, whole_second_after
 from webcare_tui.services.health import HealthStatus
 from webcare_tui.services.holders import lease_holder
 from webcare_tui.store import IngestResult, Store, StoreError
@@ -100,14 +100,6 @@ def backoff_delay(failures: int, interval: timedelta, rng: random.Random) -> tim
     ceiling = min(interval * 2 ** min(max(failures, 1), 20), MAX_BACKOFF)
     jittered = ceiling / 2 + (ceiling / 2) * rng.random()
     return max(interval, jittered)
-
-
-def _whole_second(moment: datetime) -> datetime:
-    """`moment` rounded up to the second: the store keeps whole seconds, and the time shown as
-    "backing off until" must be the time of the retry, never a moment after it."""
-    if moment.microsecond:
-        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
-    return moment
 
 
 def _secrets_of(connector: Connector) -> list[str]:
@@ -253,7 +245,7 @@ class Poller:
         if retry_at is not None:
             # Retry-After, or the platform's reset header: never earlier than the server said.
             until = max(until, min(retry_at, now + MAX_RETRY_WAIT))
-        until = _whole_second(until)
+        until = whole_second_after(until)
         self._next_at[name] = until
 
         if expected:
