@@ -118,13 +118,7 @@ class OutboxRecords(StoreBase):
     def _over(
         stale_before: datetime, is_dead: Callable[[str], bool]
     ) -> Callable[[OutboxItem], bool]:
-        def over(item: OutboxItem) -> bool:
-            claimed_at = item.claimed_at
-            return (claimed_at is None or claimed_at <= stale_before) or is_dead(
-                item.claimed_by or ""
-            )
-
-        return over
+        return lambda item: outbox_sql.claim_is_over(item, stale_before, is_dead)
 
     def _insert_reply(
         self, conn: sqlite3.Connection, reply: NewReply, *, state: OutboxState, now: datetime

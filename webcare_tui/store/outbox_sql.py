@@ -140,7 +140,7 @@ def claim_due(
         extra = (item_id,)
     if row is None:
         for candidate in conn.execute(candidates, extra):
-            if claim_is_over(candidate, stale_before, is_dead):
+            if claim_is_over(item_from_row(candidate), stale_before, is_dead):
                 row = candidate
                 break
     if row is None:
@@ -148,10 +148,10 @@ def claim_due(
     return take(conn, int(row["id"]), holder=holder, now=now)
 
 
-def claim_is_over(row: sqlite3.Row, stale_before: datetime, is_dead: Callable[[str], bool]) -> bool:
-    """Whether a `sending` row's holder is gone: dead on this host, or silent for too long."""
-    claimed_at = row["claimed_at"] or ""
-    return bool(claimed_at <= to_db(stale_before) or is_dead(row["claimed_by"] or ""))
+def claim_is_over(item: OutboxItem, stale_before: datetime, is_dead: Callable[[str], bool]) -> bool:
+    """Whether a `sending` item's holder is gone: dead on this host, or silent for too long."""
+    claimed_at = item.claimed_at
+    return claimed_at is None or claimed_at <= stale_before or is_dead(item.claimed_by or "")
 
 
 def take(conn: sqlite3.Connection, item_id: int, *, holder: str, now: datetime) -> OutboxItem:
