@@ -1,4 +1,5 @@
-"""The outbox's records: replies on their way out (states in core/outbox.py)."""
+"""The outbox's records: the agent's moves on replies on their way out, and what is read of
+them (states in core/outbox.py; what the sending process records is in outbox_sending.py)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,11 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 
-from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.outbox import PENDING, NewReply, OutboxItem, OutboxState, may_resume
 from webcare_tui.core.sanitize import clean_line, clean_text
 from webcare_tui.core.timeutil import to_db
 from webcare_tui.store import outbox_sql
-from webcare_tui.store.base import (
-    OutboxItemNotFound,
-    OutboxTooLate,
-    StoreBase,
-    ThreadNotFound,
-)
-from webcare_tui.store.ingest import ingest_batch
+from webcare_tui.store.base import OutboxTooLate, StoreBase, ThreadNotFound
 from webcare_tui.store.outbox_errors import AlreadyAnswered, BeingAnswered, SelfApproval
 from webcare_tui.store.outbox_sql import ReplyTarget
 
@@ -144,7 +138,7 @@ class OutboxRecords(StoreBase):
         item_id = int(cursor.lastrowid or 0)
         if state is OutboxState.AWAITING_APPROVAL:
             self._event(conn, thread_id, now, agent, "reply awaits approval", text)
-        return self._outbox_row(conn, item_id)
+        return outbox_sql.item_by_id(conn, item_id)
 
     def cancel_reply(self, item_id: int, *, now: datetime, maybe_sent: bool = False) -> OutboxItem:
         """Undo: take a queued (or failed) reply back into its agent's draft.
@@ -153,7 +147,7 @@ class OutboxRecords(StoreBase):
         An unconfirmed reply (it may be on the platform already) is only given up `maybe_sent`.
         """
         with self._write() as conn:
-            item = self._outbox_row(conn, item_id)
+            item = outbox_sql.item_by_id(conn, item_id)
             if not (item.can_undo or (maybe_sent and item.outcome_unknown)):
                 raise OutboxTooLate(item)
             conn.execute("UPDATE outbox SET state = 'cancelled' WHERE id = ?", (item_id,))
@@ -170,137 +164,25 @@ class OutboxRecords(StoreBase):
                 "updated_at = excluded.updated_at",
                 (item.thread_id, item.agent, text, to_db(now)),
             )
-            return self._outbox_row(conn, item_id)
+            return outbox_sql.item_by_id(conn, item_id)
 
     def retry_reply(self, item_id: int, *, now: datetime) -> OutboxItem:
         """Queue a failed reply again, due now, under the same idempotency key."""
         with self._write() as conn:
-            item = self._outbox_row(conn, item_id)
+            item = outbox_sql.item_by_id(conn, item_id)
             if item.state is not OutboxState.FAILED:
                 raise OutboxTooLate(item)
             conn.execute(
                 "UPDATE outbox SET state = 'queued', send_after = ?, retry_at = NULL WHERE id = ?",
                 (to_db(now), item_id),
             )
-            return self._outbox_row(conn, item_id)
-
-    def claim_reply(
-        self,
-        *,
-        now: datetime,
-        holder: str,
-        stale_before: datetime,
-        is_dead: Callable[[str], bool] = lambda holder: False,
-        item_id: int | None = None,
-    ) -> OutboxItem | None:
-        """Atomically take the next due reply (or reply `item_id`, at once) into `sending`."""
-        if item_id is None and not outbox_sql.anything_due(self.conn, now):
-            return None
-        with self._write() as conn:
-            return outbox_sql.claim_due(
-                conn,
-                now=now,
-                holder=holder,
-                stale_before=stale_before,
-                is_dead=is_dead,
-                item_id=item_id,
-            )
-
-    def mark_reply_sent(
-        self,
-        item_id: int,
-        *,
-        remote_id: str,
-        url: str | None,
-        sent_at: datetime,
-        clock: ResponseClock,
-        now: datetime,
-    ) -> OutboxItem:
-        """Record a reply the platform accepted: the item is `sent`, the reply is stored as an
-        outgoing message of its thread (the clock stops, the thread is `replied`), and the event
-        log says who sent what, and which checks they overrode."""
-        with self._write() as conn:
-            item = self._outbox_row(conn, item_id)
-            if item.state is OutboxState.SENT:
-                return item  # a retry's answer for a post already recorded
-            target = outbox_sql.reply_target(conn, item.thread_id)
-            if target is None:
-                raise ThreadNotFound(f"there is no thread {item.thread_id}")
-            conn.execute(
-                "UPDATE outbox SET state = 'sent', remote_id = ?, sent_at = ?, last_error = NULL, "
-                "retry_at = NULL WHERE id = ?",
-                (remote_id, to_db(sent_at), item_id),
-            )
-            message = outbox_sql.sent_message(
-                conn, item, target, remote_id=remote_id, url=url, created_at=sent_at
-            )
-            ingest_batch(
-                conn,
-                connector=target.connector,
-                channel=target.channel,
-                messages=[message],
-                clock=clock,
-                seen_at=now,
-            )
-            detail = item.text
-            if item.override:
-                overridden = "; ".join(f"{o.code}: {o.message}" for o in item.override)
-                detail += f"\n\nsent despite: {overridden}"
-                if item.reason:
-                    detail += f"\nreason: {item.reason}"
-            if item.approved_by:
-                detail += f"\napproved by {item.approved_by}"
-            self._event(conn, item.thread_id, now, item.agent, "replied", detail)
-            # A keystroke's save may have landed after queueing: the sent text is no draft.
-            conn.execute(
-                "DELETE FROM drafts WHERE thread_id = ? AND agent = ? AND text = ?",
-                (item.thread_id, item.agent, item.text),
-            )
-            return self._outbox_row(conn, item_id)
-
-    def mark_reply_failed(
-        self,
-        item_id: int,
-        *,
-        holder: str,
-        error: str,
-        retry_at: datetime | None,
-        now: datetime,
-        unknown: bool = False,
-    ) -> OutboxItem:
-        """Record a failed send: `unconfirmed` when it may have gone out (`unknown`), else
-        `failed`. With `retry_at` the outbox tries again by itself from then; without, it waits
-        for an agent. Only the process that holds the claim may do this."""
-        state = OutboxState.UNCONFIRMED if unknown else OutboxState.FAILED
-        with self._write() as conn:
-            item = self._outbox_row(conn, item_id)
-            if item.state is not OutboxState.SENDING or item.claimed_by != holder:
-                return item  # someone else took it over meanwhile; their outcome counts
-            conn.execute(
-                "UPDATE outbox SET state = ?, last_error = ?, retry_at = ? WHERE id = ?",
-                (state.value, clean_line(error), to_db(retry_at) if retry_at else None, item_id),
-            )
-            if retry_at is None:
-                kind = "reply unconfirmed" if unknown else "reply failed"
-                self._event(conn, item.thread_id, now, item.agent, kind, error)
-            return self._outbox_row(conn, item_id)
-
-    def record_attempt(self, item_id: int, *, holder: str, error: str, now: datetime) -> bool:
-        """One more try of a reply `holder` is sending, after `error`; renews the claim so that
-        nobody takes it over meanwhile. False when it is no longer `holder`'s."""
-        with self._write() as conn:
-            cursor = conn.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, claimed_at = ? "
-                "WHERE id = ? AND state = 'sending' AND claimed_by = ?",
-                (clean_line(error), to_db(now), item_id, holder),
-            )
-            return cursor.rowcount == 1
+            return outbox_sql.item_by_id(conn, item_id)
 
     def approve_reply(self, item_id: int, approver: str, *, now: datetime) -> OutboxItem:
         """A colleague lets a reply that awaits approval go: it is queued, due now, and the
         event log says who approved what."""
         with self._write() as conn:
-            item = self._outbox_row(conn, item_id)
+            item = outbox_sql.item_by_id(conn, item_id)
             if item.state is not OutboxState.AWAITING_APPROVAL:
                 raise OutboxTooLate(item)
             if item.agent.casefold() == approver.casefold():
@@ -312,7 +194,7 @@ class OutboxRecords(StoreBase):
                 (to_db(now), approver, item_id),
             )
             self._event(conn, item.thread_id, now, approver, "reply approved", item.text)
-            return self._outbox_row(conn, item_id)
+            return outbox_sql.item_by_id(conn, item_id)
 
     def pending_threads(self) -> dict[int, OutboxState]:
         """Threads with a reply that may still go out, and the state of the latest one: what
@@ -332,7 +214,7 @@ class OutboxRecords(StoreBase):
         return [outbox_sql.item_from_row(row) for row in rows]
 
     def outbox_item(self, item_id: int) -> OutboxItem:
-        return self._outbox_row(self.conn, item_id)
+        return outbox_sql.item_by_id(self.conn, item_id)
 
     def outbox_items(self, thread_id: int) -> list[OutboxItem]:
         """A thread's outbox items, oldest first."""
@@ -351,10 +233,3 @@ class OutboxRecords(StoreBase):
     def answered_since(self, thread_id: int, since: datetime) -> list[str]:
         """Who replied (or has a reply on its way) in the thread after `since`."""
         return outbox_sql.answered_since(self.conn, thread_id, since)
-
-    @staticmethod
-    def _outbox_row(conn: sqlite3.Connection, item_id: int) -> OutboxItem:
-        row = conn.execute("SELECT * FROM outbox WHERE id = ?", (item_id,)).fetchone()
-        if row is None:
-            raise OutboxItemNotFound(f"there is no outbox item {item_id}")
-        return outbox_sql.item_from_row(row)

@@ -16,6 +16,7 @@ from datetime import datetime
 from webcare_tui.core.model import Direction, IncomingMessage
 from webcare_tui.core.outbox import PENDING, OutboxItem, OutboxState, Override
 from webcare_tui.core.timeutil import from_db, to_db
+from webcare_tui.store.base import OutboxItemNotFound
 from webcare_tui.store.rows import from_columns, maybe_time
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "anything_due",
     "claim_due",
     "claim_is_over",
+    "item_by_id",
     "item_from_row",
     "last_answer",
     "override_json",
@@ -161,7 +163,15 @@ def take(conn: sqlite3.Connection, item_id: int, *, holder: str, now: datetime) 
         "attempts = attempts + 1, retry_at = NULL WHERE id = ?",
         (holder, to_db(now), item_id),
     )
-    return item_from_row(conn.execute("SELECT * FROM outbox WHERE id = ?", (item_id,)).fetchone())
+    return item_by_id(conn, item_id)
+
+
+def item_by_id(conn: sqlite3.Connection, item_id: int) -> OutboxItem:
+    """Outbox item `item_id`; OutboxItemNotFound when there is none."""
+    row = conn.execute("SELECT * FROM outbox WHERE id = ?", (item_id,)).fetchone()
+    if row is None:
+        raise OutboxItemNotFound(f"there is no outbox item {item_id}")
+    return item_from_row(row)
 
 
 def pending_items(conn: sqlite3.Connection, thread_id: int) -> list[OutboxItem]:
