@@ -9,10 +9,10 @@ from datetime import datetime
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import ThreadState
 from webcare_tui.core.sanitize import clean_line, clean_text
-from webcare_tui.core.timeutil import from_db, to_db
+from webcare_tui.core.timeutil import to_db
 from webcare_tui.store.actions import write_clock
 from webcare_tui.store.base import StoreBase, StoreError
-from webcare_tui.store.rows import facts_from_row, from_columns, maybe_time
+from webcare_tui.store.rows import facts_from_row, from_columns
 
 
 class CallbackNotFound(StoreError):
@@ -37,11 +37,7 @@ class Callback:
 
 
 def _callback(row: sqlite3.Row) -> Callback:
-    return from_columns(
-        Callback,
-        row,
-        {"due_at": from_db, "created_at": from_db, "done_at": maybe_time},
-    )
+    return from_columns(Callback, row)
 
 
 _SELECT = "SELECT c.*, t.channel, t.author FROM callbacks c JOIN threads t ON t.id = c.thread_id "

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from webcare_tui.core.model import Direction, IncomingMessage
-from webcare_tui.core.outbox import PENDING, OutboxItem, OutboxState, Override
+from webcare_tui.core.outbox import PENDING, OutboxItem, Override
 from webcare_tui.core.timeutil import from_db, to_db
 from webcare_tui.store.base import OutboxItemNotFound
-from webcare_tui.store.rows import from_columns, maybe_time
+from webcare_tui.store.rows import from_columns
 
 __all__ = [
     "ReplyTarget",
@@ -75,20 +75,7 @@ def _override(value: str | None) -> tuple[Override, ...]:
 
 
 def item_from_row(row: sqlite3.Row) -> OutboxItem:
-    return from_columns(
-        OutboxItem,
-        row,
-        {
-            "private": bool,
-            "state": OutboxState,
-            "created_at": from_db,
-            "send_after": from_db,
-            "sent_at": maybe_time,
-            "override": _override,
-            "retry_at": maybe_time,
-            "claimed_at": maybe_time,
-        },
-    )
+    return from_columns(OutboxItem, row, override=_override(row["override"]))
 
 
 def anything_due(conn: sqlite3.Connection, now: datetime) -> bool:

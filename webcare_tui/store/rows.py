@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import sqlite3
-from collections.abc import Callable, Mapping
+import typing
+from collections.abc import Callable
 from datetime import datetime
+from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from webcare_tui.core.clock import ClockKind
 from webcare_tui.core.model import (
-    Direction,
     Event,
     Message,
     Note,
@@ -40,52 +41,51 @@ def maybe_time(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
+Reader = Callable[[Any], object]
+
+
+def _reader(hint: object) -> Reader | None:
+    """How a column is read into a field of type `hint`; None: as it is (text, numbers)."""
+    args = typing.get_args(hint)
+    optional = type(None) in args and len(args) == 2
+    base = next(a for a in args if a is not type(None)) if optional else hint
+    if base is datetime:
+        return maybe_time if optional else from_db
+    if base is bool:
+        return bool
+    if isinstance(base, type) and issubclass(base, Enum):
+        enum = base
+        return (lambda value: None if value is None else enum(value)) if optional else enum
+    return None
+
+
 @functools.cache
-def _field_names(cls: type[DataclassInstance]) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+def _readers(cls: type[DataclassInstance]) -> tuple[tuple[str, Reader | None], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, _reader(hints[f.name])) for f in dataclasses.fields(cls))
 
 
-def from_columns(
-    cls: type[_Record],
-    row: sqlite3.Row,
-    convert: Mapping[str, Callable[[Any], object]],
-    **given: object,
-) -> _Record:
-    """A `cls` whose fields are the row's columns of the same names, each through its function
-    in `convert` if it has one (a time, an enum, a flag); fields that are no column are `given`.
-    """
-    values = {name: row[name] for name in _field_names(cls) if name not in given}
-    for name, function in convert.items():
-        values[name] = function(values[name])  # a KeyError names a field `cls` does not have
+def from_columns(cls: type[_Record], row: sqlite3.Row, /, **given: object) -> _Record:
+    """A `cls` whose fields are read from the row's columns of the same names, each as its
+    type says: a time from its stored text (None for an empty optional one), an enum from its
+    value, a flag from 0 or 1. Fields that are no column, or read otherwise, are `given`."""
+    values = {
+        name: row[name] if read is None else read(row[name])
+        for name, read in _readers(cls)
+        if name not in given
+    }
     return cls(**values, **given)
 
 
 def facts_from_row(row: sqlite3.Row) -> ThreadFacts:
     """What the clock needs to know of a stored thread."""
-    return from_columns(
-        ThreadFacts,
-        row,
-        {
-            "state": ThreadState,
-            "pending_since": maybe_time,
-            "first_reply_at": maybe_time,
-            "last_out_at": maybe_time,
-            "escalated_at": maybe_time,
-            "promise_at": maybe_time,
-        },
-    )
+    return from_columns(ThreadFacts, row)
 
 
 def thread_from_row(row: sqlite3.Row) -> Thread:
     return from_columns(
         Thread,
         row,
-        {
-            "state": ThreadState,
-            "created_at": from_db,
-            "updated_at": from_db,
-            "escalated_at": maybe_time,
-        },
         clock=running_clock_from_row(row),
         escalated_to=row["escalated_to"] if row["state"] == ThreadState.ESCALATED else None,
     )
@@ -100,16 +100,12 @@ def running_clock_from_row(row: sqlite3.Row) -> RunningClock | None:
 
 
 def message_from_row(row: sqlite3.Row) -> Message:
-    return from_columns(
-        Message,
-        row,
-        {"direction": Direction, "created_at": from_db, "seen_at": from_db, "is_private": bool},
-    )
+    return from_columns(Message, row)
 
 
 def event_from_row(row: sqlite3.Row) -> Event:
-    return from_columns(Event, row, {"at": from_db})
+    return from_columns(Event, row)
 
 
 def note_from_row(row: sqlite3.Row) -> Note:
-    return from_columns(Note, row, {"at": from_db})
+    return from_columns(Note, row)
