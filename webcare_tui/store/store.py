@@ -19,9 +19,8 @@ from webcare_tui.core.model import (
     IncomingMessage,
 )
 from webcare_tui.core.sanitize import clean_line
-from webcare_tui.core.threads import running_clock
 from webcare_tui.core.timeutil import from_db, to_db
-from webcare_tui.store.actions import AgentActions
+from webcare_tui.store.actions import AgentActions, clock_columns
 from webcare_tui.store.base import (
     BUSY_TIMEOUT_MS,
     ClaimedByOther,
@@ -38,7 +37,6 @@ from webcare_tui.store.base import (
     StoreBase,
     StoreError,
     ThreadNotFound,
-    sort_key,
     store_error,
 )
 from webcare_tui.store.callbacks import CallbackRecords
@@ -209,19 +207,10 @@ class Store(
                 (last_id, _RECOMPUTE_CHUNK),
             ).fetchall():
                 last_id = chunk[-1]["id"]
-                updates = []
-                for row in chunk:
-                    running = running_clock(facts_from_row(row), clock)
-                    due = to_db(running.due_at) if running else None
-                    updates.append(
-                        (
-                            running.kind.value if running else None,
-                            to_db(running.start) if running else None,
-                            due,
-                            sort_key(due, row["updated_at"]),
-                            row["id"],
-                        )
-                    )
+                updates = [
+                    (*clock_columns(facts_from_row(row), clock, row["updated_at"]), row["id"])
+                    for row in chunk
+                ]
                 conn.executemany(
                     "UPDATE threads SET clock_kind = ?, clock_start = ?, due_at = ?, "
                     "sort_key = ? WHERE id = ?",
