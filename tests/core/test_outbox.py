@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webcare_tui.core.outbox import OutboxItem, OutboxState, whole_second_after
+from webcare_tui.core.outbox import OutboxItem, OutboxState
+from webcare_tui.core.timeutil import whole_second_after
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -16,7 +16,8 @@ from webcare_tui.core.canned import CannedReply, render_canned
 from webcare_tui.core.checks import Finding
 from webcare_tui.core.length import LengthRule
 from webcare_tui.core.model import Thread, ThreadState
-from webcare_tui.core.outbox import OutboxItem, OutboxState, retry_delay, whole_second_after
+from webcare_tui.core.outbox import OutboxItem, OutboxState, retry_delay
+from webcare_tui.core.timeutil import whole_second_after
 from webcare_tui.services.drafting import (
     draft_template,
     placeholder_values,

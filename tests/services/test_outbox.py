@@ -13,23 +13,20 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.fakes.clock import FakeClock
+from tests.fakes.sending import SETTINGS, FakeConnector, FakePlatform
 from webcare_tui.config import Config, demo_config
 from webcare_tui.connectors.base import (
     AuthFailed,
-    Connector,
     ConnectorSettings,
-    FetchResult,
     MalformedResponse,
-    OutgoingReply,
     RateLimited,
-    SentReply,
     TransientError,
 )
 from webcare_tui.connectors.http_errors import RequestRejected
@@ -59,44 +56,6 @@ class Killed(BaseException):
     """Stands for the process dying: nothing in the outbox catches it."""
 
 
-@dataclass
-class FakePlatform:
-    """What the platform saw: posts by idempotency key, and every attempt."""
-
-    posts: dict[str, SentReply] = field(default_factory=dict)
-    attempts: list[OutgoingReply] = field(default_factory=list)
-    faults: list[BaseException] = field(default_factory=list)
-    fault_after_post: list[BaseException] = field(default_factory=list)
-
-
-class FakeConnector(Connector):
-    type = "fake"
-    idempotent_send = True  # the fake platform keeps one post per idempotency key
-
-    def __init__(self, settings: ConnectorSettings, platform: FakePlatform) -> None:
-        super().__init__(settings)
-        self.platform = platform
-
-    async def fetch(self, cursor: str | None) -> FetchResult:
-        return FetchResult([], cursor)
-
-    async def send(self, reply: OutgoingReply) -> SentReply:
-        self.platform.attempts.append(reply)
-        if self.platform.faults:
-            raise self.platform.faults.pop(0)
-        sent = self.platform.posts.get(reply.idempotency_key)
-        if sent is None:  # a repeated key gets the post it already made
-            number = len(self.platform.posts) + 1
-            sent = SentReply(f"post-{number}", f"https://social.example/@brand/{number}", None)
-            self.platform.posts[reply.idempotency_key] = sent
-        if self.platform.fault_after_post:
-            raise self.platform.fault_after_post.pop(0)  # it went out; the answer got lost
-        return sent
-
-
-SETTINGS = ConnectorSettings(name="c1", type="demo", channel="mastodon")
-
-
 @pytest.fixture
 def config() -> Config:
     return replace(demo_config(), agent="AB", connectors=(SETTINGS,), undo_seconds=10)
@@ -105,11 +64,6 @@ def config() -> Config:
 @pytest.fixture
 def platform() -> FakePlatform:
     return FakePlatform()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(T0)
 
 
 @pytest.fixture

@@ -5,33 +5,25 @@ customer twice: resumed under its own key, or refused while the thread is being 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 
 import pytest
 
 from tests.fakes.clock import FakeClock
+from tests.fakes.sending import SETTINGS, FakePlatform, KeylessConnector, KeylessPlatform
 from tests.services.test_outbox import (  # noqa: F401 (fixtures shared with the outbox tests)
     GOOD,
+    RUDE,
     T0,
-    FakeConnector,
-    FakePlatform,
     _no_agent_env,
-    clock,
     config,
+    make_outbox,
     outbox,
     platform,
     replies_stored,
     thread_id,
 )
 from webcare_tui.config import Config
-from webcare_tui.connectors.base import (
-    Connector,
-    ConnectorSettings,
-    FetchResult,
-    OutgoingReply,
-    SentReply,
-    TransientError,
-)
+from webcare_tui.connectors.base import TransientError
 from webcare_tui.core.outbox import OutboxState
 from webcare_tui.services.outbox import (
     AlreadyAnswered,
@@ -41,47 +33,6 @@ from webcare_tui.services.outbox import (
     SendOutcome,
 )
 from webcare_tui.store import Store
-
-SETTINGS = ConnectorSettings(name="c1", type="demo", channel="mastodon")
-RUDE = "@anna@social.example Wat wil je nou? De juf uithangen of geholpen worden? ^AB"
-
-
-@dataclass
-class KeylessPlatform:
-    """A platform without idempotency keys (Facebook, Instagram): every send is a new post."""
-
-    posts: list[OutgoingReply] = field(default_factory=list)
-    faults: list[BaseException] = field(default_factory=list)
-    fault_after_post: list[BaseException] = field(default_factory=list)
-    looks: int = 0
-
-
-class KeylessConnector(Connector):
-    type = "keyless"
-    idempotent_send = False
-
-    def __init__(self, settings: ConnectorSettings, platform: KeylessPlatform) -> None:
-        super().__init__(settings)
-        self.platform = platform
-
-    async def fetch(self, cursor: str | None) -> FetchResult:
-        return FetchResult([], cursor)
-
-    async def send(self, reply: OutgoingReply) -> SentReply:
-        if self.platform.faults:
-            raise self.platform.faults.pop(0)
-        self.platform.posts.append(reply)
-        if self.platform.fault_after_post:
-            raise self.platform.fault_after_post.pop(0)
-        return SentReply(f"comment-{len(self.platform.posts)}")
-
-    async def confirm(self, reply: OutgoingReply) -> SentReply | None:
-        # Our reply under that comment, with that text: as a Graph API lookup would find it.
-        self.platform.looks += 1
-        for number, post in enumerate(self.platform.posts, start=1):
-            if (post.in_reply_to, post.text) == (reply.in_reply_to, reply.text):
-                return SentReply(f"comment-{number}")
-        return None
 
 
 @pytest.fixture
@@ -153,20 +104,8 @@ def test_a_second_reply_resumes_the_unconfirmed_one_under_its_key(
 def test_a_thread_being_answered_by_a_live_process_is_refused_unless_forced(
     store: Store, config: Config, platform: FakePlatform, clock: FakeClock, thread_id: int
 ) -> None:
-    one = Outbox(
-        store,
-        config,
-        now=clock,
-        holder="here:1",
-        connectors={"c1": FakeConnector(SETTINGS, platform)},
-    )
-    two = Outbox(
-        store,
-        config,
-        now=clock,
-        holder="here:2",
-        connectors={"c1": FakeConnector(SETTINGS, platform)},
-    )
+    one = make_outbox(store, config, platform, clock, holder="here:1")
+    two = make_outbox(store, config, platform, clock, holder="here:2")
     first = one.reply_now(thread_id, GOOD, length_limit=500)
     with pytest.raises(BeingAnswered, match=f"reply {first.item.id} by AB is sending"):
         two.reply_now(thread_id, GOOD, length_limit=500)

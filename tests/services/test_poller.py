@@ -24,14 +24,14 @@ from webcare_tui.connectors.base import (
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import Direction
 from webcare_tui.core.timeutil import from_db
-from webcare_tui.services.poller import (
+from webcare_tui.services.poll_outcome import (
     AUTH_BACKOFF,
     MAX_BACKOFF,
     MAX_RETRY_WAIT,
-    Poller,
     PollOutcome,
     backoff_delay,
 )
+from webcare_tui.services.poller import Poller
 from webcare_tui.store import Store
 
 SECRET = "tok-9f8e7d6c5b4a"

@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.fakes.clock import FROZEN_NOW
 from webcare_tui.config import Config
 from webcare_tui.core.model import IncomingMessage
-from webcare_tui.core.outbox import OutboxState
+from webcare_tui.core.outbox import NewReply, OutboxState
 from webcare_tui.core.timeutil import to_db
 from webcare_tui.store import Store
 from webcare_tui.store.schema import MIGRATIONS, _statements
@@ -62,15 +62,10 @@ def test_the_feed_marks_threads_whose_reply_may_still_go_out(store: Store, demo:
             "c1", "mastodon", [message], clock=clock, seen_at=FROZEN_NOW
         ).new_threads
     for n, thread in enumerate(threads[:2]):
-        store.queue_reply(
-            thread,
-            "AB",
-            "Sorry! ^AB",
-            now=FROZEN_NOW,
-            send_after=FROZEN_NOW + timedelta(seconds=10),
-            idempotency_key=f"k{n}",
-            awaiting_approval=n == 1,
+        reply = NewReply(
+            thread, "AB", "Sorry! ^AB", FROZEN_NOW + timedelta(seconds=10), idempotency_key=f"k{n}"
         )
+        store.queue_reply(reply, now=FROZEN_NOW, awaiting_approval=n == 1)
     assert store.pending_threads() == {
         threads[0]: OutboxState.QUEUED,
         threads[1]: OutboxState.AWAITING_APPROVAL,

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from tests.fakes.clock import FROZEN_NOW
 from tests.pilot import settle
-from webcare_tui.core.outbox import OutboxState, Override
+from webcare_tui.core.outbox import NewReply, OutboxState, Override
 from webcare_tui.store import Store
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.thread import ThreadScreen
@@ -20,17 +20,16 @@ BLOCKED = "Wat wil je nou? [bold]echt[/bold]"
 
 def _await_approval(store: Store, agent: str) -> tuple[int, int]:
     thread_id = store.feed_page()[0].id
-    item = store.queue_reply(
+    reply = NewReply(
         thread_id,
         agent,
         BLOCKED,
-        now=FROZEN_NOW,
         send_after=FROZEN_NOW,
         idempotency_key=f"four-eyes-{agent}",
         override=(Override("tone.defensive", "sounds defensive"),),
         reason="quoting them",
-        awaiting_approval=True,
     )
+    item = store.queue_reply(reply, now=FROZEN_NOW, awaiting_approval=True)
     return thread_id, item.id
 
 

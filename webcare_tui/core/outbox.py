@@ -83,6 +83,24 @@ class Override:
 
 
 @dataclass(frozen=True, slots=True)
+class NewReply:
+    """A reply to put in the outbox: what `agent` wrote to the thread, and what goes with it.
+
+    `send_after` ends its undo window; `idempotency_key` is made once and kept for every retry;
+    `override` holds the blocking findings sent past, and `reason` the agent's words for that.
+    """
+
+    thread_id: int
+    agent: str
+    text: str
+    send_after: datetime
+    idempotency_key: str
+    private: bool = False
+    override: tuple[Override, ...] = ()
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxItem:
     """One reply in the outbox, as stored.
 
@@ -176,11 +194,3 @@ def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the `attempts`-th failed try: 10 s, 20 s, 40 s, ... at most 15 min."""
     factor = 2 ** min(max(attempts - 1, 0), 16)
     return min(FIRST_RETRY * factor, LONGEST_RETRY)
-
-
-def whole_second_after(moment: datetime) -> datetime:
-    """`moment` rounded up to a whole second: the store keeps seconds, and rounding down would
-    shorten an undo window."""
-    if moment.microsecond:
-        return moment.replace(microsecond=0) + timedelta(seconds=1)
-    return moment

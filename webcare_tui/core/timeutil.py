@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 def utc(moment: datetime) -> datetime:
@@ -44,3 +44,11 @@ def parse_time(text: str) -> datetime:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+def whole_second_after(moment: datetime) -> datetime:
+    """`moment` rounded up to a whole second. The store keeps whole seconds, and rounding down
+    would shorten an undo window, or show a retry's time as a moment before it happens."""
+    if moment.microsecond:
+        return moment.replace(microsecond=0) + timedelta(seconds=1)
+    return moment

@@ -20,14 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from webcare_tui.connectors.base import Connector
-from webcare_tui.core.checks import DraftContext, Finding, ToneRules, blocking, check_draft
-from webcare_tui.core.length import PLAIN, LengthRule
-from webcare_tui.core.outbox import OutboxItem, OutboxState, Override, whole_second_after
-from webcare_tui.core.sanitize import clean_text
-from webcare_tui.core.timeutil import now_utc
-from webcare_tui.services.drafting import says_something
+from webcare_tui.core.outbox import NewReply, OutboxItem, OutboxState, Override
+from webcare_tui.core.timeutil import whole_second_after
 from webcare_tui.services.holders import process_holder, process_is_dead
+from webcare_tui.services.outbox_checks import ReplyChecks, Review, refuse_stored_phone
 from webcare_tui.services.outbox_delivery import Delivery, SendOutcome
 from webcare_tui.services.outbox_errors import (
     ChannelCannotSend,
@@ -35,16 +31,14 @@ from webcare_tui.services.outbox_errors import (
     NothingToSend,
     OutboxError,
     ReasonNeeded,
+    StoredPhoneInText,
 )
 from webcare_tui.services.phone_guard import stored_phone_in
 from webcare_tui.store.outbox_errors import AlreadyAnswered, BeingAnswered
-from webcare_tui.store.store import ClaimedByOther, Store
+from webcare_tui.store.store import ClaimedByOther
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-
-    from webcare_tui.config import Config
-    from webcare_tui.core.model import Thread
+    from collections.abc import Sequence
 
 __all__ = [
     "AlreadyAnswered",
@@ -60,6 +54,7 @@ __all__ = [
     "Review",
     "SendOutcome",
     "StoredPhoneInText",
+    "refuse_stored_phone",
 ]
 
 log = logging.getLogger(__name__)
@@ -70,41 +65,6 @@ far within the hour Mastodon remembers an idempotency key."""
 
 
 MAX_PER_ROUND = 50
-
-NO_REASON_NEEDED = frozenset({"ownership"})
-"""Blocking checks `force` passes by itself: taking a thread over is on the record already."""
-
-
-class StoredPhoneInText(OutboxError):
-    """The text holds the customer's phone number from a phone escalation: never sent,
-    however the agent insists (`force` does not apply)."""
-
-    title = "phone number in the text"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "the text contains the customer's phone number; it stays on the thread only"
-        )
-
-
-def refuse_stored_phone(store: Store, thread_id: int, text: str) -> None:
-    if stored_phone_in(store, thread_id, text) is not None:
-        raise StoredPhoneInText
-
-
-@dataclass(frozen=True, slots=True)
-class Review:
-    """The checks' verdict on a draft, and what they were run against."""
-
-    findings: list[Finding]
-    channel_kind: str
-    length_limit: int
-    length: int
-    private: bool
-
-    @property
-    def blocking(self) -> list[Finding]:
-        return blocking(self.findings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,162 +82,36 @@ def new_key() -> str:
 
 
 @dataclass
-class Outbox:
-    """The outbox of one agent (`config.agent`) on one store."""
+class Outbox(ReplyChecks):
+    """The outbox of one agent (`config.agent`) on one store: the agent's moves and the
+    sending, after the checks of `ReplyChecks`."""
 
-    store: Store
-    config: Config
-    now: Callable[[], datetime] = now_utc
     holder: str = field(default_factory=process_holder)
-    connectors: dict[str, Connector] = field(default_factory=dict)
-    rules: ToneRules | None = None
     _lock: asyncio.Lock | None = field(default=None, init=False, repr=False)
-
-    # -- what the checks need ----------------------------------------------------------------
-
-    @property
-    def agent(self) -> str:
-        return self.config.agent
-
-    def tone_rules(self) -> ToneRules:
-        """The tone lists, loaded once. Raises DataFileError (a ValueError) for a broken file."""
-        if self.rules is None:
-            from webcare_tui.core.checks import load_tone_rules
-            from webcare_tui.paths import data_dir
-
-            self.rules = load_tone_rules(data_dir() / "tone")
-        return self.rules
-
-    def connector(self, name: str) -> Connector | None:
-        """The connector named `name`, built on first use; None if not configured or disabled."""
-        if name not in self.connectors:
-            settings = self.config.connector(name)
-            if settings is None or not settings.enabled:
-                return None
-            from webcare_tui.services.registry import build_connector
-
-            self.connectors[name] = build_connector(settings, now=self.now)
-        return self.connectors[name]
-
-    def rule_of(self, thread: Thread) -> LengthRule:
-        """How replies in `thread` are counted, and the platform's stock limit (before a
-        connector says its own): the rule its connector's class declares."""
-        settings = self.config.connector(thread.connector)
-        if settings is None:
-            return PLAIN
-        from webcare_tui.services.registry import connector_class
-
-        return connector_class(settings.type).rule_for(settings)
-
-    def kind_of(self, thread: Thread) -> str:
-        return self.rule_of(thread).counting
-
-    async def length_limit(self, thread: Thread) -> int:
-        """The most characters a reply in `thread` may have; 0 when nothing can be sent there."""
-        connector = self.connector(thread.connector)
-        if connector is None or not connector.can_send:
-            return 0
-        return await connector.length_limit()
-
-    def _is_me(self, name: str | None) -> bool:
-        return bool(name) and str(name).strip().casefold() == self.agent.strip().casefold()
-
-    def review(
-        self,
-        thread_id: int,
-        text: str,
-        *,
-        length_limit: int,
-        opened_at: datetime | None = None,
-        private: bool | None = None,
-    ) -> Review:
-        """The findings for `text` as a reply in the thread, as it stands in the store now.
-
-        "Someone else answered meanwhile" counts replies after `opened_at` (when the agent
-        opened the draft) or, without it, after the customer's latest message. `private` says
-        whether it goes by DM (the privacy rules do not apply); by default it goes the way the
-        customer's latest message came.
-        """
-        thread = self.store.thread(thread_id)
-        target = self.store.reply_target(thread_id)
-        since = opened_at or target.answered_at
-        others = [
-            who for who in self.store.answered_since(thread_id, since) if not self._is_me(who)
-        ]
-        rule = self.rule_of(thread)
-        kind = rule.counting
-        text = clean_text(text)
-        private = target.is_private if private is None else private
-        context = DraftContext(
-            text=text,
-            channel_kind=kind,
-            length_limit=length_limit,
-            rules=self.tone_rules(),
-            agent=self.agent,
-            agent_initials=self.agent,
-            signature=self.config.signature_text,
-            private=private,
-            customer_handle=thread.author,
-            thread_assignee=thread.assignee,
-            replied_since_opened_by=others[0] if others else None,
-            thread_language=target.extra.get("lang") or None,
-            contacts=tuple(getattr(self.config, "contacts", ())),
-        )
-        return Review(
-            findings=check_draft(context),
-            channel_kind=kind,
-            length_limit=length_limit,
-            length=rule.measure(text),
-            private=private,
-        )
 
     # -- the agent's moves -------------------------------------------------------------------
 
-    def _vet(
+    def _new_reply(
         self,
         thread_id: int,
         text: str,
+        review: Review,
+        override: tuple[Override, ...],
         *,
-        length_limit: int,
-        force: bool,
-        opened_at: datetime | None = None,
-        private: bool | None = None,
-    ) -> tuple[Review, tuple[Override, ...]]:
-        """The checks every new reply passes; the blocking findings `force` sends past."""
-        thread = self.store.thread(thread_id)
-        connector = self.connector(thread.connector)
-        if connector is None:
-            raise ChannelCannotSend(
-                f"the connector {thread.connector!r} of thread {thread_id} is not configured "
-                "or not enabled"
-            )
-        if not connector.can_send:
-            raise ChannelCannotSend(
-                f"{thread.connector} is {connector.settings.type} channel: it cannot send "
-                "replies; answer the customer where they wrote"
-            )
-        if not says_something(text):
-            raise NothingToSend("the reply says nothing yet")
-        refuse_stored_phone(self.store, thread_id, text)
-        if thread.assignee and not self._is_me(thread.assignee) and not force:
-            raise ClaimedByOther(thread_id, thread.assignee)
-        review = self.review(
-            thread_id, text, length_limit=length_limit, opened_at=opened_at, private=private
+        send_after: datetime,
+        reason: str | None,
+    ) -> NewReply:
+        """This agent's reply as the checks passed it, under a new idempotency key."""
+        return NewReply(
+            thread_id,
+            self.agent,
+            text,
+            send_after=send_after,
+            idempotency_key=new_key(),
+            private=review.private,
+            override=override,
+            reason=reason,
         )
-        stopping = review.blocking
-        if stopping and not force:
-            raise DraftRefused(review.findings)
-        return review, tuple(Override(f.code, f.message) for f in stopping)
-
-    @staticmethod
-    def needs_reason(findings: list[Finding]) -> bool:
-        """Whether sending past `findings` takes a reason: any blocking check about the text."""
-        return any(f.code not in NO_REASON_NEEDED for f in blocking(findings))
-
-    @property
-    def four_eyes(self) -> bool:
-        """`[replies] override = "second-agent"`: a blocked reply waits for a colleague."""
-        return getattr(self.config, "override_mode", "reason") == "second-agent"
 
     def queue_reply(
         self,
@@ -304,26 +138,19 @@ class Outbox:
             text,
             length_limit=length_limit,
             force=force,
+            reason=reason,
             opened_at=opened_at,
             private=private,
         )
-        if self.needs_reason(review.findings) and not (reason or "").strip():
-            raise ReasonNeeded(review.findings)
         now = self.now()
         seconds = self.config.undo_seconds if undo_seconds is None else undo_seconds
+        send_after = now if seconds <= 0 else whole_second_after(now + timedelta(seconds=seconds))
         return self.store.queue_reply(
-            thread_id,
-            self.agent,
-            text,
+            self._new_reply(
+                thread_id, text, review, override, send_after=send_after, reason=reason
+            ),
             now=now,
-            send_after=now
-            if seconds <= 0
-            else whole_second_after(now + timedelta(seconds=seconds)),
-            idempotency_key=new_key(),
-            private=review.private,
-            override=override,
             force_claim=force,
-            reason=reason,
             awaiting_approval=bool(override) and self.four_eyes,
         )
 
@@ -359,25 +186,26 @@ class Outbox:
         )
         if earlier is not None:
             return ReplyStart(earlier, resumed=True)
-        review, override = self._vet(thread_id, text, length_limit=length_limit, force=force)
-        if self.needs_reason(review.findings) and not (reason or "").strip():
-            raise ReasonNeeded(review.findings)
-        item, resumed = self.store.start_reply(
+        review, override = self._vet(
+            thread_id, text, length_limit=length_limit, force=force, reason=reason
+        )
+        reply = self._new_reply(
             thread_id,
-            self.agent,
             text,
+            review,
+            override,
             send_after=whole_second_after(now + timedelta(seconds=grace_seconds)),
-            idempotency_key=new_key(),
-            is_dead=process_is_dead,
-            private=review.private,
-            override=override,
             reason=reason.strip() if override and reason else None,
-            force_claim=force,
-            again=force,
-            awaiting_approval=bool(override) and self.four_eyes,
+        )
+        item, resumed = self.store.start_reply(
+            reply,
             now=now,
             holder=self.holder,
             stale_before=stale_before,
+            is_dead=process_is_dead,
+            force_claim=force,
+            again=force,
+            awaiting_approval=bool(override) and self.four_eyes,
         )
         return ReplyStart(item, resumed=resumed, review=None if resumed else review)
 

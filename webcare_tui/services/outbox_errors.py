@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from webcare_tui.core.checks import Finding, blocking
 
-__all__ = ["ChannelCannotSend", "DraftRefused", "NothingToSend", "OutboxError", "ReasonNeeded"]
+__all__ = [
+    "ChannelCannotSend",
+    "DraftRefused",
+    "NothingToSend",
+    "OutboxError",
+    "ReasonNeeded",
+    "StoredPhoneInText",
+]
 
 
 class OutboxError(Exception):
@@ -44,3 +51,15 @@ class NothingToSend(OutboxError):
 
 class ChannelCannotSend(OutboxError):
     title = "this channel cannot send"
+
+
+class StoredPhoneInText(OutboxError):
+    """The text holds the customer's phone number from a phone escalation: never sent,
+    however the agent insists (`force` does not apply)."""
+
+    title = "phone number in the text"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the text contains the customer's phone number; it stays on the thread only"
+        )

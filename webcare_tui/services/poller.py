@@ -17,7 +17,6 @@ import logging
 import random
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -30,103 +29,37 @@ from webcare_tui.connectors.base import (
     TransientError,
 )
 from webcare_tui.core.clock import ResponseClock
-from webcare_tui.core.sanitize import clean_line
-from webcare_tui.core.timeutil import from_db, now_utc
-from webcare_tui.services.health import HealthStatus
+from webcare_tui.core.timeutil import from_db, now_utc, whole_second_after
 from webcare_tui.services.holders import lease_holder
+from webcare_tui.services.poll_outcome import (
+    AUTH_BACKOFF,
+    AUTH_FAILED,
+    BACKING_OFF,
+    MAX_RETRY_WAIT,
+    OK,
+    RATE_LIMITED,
+    WARNING,
+    PollOutcome,
+    backoff_delay,
+    error_line,
+    redact_secrets,
+    secrets_of,
+)
 from webcare_tui.store import IngestResult, Store, StoreError
 
 if TYPE_CHECKING:
     from webcare_tui.services.outbox import Outbox
 
+__all__ = ["LEASE", "PollOutcome", "Poller"]
+
 log = logging.getLogger(__name__)
 
 LEASE = "poller"
-# Doubling back-off never waits longer than this between tries of a failing connector.
-MAX_BACKOFF = timedelta(minutes=15)
-# Refused credentials stay refused until someone fixes them (and restarts: the secret is read
-# from the environment), so hammering the platform only risks a lock-out.
-AUTH_BACKOFF = timedelta(hours=1)
-# A server's "come back at" is trusted this far and no further: a garbage reset header must not
-# silence a connector for a day.
-MAX_RETRY_WAIT = timedelta(hours=1)
 # The shortest lease; with `poll_every` of 5 s (the config's minimum) renewal is every ~1.3 s.
 MIN_LEASE_TTL = 4.0
-MAX_ERROR_CHARS = 300
 # httpx's timeouts are per read, so a server that drips a byte every few seconds never trips
 # them; this bounds a whole fetch (a Bluesky catch-up of many pages stays well inside it).
 FETCH_DEADLINE = timedelta(minutes=10)
-
-# Health statuses as stored by `Store.record_health`; declared once, in services/health.py.
-OK = HealthStatus.OK
-WARNING = HealthStatus.WARNING
-BACKING_OFF = HealthStatus.BACKING_OFF
-RATE_LIMITED = HealthStatus.RATE_LIMITED
-AUTH_FAILED = HealthStatus.AUTH_FAILED
-
-
-@dataclass(frozen=True, slots=True)
-class PollOutcome:
-    """How one poll of one connector went.
-
-    `new_threads` are conversations that did not exist before; `reopened_threads` existing ones
-    that a customer wrote to again after we replied (or resolved or snoozed them). Both need an
-    agent: `needs_attention` is their sum, for a notification. `retry_at` is when a failed
-    connector is tried again; `status` is the health recorded for it.
-    """
-
-    connector: str
-    ok: bool
-    new_messages: int = 0
-    new_threads: int = 0
-    error: str | None = None
-    retry_at: datetime | None = None
-    reopened_threads: int = 0
-    status: str = OK
-    skipped: int = 0
-
-    @property
-    def needs_attention(self) -> int:
-        return self.new_threads + self.reopened_threads
-
-
-def backoff_delay(failures: int, interval: timedelta, rng: random.Random) -> timedelta:
-    """How long to wait after the `failures`-th failure in a row.
-
-    Doubling from the connector's own interval up to `MAX_BACKOFF`, with "equal jitter": a
-    random point in the upper half, so connectors that failed together (one network outage)
-    do not come back in lockstep. Never sooner than the connector's normal interval.
-    """
-    ceiling = min(interval * 2 ** min(max(failures, 1), 20), MAX_BACKOFF)
-    jittered = ceiling / 2 + (ceiling / 2) * rng.random()
-    return max(interval, jittered)
-
-
-def _whole_second(moment: datetime) -> datetime:
-    """`moment` rounded up to the second: the store keeps whole seconds, and the time shown as
-    "backing off until" must be the time of the retry, never a moment after it."""
-    if moment.microsecond:
-        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
-    return moment
-
-
-def _secrets_of(connector: Connector) -> list[str]:
-    """The values of the environment variables the connector's config names (`token_env`,
-    `password_env`, ...): connectors redact their own errors, but a bug's message might not."""
-    found = []
-    for variable in connector.options.secret_variables().values():
-        secret = connector.environ.get(variable)
-        if secret:
-            found.append(secret)
-    return found
-
-
-def _redact(text: str, secrets: list[str]) -> str:
-    if not secrets:
-        return text
-    from webcare_tui.connectors.http_errors import redact  # httpx: only load it when needed
-
-    return redact(text, secrets)
 
 
 class Poller:
@@ -216,8 +149,7 @@ class Poller:
         warning = None
         notes = [*fetched.warnings, *(f"skipped {i}: {why}" for i, why in result.rejected)]
         if notes:
-            warning = clean_line(_redact("; ".join(notes), _secrets_of(connector)))
-            warning = warning[:MAX_ERROR_CHARS]
+            warning = error_line("; ".join(notes), secrets_of(connector))
             log.warning("%s: %s", name, warning)
         status = WARNING if warning else OK
         await self._record_health(name, status=status, now=now, error=warning)
@@ -233,13 +165,13 @@ class Poller:
 
     async def _failed(self, name: str, error: Exception) -> PollOutcome:
         connector = self.connectors[name]
-        secrets = _secrets_of(connector)
+        secrets = secrets_of(connector)
         # A damaged, full or read-only database is trouble to report, not a bug to trace.
         expected = isinstance(error, ConnectorError | StoreError)
         text = str(error) or type(error).__name__
         if not expected:
             text = f"unexpected {type(error).__name__}: {text}"
-        message = clean_line(_redact(text, secrets))[:MAX_ERROR_CHARS]
+        message = error_line(text, secrets)
 
         failures = self._failures.get(name, 0) + 1
         self._failures[name] = failures
@@ -253,7 +185,7 @@ class Poller:
         if retry_at is not None:
             # Retry-After, or the platform's reset header: never earlier than the server said.
             until = max(until, min(retry_at, now + MAX_RETRY_WAIT))
-        until = _whole_second(until)
+        until = whole_second_after(until)
         self._next_at[name] = until
 
         if expected:
@@ -261,7 +193,9 @@ class Poller:
         else:
             # A bug: the traceback is what a developer needs, but redacted like the message.
             trace = "".join(traceback.format_exception(error))
-            log.error("%s failed (%s until %s)\n%s", name, status, until, _redact(trace, secrets))
+            log.error(
+                "%s failed (%s until %s)\n%s", name, status, until, redact_secrets(trace, secrets)
+            )
         await self._record_health(name, status=status, now=now, error=message, backoff_until=until)
         return PollOutcome(name, False, error=message, retry_at=until, status=status)
 

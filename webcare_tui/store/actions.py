@@ -16,24 +16,30 @@ from webcare_tui.core.timeutil import to_db
 from webcare_tui.store.base import StoreBase, StoreError, sort_key
 from webcare_tui.store.rows import facts_from_row
 
+ClockColumns = tuple[str | None, str | None, str | None, str]
+
+
+def clock_columns(facts: ThreadFacts, clock: ResponseClock, updated_at: str) -> ClockColumns:
+    """How the running clock that `facts` give a thread (last updated at `updated_at`, as
+    stored) is stored: `clock_kind`, `clock_start`, `due_at` and the feed's `sort_key`."""
+    running = running_clock(facts, clock)
+    due = to_db(running.due_at) if running else None
+    return (
+        running.kind.value if running else None,
+        to_db(running.start) if running else None,
+        due,
+        sort_key(due, updated_at),
+    )
+
 
 def write_clock(
     conn: sqlite3.Connection, row: sqlite3.Row, facts: ThreadFacts, clock: ResponseClock
 ) -> None:
     """Store the running clock that `facts` give the thread of `row`."""
-    running = running_clock(facts, clock)
-    due = to_db(running.due_at) if running else None
     conn.execute(
         "UPDATE threads SET active = ?, clock_kind = ?, clock_start = ?, due_at = ?, "
         "sort_key = ? WHERE id = ?",
-        (
-            int(facts.state.is_active),
-            running.kind.value if running else None,
-            to_db(running.start) if running else None,
-            due,
-            sort_key(due, row["updated_at"]),
-            row["id"],
-        ),
+        (int(facts.state.is_active), *clock_columns(facts, clock, row["updated_at"]), row["id"]),
     )
 
 

@@ -9,10 +9,10 @@ from datetime import datetime
 from webcare_tui.core.clock import ResponseClock
 from webcare_tui.core.model import ThreadState
 from webcare_tui.core.sanitize import clean_line, clean_text
-from webcare_tui.core.timeutil import from_db, to_db
+from webcare_tui.core.timeutil import to_db
 from webcare_tui.store.actions import write_clock
 from webcare_tui.store.base import StoreBase, StoreError
-from webcare_tui.store.rows import facts_from_row, maybe_time
+from webcare_tui.store.rows import facts_from_row, from_columns
 
 
 class CallbackNotFound(StoreError):
@@ -37,19 +37,7 @@ class Callback:
 
 
 def _callback(row: sqlite3.Row) -> Callback:
-    return Callback(
-        id=row["id"],
-        thread_id=row["thread_id"],
-        phone=row["phone"],
-        due_at=from_db(row["due_at"]),
-        note=row["note"],
-        created_at=from_db(row["created_at"]),
-        created_by=row["created_by"],
-        channel=row["channel"],
-        author=row["author"],
-        done_at=maybe_time(row["done_at"]),
-        outcome=row["outcome"],
-    )
+    return from_columns(Callback, row)
 
 
 _SELECT = "SELECT c.*, t.channel, t.author FROM callbacks c JOIN threads t ON t.id = c.thread_id "

@@ -73,39 +73,22 @@ def move_into(
 def drop_merged(conn: sqlite3.Connection, orphan_id: int, target_id: int, at: str) -> None:
     """Remove the emptied orphan thread and say so in the target's history."""
     conn.execute("DELETE FROM threads WHERE id = ?", (orphan_id,))
-    conn.execute(
-        "INSERT INTO events (thread_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)",
-        (
-            target_id,
-            at,
-            ACTOR,
-            "merged",
-            f"thread #{orphan_id} joined: it began with an answer to a message here",
-        ),
-    )
+    joined = f"thread #{orphan_id} joined: it began with an answer to a message here"
+    _say(conn, at, (target_id, "merged", joined))
 
 
 def keep_apart(conn: sqlite3.Connection, orphan_id: int, target_id: int, at: str) -> None:
     """The orphan was already worked on: leave both threads, each pointing at the other."""
     conn.execute("UPDATE threads SET waiting_for = NULL WHERE id = ?", (orphan_id,))
+    why = "kept apart because it was already worked on"
+    there = f"the message this thread answers arrived in thread #{target_id}; {why}"
+    here = f"thread #{orphan_id} answers a message here; {why}"
+    _say(conn, at, (orphan_id, "related", there), (target_id, "related", here))
+
+
+def _say(conn: sqlite3.Connection, at: str, *events: tuple[int, str, str]) -> None:
+    """Write webcare's own events, each (thread id, kind, detail), in the threads' histories."""
     conn.executemany(
         "INSERT INTO events (thread_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)",
-        [
-            (
-                orphan_id,
-                at,
-                ACTOR,
-                "related",
-                f"the message this thread answers arrived in thread #{target_id}; "
-                "kept apart because it was already worked on",
-            ),
-            (
-                target_id,
-                at,
-                ACTOR,
-                "related",
-                f"thread #{orphan_id} answers a message here; "
-                "kept apart because it was already worked on",
-            ),
-        ],
+        [(thread_id, at, ACTOR, kind, detail) for thread_id, kind, detail in events],
     )

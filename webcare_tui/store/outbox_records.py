@@ -1,4 +1,5 @@
-"""The outbox's records: replies on their way out (states in core/outbox.py)."""
+"""The outbox's records: the agent's moves on replies on their way out, and what is read of
+them (states in core/outbox.py; what the sending process records is in outbox_sending.py)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,11 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 
-from webcare_tui.core.clock import ResponseClock
-from webcare_tui.core.outbox import PENDING, OutboxItem, OutboxState, Override, may_resume
+from webcare_tui.core.outbox import PENDING, NewReply, OutboxItem, OutboxState, may_resume
 from webcare_tui.core.sanitize import clean_line, clean_text
 from webcare_tui.core.timeutil import to_db
 from webcare_tui.store import outbox_sql
-from webcare_tui.store.base import (
-    OutboxItemNotFound,
-    OutboxTooLate,
-    StoreBase,
-    ThreadNotFound,
-)
-from webcare_tui.store.ingest import ingest_batch
+from webcare_tui.store.base import OutboxTooLate, StoreBase, ThreadNotFound
 from webcare_tui.store.outbox_errors import AlreadyAnswered, BeingAnswered, SelfApproval
 from webcare_tui.store.outbox_sql import ReplyTarget
 
@@ -27,57 +21,31 @@ class OutboxRecords(StoreBase):
 
     def queue_reply(
         self,
-        thread_id: int,
-        agent: str,
-        text: str,
+        reply: NewReply,
         *,
         now: datetime,
-        send_after: datetime,
-        idempotency_key: str,
-        private: bool = False,
-        override: tuple[Override, ...] = (),
         force_claim: bool = False,
-        reason: str | None = None,
         awaiting_approval: bool = False,
     ) -> OutboxItem:
-        """Claim the thread for `agent` and queue a reply, in one transaction.
+        """Claim the thread for the reply's agent and queue the reply, in one transaction.
 
         Refused with ClaimedByOther when another agent holds the thread, unless `force_claim`.
         The draft becomes the outbox item, so it is removed from the drafts: the text lives in
         one place, and undo puts it back. With `awaiting_approval` it waits for a colleague.
         """
         with self._write() as conn:
-            self._claim_thread(conn, thread_id, agent, now=now, force=force_claim)
+            self._claim_thread(conn, reply.thread_id, reply.agent, now=now, force=force_claim)
             state = OutboxState.AWAITING_APPROVAL if awaiting_approval else OutboxState.QUEUED
-            return self._insert_reply(
-                conn,
-                thread_id,
-                agent,
-                text,
-                state=state,
-                now=now,
-                send_after=send_after,
-                idempotency_key=idempotency_key,
-                private=private,
-                override=override,
-                reason=reason,
-            )
+            return self._insert_reply(conn, reply, state=state, now=now)
 
     def start_reply(
         self,
-        thread_id: int,
-        agent: str,
-        text: str,
+        reply: NewReply,
         *,
         now: datetime,
-        send_after: datetime,
-        idempotency_key: str,
         holder: str,
         stale_before: datetime,
         is_dead: Callable[[str], bool] = lambda holder: False,
-        private: bool = False,
-        override: tuple[Override, ...] = (),
-        reason: str | None = None,
         force_claim: bool = False,
         again: bool = False,
         awaiting_approval: bool = False,
@@ -85,12 +53,13 @@ class OutboxRecords(StoreBase):
         """A reply to send at once from this process (`holder`), decided in one transaction.
 
         Returns the item, claimed for `holder` (or awaiting approval), and whether it is an
-        earlier reply of `agent`'s resumed under its own key (`may_resume`): then `text` is not
-        used. Otherwise refused with BeingAnswered while another reply to the thread is on its
-        way, and with AlreadyAnswered when the customer's latest message has our answer (not on
-        an escalated thread, which takes updates), both unless `again`; and with ClaimedByOther
-        unless `force_claim`.
+        earlier reply of the agent's resumed under its own key (`may_resume`): then `reply` is
+        not used. Otherwise refused with BeingAnswered while another reply to the thread is on
+        its way, and with AlreadyAnswered when the customer's latest message has our answer (not
+        on an escalated thread, which takes updates), both unless `again`; and with
+        ClaimedByOther unless `force_claim`.
         """
+        thread_id, agent = reply.thread_id, reply.agent
         with self._write() as conn:
             self._claim_thread(conn, thread_id, agent, now=now, force=force_claim)
             pending = outbox_sql.pending_items(conn, thread_id)
@@ -111,19 +80,7 @@ class OutboxRecords(StoreBase):
                 if answered is not None and state != "escalated":
                     raise AlreadyAnswered(thread_id, *answered)
             state = OutboxState.AWAITING_APPROVAL if awaiting_approval else OutboxState.SENDING
-            item = self._insert_reply(
-                conn,
-                thread_id,
-                agent,
-                text,
-                state=state,
-                now=now,
-                send_after=send_after,
-                idempotency_key=idempotency_key,
-                private=private,
-                override=override,
-                reason=reason,
-            )
+            item = self._insert_reply(conn, reply, state=state, now=now)
             if state is OutboxState.SENDING:
                 item = outbox_sql.take(conn, item.id, holder=holder, now=now)
             return item, False
@@ -155,50 +112,33 @@ class OutboxRecords(StoreBase):
     def _over(
         stale_before: datetime, is_dead: Callable[[str], bool]
     ) -> Callable[[OutboxItem], bool]:
-        def over(item: OutboxItem) -> bool:
-            claimed_at = item.claimed_at
-            return (claimed_at is None or claimed_at <= stale_before) or is_dead(
-                item.claimed_by or ""
-            )
-
-        return over
+        return lambda item: outbox_sql.claim_is_over(item, stale_before, is_dead)
 
     def _insert_reply(
-        self,
-        conn: sqlite3.Connection,
-        thread_id: int,
-        agent: str,
-        text: str,
-        *,
-        state: OutboxState,
-        now: datetime,
-        send_after: datetime,
-        idempotency_key: str,
-        private: bool,
-        override: tuple[Override, ...],
-        reason: str | None,
+        self, conn: sqlite3.Connection, reply: NewReply, *, state: OutboxState, now: datetime
     ) -> OutboxItem:
+        thread_id, agent, text = reply.thread_id, reply.agent, clean_text(reply.text)
         cursor = conn.execute(
             "INSERT INTO outbox (thread_id, agent, text, private, idempotency_key, state, "
             "created_at, send_after, override, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 thread_id,
                 agent,
-                clean_text(text),
-                int(private),
-                idempotency_key,
+                text,
+                int(reply.private),
+                reply.idempotency_key,
                 state.value,
                 to_db(now),
-                to_db(send_after),
-                outbox_sql.override_json(override),
-                clean_line(reason) if reason else None,
+                to_db(reply.send_after),
+                outbox_sql.override_json(reply.override),
+                clean_line(reply.reason) if reply.reason else None,
             ),
         )
         conn.execute("DELETE FROM drafts WHERE thread_id = ? AND agent = ?", (thread_id, agent))
         item_id = int(cursor.lastrowid or 0)
         if state is OutboxState.AWAITING_APPROVAL:
-            self._event(conn, thread_id, now, agent, "reply awaits approval", clean_text(text))
-        return self._outbox_row(conn, item_id)
+            self._event(conn, thread_id, now, agent, "reply awaits approval", text)
+        return outbox_sql.item_by_id(conn, item_id)
 
     def cancel_reply(self, item_id: int, *, now: datetime, maybe_sent: bool = False) -> OutboxItem:
         """Undo: take a queued (or failed) reply back into its agent's draft.
@@ -207,7 +147,7 @@ class OutboxRecords(StoreBase):
         An unconfirmed reply (it may be on the platform already) is only given up `maybe_sent`.
         """
         with self._write() as conn:
-            item = self._outbox_row(conn, item_id)
+            item = outbox_sql.item_by_id(conn, item_id)
             if not (item.can_undo or (maybe_sent and item.outcome_unknown)):
                 raise OutboxTooLate(item)
             conn.execute("UPDATE outbox SET state = 'cancelled' WHERE id = ?", (item_id,))
@@ -224,137 +164,25 @@ class OutboxRecords(StoreBase):
                 "updated_at = excluded.updated_at",
                 (item.thread_id, item.agent, text, to_db(now)),
             )
-            return self._outbox_row(conn, item_id)
+            return outbox_sql.item_by_id(conn, item_id)
 
     def retry_reply(self, item_id: int, *, now: datetime) -> OutboxItem:
         """Queue a failed reply again, due now, under the same idempotency key."""
         with self._write() as conn:
-            item = self._outbox_row(conn, item_id)
+            item = outbox_sql.item_by_id(conn, item_id)
             if item.state is not OutboxState.FAILED:
                 raise OutboxTooLate(item)
             conn.execute(
                 "UPDATE outbox SET state = 'queued', send_after = ?, retry_at = NULL WHERE id = ?",
                 (to_db(now), item_id),
             )
-            return self._outbox_row(conn, item_id)
-
-    def claim_reply(
-        self,
-        *,
-        now: datetime,
-        holder: str,
-        stale_before: datetime,
-        is_dead: Callable[[str], bool] = lambda holder: False,
-        item_id: int | None = None,
-    ) -> OutboxItem | None:
-        """Atomically take the next due reply (or reply `item_id`, at once) into `sending`."""
-        if item_id is None and not outbox_sql.anything_due(self.conn, now):
-            return None
-        with self._write() as conn:
-            return outbox_sql.claim_due(
-                conn,
-                now=now,
-                holder=holder,
-                stale_before=stale_before,
-                is_dead=is_dead,
-                item_id=item_id,
-            )
-
-    def mark_reply_sent(
-        self,
-        item_id: int,
-        *,
-        remote_id: str,
-        url: str | None,
-        sent_at: datetime,
-        clock: ResponseClock,
-        now: datetime,
-    ) -> OutboxItem:
-        """Record a reply the platform accepted: the item is `sent`, the reply is stored as an
-        outgoing message of its thread (the clock stops, the thread is `replied`), and the event
-        log says who sent what, and which checks they overrode."""
-        with self._write() as conn:
-            item = self._outbox_row(conn, item_id)
-            if item.state is OutboxState.SENT:
-                return item  # a retry's answer for a post already recorded
-            target = outbox_sql.reply_target(conn, item.thread_id)
-            if target is None:
-                raise ThreadNotFound(f"there is no thread {item.thread_id}")
-            conn.execute(
-                "UPDATE outbox SET state = 'sent', remote_id = ?, sent_at = ?, last_error = NULL, "
-                "retry_at = NULL WHERE id = ?",
-                (remote_id, to_db(sent_at), item_id),
-            )
-            message = outbox_sql.sent_message(
-                conn, item, target, remote_id=remote_id, url=url, created_at=sent_at
-            )
-            ingest_batch(
-                conn,
-                connector=target.connector,
-                channel=target.channel,
-                messages=[message],
-                clock=clock,
-                seen_at=now,
-            )
-            detail = item.text
-            if item.override:
-                overridden = "; ".join(f"{o.code}: {o.message}" for o in item.override)
-                detail += f"\n\nsent despite: {overridden}"
-                if item.reason:
-                    detail += f"\nreason: {item.reason}"
-            if item.approved_by:
-                detail += f"\napproved by {item.approved_by}"
-            self._event(conn, item.thread_id, now, item.agent, "replied", detail)
-            # A keystroke's save may have landed after queueing: the sent text is no draft.
-            conn.execute(
-                "DELETE FROM drafts WHERE thread_id = ? AND agent = ? AND text = ?",
-                (item.thread_id, item.agent, item.text),
-            )
-            return self._outbox_row(conn, item_id)
-
-    def mark_reply_failed(
-        self,
-        item_id: int,
-        *,
-        holder: str,
-        error: str,
-        retry_at: datetime | None,
-        now: datetime,
-        unknown: bool = False,
-    ) -> OutboxItem:
-        """Record a failed send: `unconfirmed` when it may have gone out (`unknown`), else
-        `failed`. With `retry_at` the outbox tries again by itself from then; without, it waits
-        for an agent. Only the process that holds the claim may do this."""
-        state = OutboxState.UNCONFIRMED if unknown else OutboxState.FAILED
-        with self._write() as conn:
-            item = self._outbox_row(conn, item_id)
-            if item.state is not OutboxState.SENDING or item.claimed_by != holder:
-                return item  # someone else took it over meanwhile; their outcome counts
-            conn.execute(
-                "UPDATE outbox SET state = ?, last_error = ?, retry_at = ? WHERE id = ?",
-                (state.value, clean_line(error), to_db(retry_at) if retry_at else None, item_id),
-            )
-            if retry_at is None:
-                kind = "reply unconfirmed" if unknown else "reply failed"
-                self._event(conn, item.thread_id, now, item.agent, kind, error)
-            return self._outbox_row(conn, item_id)
-
-    def record_attempt(self, item_id: int, *, holder: str, error: str, now: datetime) -> bool:
-        """One more try of a reply `holder` is sending, after `error`; renews the claim so that
-        nobody takes it over meanwhile. False when it is no longer `holder`'s."""
-        with self._write() as conn:
-            cursor = conn.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, claimed_at = ? "
-                "WHERE id = ? AND state = 'sending' AND claimed_by = ?",
-                (clean_line(error), to_db(now), item_id, holder),
-            )
-            return cursor.rowcount == 1
+            return outbox_sql.item_by_id(conn, item_id)
 
     def approve_reply(self, item_id: int, approver: str, *, now: datetime) -> OutboxItem:
         """A colleague lets a reply that awaits approval go: it is queued, due now, and the
         event log says who approved what."""
         with self._write() as conn:
-            item = self._outbox_row(conn, item_id)
+            item = outbox_sql.item_by_id(conn, item_id)
             if item.state is not OutboxState.AWAITING_APPROVAL:
                 raise OutboxTooLate(item)
             if item.agent.casefold() == approver.casefold():
@@ -366,7 +194,7 @@ class OutboxRecords(StoreBase):
                 (to_db(now), approver, item_id),
             )
             self._event(conn, item.thread_id, now, approver, "reply approved", item.text)
-            return self._outbox_row(conn, item_id)
+            return outbox_sql.item_by_id(conn, item_id)
 
     def pending_threads(self) -> dict[int, OutboxState]:
         """Threads with a reply that may still go out, and the state of the latest one: what
@@ -386,7 +214,7 @@ class OutboxRecords(StoreBase):
         return [outbox_sql.item_from_row(row) for row in rows]
 
     def outbox_item(self, item_id: int) -> OutboxItem:
-        return self._outbox_row(self.conn, item_id)
+        return outbox_sql.item_by_id(self.conn, item_id)
 
     def outbox_items(self, thread_id: int) -> list[OutboxItem]:
         """A thread's outbox items, oldest first."""
@@ -405,10 +233,3 @@ class OutboxRecords(StoreBase):
     def answered_since(self, thread_id: int, since: datetime) -> list[str]:
         """Who replied (or has a reply on its way) in the thread after `since`."""
         return outbox_sql.answered_since(self.conn, thread_id, since)
-
-    @staticmethod
-    def _outbox_row(conn: sqlite3.Connection, item_id: int) -> OutboxItem:
-        row = conn.execute("SELECT * FROM outbox WHERE id = ?", (item_id,)).fetchone()
-        if row is None:
-            raise OutboxItemNotFound(f"there is no outbox item {item_id}")
-        return outbox_sql.item_from_row(row)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from webcare_tui.core.model import Direction, IncomingMessage
-from webcare_tui.core.outbox import PENDING, OutboxItem, OutboxState, Override
+from webcare_tui.core.outbox import PENDING, OutboxItem, Override
 from webcare_tui.core.timeutil import from_db, to_db
-from webcare_tui.store.rows import maybe_time
+from webcare_tui.store.base import OutboxItemNotFound
+from webcare_tui.store.rows import from_columns
 
 __all__ = [
     "ReplyTarget",
@@ -24,6 +25,7 @@ __all__ = [
     "anything_due",
     "claim_due",
     "claim_is_over",
+    "item_by_id",
     "item_from_row",
     "last_answer",
     "override_json",
@@ -73,27 +75,7 @@ def _override(value: str | None) -> tuple[Override, ...]:
 
 
 def item_from_row(row: sqlite3.Row) -> OutboxItem:
-    return OutboxItem(
-        id=row["id"],
-        thread_id=row["thread_id"],
-        agent=row["agent"],
-        text=row["text"],
-        private=bool(row["private"]),
-        idempotency_key=row["idempotency_key"],
-        state=OutboxState(row["state"]),
-        created_at=from_db(row["created_at"]),
-        send_after=from_db(row["send_after"]),
-        attempts=row["attempts"],
-        last_error=row["last_error"],
-        remote_id=row["remote_id"],
-        sent_at=maybe_time(row["sent_at"]),
-        override=_override(row["override"]),
-        retry_at=maybe_time(row["retry_at"]),
-        claimed_by=row["claimed_by"],
-        claimed_at=maybe_time(row["claimed_at"]),
-        reason=row["reason"],
-        approved_by=row["approved_by"],
-    )
+    return from_columns(OutboxItem, row, override=_override(row["override"]))
 
 
 def anything_due(conn: sqlite3.Connection, now: datetime) -> bool:
@@ -147,7 +129,7 @@ def claim_due(
         extra = (item_id,)
     if row is None:
         for candidate in conn.execute(candidates, extra):
-            if claim_is_over(candidate, stale_before, is_dead):
+            if claim_is_over(item_from_row(candidate), stale_before, is_dead):
                 row = candidate
                 break
     if row is None:
@@ -155,10 +137,10 @@ def claim_due(
     return take(conn, int(row["id"]), holder=holder, now=now)
 
 
-def claim_is_over(row: sqlite3.Row, stale_before: datetime, is_dead: Callable[[str], bool]) -> bool:
-    """Whether a `sending` row's holder is gone: dead on this host, or silent for too long."""
-    claimed_at = row["claimed_at"] or ""
-    return bool(claimed_at <= to_db(stale_before) or is_dead(row["claimed_by"] or ""))
+def claim_is_over(item: OutboxItem, stale_before: datetime, is_dead: Callable[[str], bool]) -> bool:
+    """Whether a `sending` item's holder is gone: dead on this host, or silent for too long."""
+    claimed_at = item.claimed_at
+    return claimed_at is None or claimed_at <= stale_before or is_dead(item.claimed_by or "")
 
 
 def take(conn: sqlite3.Connection, item_id: int, *, holder: str, now: datetime) -> OutboxItem:
@@ -168,7 +150,15 @@ def take(conn: sqlite3.Connection, item_id: int, *, holder: str, now: datetime) 
         "attempts = attempts + 1, retry_at = NULL WHERE id = ?",
         (holder, to_db(now), item_id),
     )
-    return item_from_row(conn.execute("SELECT * FROM outbox WHERE id = ?", (item_id,)).fetchone())
+    return item_by_id(conn, item_id)
+
+
+def item_by_id(conn: sqlite3.Connection, item_id: int) -> OutboxItem:
+    """Outbox item `item_id`; OutboxItemNotFound when there is none."""
+    row = conn.execute("SELECT * FROM outbox WHERE id = ?", (item_id,)).fetchone()
+    if row is None:
+        raise OutboxItemNotFound(f"there is no outbox item {item_id}")
+    return item_from_row(row)
 
 
 def pending_items(conn: sqlite3.Connection, thread_id: int) -> list[OutboxItem]:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import sqlite3
+import typing
+from collections.abc import Callable
 from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from webcare_tui.core.clock import ClockKind
 from webcare_tui.core.model import (
-    Direction,
     Event,
     Message,
     Note,
@@ -17,6 +22,11 @@ from webcare_tui.core.model import (
 )
 from webcare_tui.core.threads import ThreadFacts
 from webcare_tui.core.timeutil import from_db
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_Record = TypeVar("_Record", bound="DataclassInstance")
 
 THREAD_COLUMNS = (
     "id, connector, channel, author, author_name, state, assignee, created_at, updated_at, "
@@ -31,36 +41,53 @@ def maybe_time(value: str | None) -> datetime | None:
     return from_db(value) if value else None
 
 
+Reader = Callable[[Any], object]
+
+
+def _reader(hint: object) -> Reader | None:
+    """How a column is read into a field of type `hint`; None: as it is (text, numbers)."""
+    args = typing.get_args(hint)
+    optional = type(None) in args and len(args) == 2
+    base = next(a for a in args if a is not type(None)) if optional else hint
+    if base is datetime:
+        return maybe_time if optional else from_db
+    if base is bool:
+        return bool
+    if isinstance(base, type) and issubclass(base, Enum):
+        enum = base
+        return (lambda value: None if value is None else enum(value)) if optional else enum
+    return None
+
+
+@functools.cache
+def _readers(cls: type[DataclassInstance]) -> tuple[tuple[str, Reader | None], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, _reader(hints[f.name])) for f in dataclasses.fields(cls))
+
+
+def from_columns(cls: type[_Record], row: sqlite3.Row, /, **given: object) -> _Record:
+    """A `cls` whose fields are read from the row's columns of the same names, each as its
+    type says: a time from its stored text (None for an empty optional one), an enum from its
+    value, a flag from 0 or 1. Fields that are no column, or read otherwise, are `given`."""
+    values = {
+        name: row[name] if read is None else read(row[name])
+        for name, read in _readers(cls)
+        if name not in given
+    }
+    return cls(**values, **given)
+
+
 def facts_from_row(row: sqlite3.Row) -> ThreadFacts:
     """What the clock needs to know of a stored thread."""
-    return ThreadFacts(
-        channel=row["channel"],
-        state=ThreadState(row["state"]),
-        pending_since=maybe_time(row["pending_since"]),
-        first_reply_at=maybe_time(row["first_reply_at"]),
-        last_out_at=maybe_time(row["last_out_at"]),
-        escalated_at=maybe_time(row["escalated_at"]),
-        promise_at=maybe_time(row["promise_at"]),
-    )
+    return from_columns(ThreadFacts, row)
 
 
 def thread_from_row(row: sqlite3.Row) -> Thread:
-    return Thread(
-        id=row["id"],
-        connector=row["connector"],
-        channel=row["channel"],
-        author=row["author"],
-        author_name=row["author_name"],
-        state=ThreadState(row["state"]),
-        assignee=row["assignee"],
-        created_at=from_db(row["created_at"]),
-        updated_at=from_db(row["updated_at"]),
+    return from_columns(
+        Thread,
+        row,
         clock=running_clock_from_row(row),
-        last_text=row["last_text"],
-        message_count=row["message_count"],
-        followers=row["followers"],
         escalated_to=row["escalated_to"] if row["state"] == ThreadState.ESCALATED else None,
-        escalated_at=maybe_time(row["escalated_at"]),
     )
 
 
@@ -73,40 +100,12 @@ def running_clock_from_row(row: sqlite3.Row) -> RunningClock | None:
 
 
 def message_from_row(row: sqlite3.Row) -> Message:
-    return Message(
-        id=row["id"],
-        thread_id=row["thread_id"],
-        connector=row["connector"],
-        remote_id=row["remote_id"],
-        direction=Direction(row["direction"]),
-        author=row["author"],
-        author_name=row["author_name"],
-        text=row["text"],
-        created_at=from_db(row["created_at"]),
-        seen_at=from_db(row["seen_at"]),
-        in_reply_to=row["in_reply_to"],
-        url=row["url"],
-        agent=row["agent"],
-        is_private=bool(row["is_private"]),
-    )
+    return from_columns(Message, row)
 
 
 def event_from_row(row: sqlite3.Row) -> Event:
-    return Event(
-        id=row["id"],
-        thread_id=row["thread_id"],
-        at=from_db(row["at"]),
-        actor=row["actor"],
-        kind=row["kind"],
-        detail=row["detail"],
-    )
+    return from_columns(Event, row)
 
 
 def note_from_row(row: sqlite3.Row) -> Note:
-    return Note(
-        id=row["id"],
-        thread_id=row["thread_id"],
-        at=from_db(row["at"]),
-        author=row["author"],
-        text=row["text"],
-    )
+    return from_columns(Note, row)

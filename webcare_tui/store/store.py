@@ -19,9 +19,8 @@ from webcare_tui.core.model import (
     IncomingMessage,
 )
 from webcare_tui.core.sanitize import clean_line
-from webcare_tui.core.threads import running_clock
 from webcare_tui.core.timeutil import from_db, to_db
-from webcare_tui.store.actions import AgentActions
+from webcare_tui.store.actions import AgentActions, clock_columns
 from webcare_tui.store.base import (
     BUSY_TIMEOUT_MS,
     ClaimedByOther,
@@ -38,13 +37,13 @@ from webcare_tui.store.base import (
     StoreBase,
     StoreError,
     ThreadNotFound,
-    sort_key,
     store_error,
 )
 from webcare_tui.store.callbacks import CallbackRecords
 from webcare_tui.store.ingest import IngestResult, ingest_batch
 from webcare_tui.store.insights import Insights
 from webcare_tui.store.outbox_records import OutboxRecords
+from webcare_tui.store.outbox_sending import OutboxSending
 from webcare_tui.store.reads import FeedReads
 from webcare_tui.store.rows import facts_from_row
 from webcare_tui.store.search import Search, index_new
@@ -85,7 +84,16 @@ __all__ = [
 ]
 
 
-class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords, Search, Insights, TeamRecords):
+class Store(
+    FeedReads,
+    AgentActions,
+    CallbackRecords,
+    OutboxRecords,
+    OutboxSending,
+    Search,
+    Insights,
+    TeamRecords,
+):
     """The application's database. Safe to share between threads; many processes may open
     the same file."""
 
@@ -199,19 +207,10 @@ class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords, Search, Ins
                 (last_id, _RECOMPUTE_CHUNK),
             ).fetchall():
                 last_id = chunk[-1]["id"]
-                updates = []
-                for row in chunk:
-                    running = running_clock(facts_from_row(row), clock)
-                    due = to_db(running.due_at) if running else None
-                    updates.append(
-                        (
-                            running.kind.value if running else None,
-                            to_db(running.start) if running else None,
-                            due,
-                            sort_key(due, row["updated_at"]),
-                            row["id"],
-                        )
-                    )
+                updates = [
+                    (*clock_columns(facts_from_row(row), clock, row["updated_at"]), row["id"])
+                    for row in chunk
+                ]
                 conn.executemany(
                     "UPDATE threads SET clock_kind = ?, clock_start = ?, due_at = ?, "
                     "sort_key = ? WHERE id = ?",
