@@ -35,7 +35,11 @@ __all__ = [
 PAGE = 100
 MAX_PAGES = 30
 
-ORDER_LABELS = {FeedOrder.DUE: "due", FeedOrder.WAITING: "longest waiting"}
+ORDER_LABELS = {
+    FeedOrder.DUE: "due",
+    FeedOrder.PRIORITY: "priority",
+    FeedOrder.WAITING: "longest waiting",
+}
 """How the header names each order."""
 
 
@@ -88,6 +92,7 @@ class FeedPager:
 
     def page(self, rows: FeedRows, number: int) -> FeedPage:
         """Page `number` of `rows`' feed, from a neighbouring page's keyset where one is held."""
+        self._scored(rows.feed)
         before = rows.pages.get(number - 1)
         if before is not None and before.last is not None:
             return self._store.feed_keyed(rows.feed, after=before.last, limit=PAGE)
@@ -95,6 +100,15 @@ class FeedPager:
         if after is not None and after.first is not None and number >= 0:
             return self._store.feed_keyed(rows.feed, before=after.first, limit=PAGE)
         return self._store.feed_keyed(rows.feed, offset=number * PAGE, limit=PAGE)
+
+    def _scored(self, feed: FeedFilter) -> None:
+        """In priority order, threads that got a message since they were scored are scored
+        first, so they sit where they belong (a few after an ingest; all of them once, on an
+        older database's first read)."""
+        if feed.order is FeedOrder.PRIORITY:
+            from webcare_tui.services.insights import score_unscored
+
+            score_unscored(self._store, feed)
 
     def insights(self, page: FeedPage) -> Mapping[int, ThreadInsight]:
         """Priority, tags and the repeat mark of a page's threads, by thread id."""
@@ -109,6 +123,7 @@ class FeedPager:
         and where the cursor stands in it now; without `marks`, its page's priority marks are
         left for later (`insights`)."""
         store = self._store
+        self._scored(feed)
         rows = FeedRows(feed=feed, total=store.feed_count(feed), sending=store.pending_threads())
         if selected is not None:
             position = store.feed_position(feed, selected)

@@ -20,6 +20,7 @@ from webcare_tui.core.threads import ThreadFacts, after_message, running_clock
 from webcare_tui.core.timeutil import from_db, to_db, utc
 from webcare_tui.store.base import chunks, sort_key
 from webcare_tui.store.orphans import drop_merged, find_orphans, keep_apart, move_into
+from webcare_tui.store.priorities import unscore
 from webcare_tui.store.rows import facts_from_row
 
 _PAUSED = (ThreadState.REPLIED, ThreadState.RESOLVED, ThreadState.SNOOZED)
@@ -270,6 +271,7 @@ def ingest_batch(
             _settle_pending(conn, draft)
         _write_threads(conn, unsure, clock, seen, stamps)
     result.merged_threads = _adopt_orphans(conn, connector, arrived, known, clock, seen, stamps)
+    unscore(conn, touched_ids, customers)
     return result
 
 

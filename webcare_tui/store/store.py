@@ -45,6 +45,7 @@ from webcare_tui.store.callbacks import CallbackRecords
 from webcare_tui.store.ingest import IngestResult, ingest_batch
 from webcare_tui.store.insights import Insights
 from webcare_tui.store.outbox_records import OutboxRecords
+from webcare_tui.store.priorities import Priorities
 from webcare_tui.store.reads import FeedReads
 from webcare_tui.store.rows import facts_from_row
 from webcare_tui.store.search import Search, index_new
@@ -85,7 +86,16 @@ __all__ = [
 ]
 
 
-class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords, Search, Insights, TeamRecords):
+class Store(
+    FeedReads,
+    AgentActions,
+    CallbackRecords,
+    OutboxRecords,
+    Search,
+    Insights,
+    Priorities,
+    TeamRecords,
+):
     """The application's database. Safe to share between threads; many processes may open
     the same file."""
 
