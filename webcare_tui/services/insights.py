@@ -64,7 +64,7 @@ def thread_insights(store: Store, threads: Sequence[Thread]) -> dict[int, Thread
 
 
 def _priorities(store: Store, threads: Sequence[Thread]) -> dict[int, tuple[Priority, bool]]:
-    """Each thread's priority, and whether its customer wrote to us outside it.
+    """Each thread's priority, and whether its customer wrote to us before it began.
 
     Repeat contact is counted as of the thread's last customer message, not as of now: a
     stored priority then stays true until the customer writes again (which unscores it), and
@@ -86,7 +86,8 @@ def _priorities(store: Store, threads: Sequence[Thread]) -> dict[int, tuple[Prio
             everything,
             customer[-1][1] if customer else None,
         )
-        repeat = len(everything) > len(customer)
+        # Their first thread is no repeat: only one begun after they had written before is.
+        repeat = bool(everything) and everything[0] < thread.created_at
         found[thread.id] = (score(signals, words), repeat)
     return found
 
