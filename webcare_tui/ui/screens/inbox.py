@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -118,6 +118,13 @@ class InboxScreen(ThreadKeysScreen):
         self._side_timer = self.set_timer(
             SIDE_PANE_DELAY, lambda: self.side.show_thread(thread_id), name="side-pane"
         )
+
+    def on_key(self, event: events.Key) -> None:
+        # The thread beside the feed lists the customer's earlier threads by digit: the feed
+        # binds no digits, so they reach that list from the feed too, not from the filter box.
+        beside = self.is_wide and self.focused is self.feed and bool(self.query("#side"))
+        if beside and self.side.open_earlier(event.character):
+            event.stop()
 
     def on_thread_feed_opened(self, message: ThreadFeed.Opened) -> None:
         if self.is_wide:
