@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.pilot import settle
+from tests.pilot import settle, until
 from tests.ui.test_query_filter import shown_ids
 from webcare_tui.services.feed_pager import FeedFilter, FeedOrder
 from webcare_tui.services.insights import thread_insights
@@ -53,3 +53,16 @@ async def test_o_cycles_due_priority_and_waiting_time(
         await settle(pilot)
         assert shown_ids(feed) == by_due
         assert "sort:" not in header.render().plain
+
+
+async def test_threads_are_scored_behind_the_first_page_before_o_is_pressed(
+    build_app: Callable[..., WebcareApp],
+) -> None:
+    app = build_app()
+    priority = FeedFilter(order=FeedOrder.PRIORITY)
+    assert app.store.unscored(priority) > 0  # an older database: nothing stored yet
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.store.unscored(priority) == 0)
+        assert app.store.unscored(priority) == 0
+        assert app.screen.query_one(InboxHeader).order is FeedOrder.DUE

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from webcare_tui.core.model import Thread
 from webcare_tui.core.outbox import OutboxState
 from webcare_tui.store import Store
-from webcare_tui.store.base import FeedFilter, FeedOrder
+from webcare_tui.store.base import DatabaseLocked, DatabaseReadOnly, FeedFilter, FeedOrder
 from webcare_tui.store.reads import FeedPage
 
 if TYPE_CHECKING:
@@ -101,14 +101,22 @@ class FeedPager:
             return self._store.feed_keyed(rows.feed, before=after.first, limit=PAGE)
         return self._store.feed_keyed(rows.feed, offset=number * PAGE, limit=PAGE)
 
-    def _scored(self, feed: FeedFilter) -> None:
-        """In priority order, threads that got a message since they were scored are scored
-        first, so they sit where they belong (a few after an ingest; all of them once, on an
-        older database's first read)."""
-        if feed.order is FeedOrder.PRIORITY:
-            from webcare_tui.services.insights import score_unscored
+    def score(self, feed: FeedFilter) -> int:
+        """Store the priority of `feed`'s threads that have none yet (all of them once, on an
+        older database; a few after an ingest); returns how many. A database that cannot be
+        written now still shows its feed: the unscored threads sort last until it can."""
+        from webcare_tui.services.insights import score_unscored
 
-            score_unscored(self._store, feed)
+        try:
+            return score_unscored(self._store, feed)
+        except (DatabaseReadOnly, DatabaseLocked):
+            return 0
+
+    def _scored(self, feed: FeedFilter) -> None:
+        # In priority order a thread that got a message since it was scored is scored first,
+        # so it sits where it belongs.
+        if feed.order is FeedOrder.PRIORITY:
+            self.score(feed)
 
     def insights(self, page: FeedPage) -> Mapping[int, ThreadInsight]:
         """Priority, tags and the repeat mark of a page's threads, by thread id."""
