@@ -94,7 +94,10 @@ def _priorities(store: Store, threads: Sequence[Thread]) -> dict[int, tuple[Prio
 
 def score_unscored(store: Store, feed: FeedFilter | None = None) -> int:
     """Store the priority of the threads (of `feed`, else all) that have none yet, for the
-    feed's priority order; returns how many were scored. Cheap when none are waiting."""
+    feed's priority order; returns how many were scored. Cheap when none are waiting.
+
+    The stored number counts repeat contact ("3rd contact today") as of the thread's last
+    customer message, not as of now, so it holds until the customer writes again."""
     return store.rescore(
         lambda threads: {i: p.score for i, (p, _) in _priorities(store, threads).items()}, feed
     )
