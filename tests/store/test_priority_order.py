@@ -4,13 +4,14 @@ ingest (a thread that gets a message, and its customer's other threads, are scor
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.store.test_feed_order import page_plan
-from tests.store.test_store import ingest, msg
+from tests.store.test_store import CLOCK, T0, ingest, msg
 from webcare_tui.core.model import Direction, Thread
 from webcare_tui.store import Store
 from webcare_tui.store.base import FeedFilter, FeedOrder
@@ -48,7 +49,9 @@ def test_new_threads_wait_to_be_scored_and_then_lead_by_priority(store: Store) -
     assert ids_in(store, PRIORITY) == [bob, anna, cas]
 
 
-def test_a_message_unscores_its_thread_and_the_customers_other_threads(store: Store) -> None:
+def test_a_message_unscores_its_thread_and_the_customers_threads_it_counts_in(
+    store: Store,
+) -> None:
     ingest(store, msg("a1", author="anna"), msg("a2", 60, author="anna"))
     ingest(store, msg("b1", 5, author="bob"))
     store.rescore(CountingScorer())
@@ -57,14 +60,31 @@ def test_a_message_unscores_its_thread_and_the_customers_other_threads(store: St
     assert first is not None and second is not None and bob is not None
 
     ingest(store, msg("a3", 70, reply_to="a2", author="anna"))
-    # Her thread got a message; her first thread counts her contacts too: both wait.
-    assert store.priority_of(second) is None and store.priority_of(first) is None
-    assert store.priority_of(bob) == 10  # nobody else's number is thrown away
+    assert store.priority_of(second) is None  # her thread got a message
+    # Her first thread counts contacts as of its own last message, before this one: it holds.
+    assert store.priority_of(first) == 10 and store.priority_of(bob) == 10
     scorer = CountingScorer()
-    assert store.rescore(scorer, PRIORITY) == 2
-    assert sorted(scorer.asked) == sorted([first, second])
-    assert store.priority_of(second) == 20
+    assert store.rescore(scorer, PRIORITY) == 1
+    assert scorer.asked == [second] and store.priority_of(second) == 20
     assert ids_in(store, PRIORITY)[0] == second
+
+    # A message of hers from before (a backfill) counts in both: both wait.
+    ingest(store, msg("a0", -30, author="anna"))
+    assert store.priority_of(first) is None and store.priority_of(second) is None
+    assert store.priority_of(bob) == 10  # nobody else's number is thrown away
+
+
+def test_a_new_follower_count_unscores_every_thread_of_that_customer(store: Store) -> None:
+    ingest(store, msg("a1", author="anna"), msg("a2", 60, author="anna"))
+    store.rescore(CountingScorer())
+    first, second = (store.thread_of_message("c1", r) for r in ("a1", "a2"))
+    assert first is not None and second is not None
+    store.ingest("c1", "mastodon", [replace(msg("a3", 90, reply_to="a2", author="anna"),
+                 followers=80_000)], clock=CLOCK, seen_at=T0)  # fmt: skip
+    assert store.priority_of(first) is None and store.priority_of(second) is None
+    store.rescore(CountingScorer())
+    ingest(store, msg("a4", 95, reply_to="a3", author="anna"))  # no count: the same reach
+    assert store.priority_of(first) == 10
 
 
 def test_our_own_reply_leaves_other_customers_scored(store: Store) -> None:

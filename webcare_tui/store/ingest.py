@@ -254,6 +254,8 @@ def ingest_batch(
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         message_rows,
     )
+    since = to_db(min(created_of.values())) if created_of else seen
+    unscore(conn, connector, touched_ids, since, {h: f for h, (_, f) in customers.items()})
     conn.executemany(
         "INSERT INTO customers (connector, handle, name, followers, updated_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, handle) DO UPDATE SET "
@@ -271,7 +273,6 @@ def ingest_batch(
             _settle_pending(conn, draft)
         _write_threads(conn, unsure, clock, seen, stamps)
     result.merged_threads = _adopt_orphans(conn, connector, arrived, known, clock, seen, stamps)
-    unscore(conn, touched_ids, customers)
     return result
 
 

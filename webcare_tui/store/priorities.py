@@ -3,8 +3,8 @@
 Priority needs the lexicon, which the store does not load: the store keeps the number and
 says which threads have none yet (`priority IS NULL`), and a scorer from the services fills
 them in (`rescore`). A thread loses its number when the ingest adds a message to it, and when
-its customer writes to us anywhere else (repeat contact counts across threads), so a stored
-number is never older than the messages it was computed from. An older database starts with
+a message elsewhere or a new follower count changes it (see `unscore`), so a stored number is
+never older than what it was computed from. An older database starts with
 every thread unscored; the first read in priority order scores them.
 """
 
@@ -24,24 +24,48 @@ RESCORE_BATCH = 500
 
 
 def unscore(
-    conn: sqlite3.Connection, thread_ids: Collection[int], authors: Collection[str]
+    conn: sqlite3.Connection,
+    connector: str,
+    thread_ids: Collection[int],
+    since: str,
+    followers: Mapping[str, int | None],
 ) -> None:
-    """Inside the ingest's transaction: forget the priority of `thread_ids` (they got a
-    message) and of every thread that `authors` wrote in (their contact count changed)."""
+    """Inside the ingest's transaction, before the customers are written: forget the
+    priority of `thread_ids` (they got a message) and of the threads whose number the batch
+    changes through their customer (the handles of `followers`, who wrote messages created
+    at or after `since`).
+
+    Repeat contact counts as of a thread's last customer message, so a message changes the
+    number of the customer's threads (across connectors: the handle is what counts) whose
+    last message is no older than it: for a live poll, none but its own. A new follower
+    count changes the reach of every thread of that customer on this connector."""
     for part in chunks([str(i) for i in thread_ids]):
         marks = ", ".join("?" for _ in part)
         conn.execute(
             f"UPDATE threads SET priority = NULL WHERE id IN ({marks}) AND priority IS NOT NULL",
             [int(i) for i in part],
         )
-    for part in chunks(sorted(authors)):
+    for part in chunks(sorted(followers)):
         marks = ", ".join("?" for _ in part)
-        # On the messages' author index: threads have no index on the author alone.
+        # On the index of scored threads by customer: new threads (all of a bulk import) are
+        # unscored already and cost nothing here.
         conn.execute(
-            "UPDATE threads SET priority = NULL WHERE priority IS NOT NULL AND id IN "
-            f"(SELECT thread_id FROM messages WHERE author IN ({marks}) AND direction = 'in')",
-            list(part),
+            "UPDATE threads INDEXED BY threads_scored SET priority = NULL "
+            f"WHERE priority IS NOT NULL AND author IN ({marks}) AND last_in_at >= ?",
+            [*part, since],
         )
+        stored = conn.execute(
+            f"SELECT handle, followers FROM customers WHERE connector = ? AND handle IN ({marks})",
+            [connector, *part],
+        ).fetchall()
+        changed = [h for h, count in stored if followers[h] not in (None, count)]
+        if changed:
+            conn.execute(
+                "UPDATE threads INDEXED BY threads_scored SET priority = NULL "
+                f"WHERE priority IS NOT NULL AND author IN ({', '.join('?' for _ in changed)}) "
+                "AND connector = ?",
+                [*changed, connector],
+            )
 
 
 class Priorities(StoreBase):
