@@ -129,6 +129,7 @@ def bench_priority(db: Path) -> None:
     with store._write() as conn:  # back to the schema before the stored priority
         conn.execute("DROP INDEX threads_by_priority")
         conn.execute("DROP INDEX threads_unscored")
+        conn.execute("DROP INDEX threads_scored")
         conn.execute("ALTER TABLE threads DROP COLUMN priority")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.execute(f"PRAGMA user_version = {version - 1}")
