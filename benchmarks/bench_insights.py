@@ -169,6 +169,42 @@ def bench_reports(store: Store) -> None:
     print(f"digest of the last 7 days: {ms:,.0f} ms (CPU {cpu:,.0f} ms)")
 
 
+def bench_priority(db: Path) -> None:
+    """The feed in priority order: the migration that adds the stored priority, scoring every
+    thread on an older database's first read, then the first page and the next one (the read
+    `j` makes past the end of a page; within a page `j` reads nothing)."""
+    from webcare_tui.services.feed_pager import PAGE, FeedPager, FeedRows
+    from webcare_tui.services.insights import score_unscored
+    from webcare_tui.store.base import FeedOrder
+
+    store = Store(db)
+    with store._write() as conn:  # back to the schema before the stored priority
+        conn.execute("DROP INDEX threads_by_priority")
+        conn.execute("DROP INDEX threads_unscored")
+        conn.execute("DROP INDEX threads_scored")
+        conn.execute("ALTER TABLE threads DROP COLUMN priority")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute(f"PRAGMA user_version = {version - 1}")
+    store.close()
+    start = time.perf_counter()
+    store = Store(db)
+    print(f"migration adding the stored priority: {(time.perf_counter() - start) * 1000:,.0f} ms")
+    start = time.perf_counter()
+    scored = score_unscored(store, FeedFilter(order=FeedOrder.PRIORITY))
+    print(f"first read in priority order scores every thread once: {scored:,} in "
+          f"{time.perf_counter() - start:,.1f} s")  # fmt: skip
+    feed, pager = FeedFilter(order=FeedOrder.PRIORITY), FeedPager(store)
+    ms, window = timed(lambda: pager.window(feed, selected=None, cursor=0))
+    rows, _ = window  # type: ignore[misc]
+    print(f"priority order, first page with its marks: {ms:.1f} ms")
+    ms, _ = timed(lambda: pager.page(rows, 1))
+    print(f"priority order, the next page by keyset (j past row {PAGE}): {ms:.1f} ms")
+    far = FeedRows(feed=feed, total=rows.total)
+    ms, _ = timed(lambda: pager.page(far, rows.total // PAGE // 2))
+    print(f"priority order, a page from the middle by offset (a jump): {ms:.1f} ms")
+    store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=100_000)
@@ -189,6 +225,7 @@ def main() -> None:
             bench_search(store)
         bench_reports(store)
         store.close()
+        bench_priority(db)
 
 
 def bench_search(store: Store) -> None:

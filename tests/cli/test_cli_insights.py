@@ -104,6 +104,31 @@ def test_threads_json_carries_tags_and_priority_with_its_reason(
     assert listed[0]["author"] == "anna"
 
 
+def test_threads_sort_priority_lists_the_highest_first_and_keeps_the_contract_fields(
+    loaded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    by_due = threads(loaded, capsys)
+    by_priority = threads(loaded, capsys, "--sort", "priority")
+    # The stored priority the order pages on is the one each thread reports; ties by due.
+    assert by_priority == sorted(by_due, key=lambda t: -t["priority"])
+    assert [t["author"] for t in by_priority] != [t["author"] for t in by_due]
+    assert by_priority[0]["author"] == "anna" and by_priority[-1]["author"] == "cees"
+    assert threads(loaded, capsys, "--sort", "due") == by_due
+    assert len(threads(loaded, capsys, "--sort", "waiting")) == len(by_due)
+    assert main(run(loaded, "threads", "--sort", "priority")) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert "anna" in table[0] and "cees" in table[-1]
+
+
+def test_threads_sort_refuses_an_unknown_order_with_exit_2(
+    loaded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(run(loaded, "threads", "--sort", "loudest"))
+    assert exit_.value.code == 2
+    assert "--sort" in capsys.readouterr().err
+
+
 def test_search_json_finds_words_in_any_message_most_recent_first(
     loaded: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -52,20 +52,26 @@ def test_a_threads_position_follows_the_order(store: Store) -> None:
     assert store.feed_position(WAITING, anna.id) == 0
 
 
-def test_the_waiting_order_is_read_on_its_index(store: Store) -> None:
-    where, params = WAITING.where()
-    key = FeedOrder.WAITING.key
-    plan = " ".join(
+def page_plan(store: Store, feed: FeedFilter) -> str:
+    """How SQLite reads the page after a keyset in `feed`'s order."""
+    where, params = feed.where()
+    key = feed.order.key
+    return " ".join(
         str(row[3])
         for row in store.conn.execute(
             f"EXPLAIN QUERY PLAN SELECT id FROM threads WHERE {where} AND {key} >= ? "
-            f"ORDER BY {key}, id LIMIT 100",
-            [*params, "0 "],
+            f"AND ({key}, id) > (?, ?) ORDER BY {key}, id LIMIT 100",
+            [*params, "0 ", "0 ", 0],
         )
     )
+
+
+def test_the_waiting_order_is_read_on_its_index(store: Store) -> None:
+    plan = page_plan(store, WAITING)
     assert "threads_by_waiting_time" in plan and "TEMP B-TREE" not in plan
 
 
 def test_the_order_cycles_through_every_order_back_to_due() -> None:
-    assert FeedOrder.DUE.next() is FeedOrder.WAITING
+    assert FeedOrder.DUE.next() is FeedOrder.PRIORITY
+    assert FeedOrder.PRIORITY.next() is FeedOrder.WAITING
     assert FeedOrder.WAITING.next() is FeedOrder.DUE

@@ -6,16 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from textual.widgets import Input
+
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import settle, until
 from webcare_tui.core.model import IncomingMessage, ThreadState
+from webcare_tui.services.feed_pager import FeedFilter
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.thread import ThreadScreen
+from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 from webcare_tui.ui.widgets.thread_view import ThreadView
 
 
 def view_text(app: WebcareApp) -> str:
-    view = app.screen.query_one(ThreadView)
+    view = app.screen.query(ThreadView).first()
     return "\n".join(str(child.render()) for child in view.children)
 
 
@@ -51,3 +55,37 @@ async def test_earlier_threads_by_date_and_a_digit_opens_one(
         await settle(pilot)
         assert app.screen.query_one(ThreadView).thread_id == wet
         assert isinstance(app.screen, ThreadScreen) and app.screen.current_thread_id() == wet
+
+
+async def test_a_digit_from_the_feed_opens_an_earlier_thread_beside_it(
+    build_app: Callable[..., WebcareApp],
+) -> None:
+    app = build_app()
+    store, who = app.store, "piet@example.social"
+    messages = [
+        IncomingMessage("p1", who, "My paper is wet", FROZEN_NOW - timedelta(days=2)),
+        IncomingMessage("p2", who, "Still no paper, third time!", FROZEN_NOW - timedelta(hours=1)),
+    ]  # fmt: skip
+    store.ingest("demo-mastodon", "mastodon", messages, clock=app.clock, seen_at=FROZEN_NOW)
+    wet = store.thread_of_message("demo-mastodon", "p1")
+    latest = store.thread_of_message("demo-mastodon", "p2")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        feed = app.screen.query_one(ThreadFeed)
+        feed.set_filter(FeedFilter(query="third"))
+        await settle(pilot)
+        assert feed.highlighted is not None and feed.highlighted.id == latest
+        await pilot.press("enter")
+        await settle(pilot)
+        side = app.screen.query_one("#side", ThreadView)
+        await until(pilot, lambda: side.detail is not None and bool(side.detail.earlier))
+        assert app.focused is feed
+        await pilot.press("1")
+        await settle(pilot)
+        assert side.thread_id == wet
+        assert "My paper is wet" in view_text(app)
+        assert app.focused is feed and feed.highlighted.id == latest  # the feed stays put
+
+        await pilot.press("slash", "1")  # in the filter box a digit is typed, not a jump
+        await settle(pilot)
+        assert app.screen.query_one("#filter", Input).value == "1"

@@ -6,17 +6,21 @@ import argparse
 
 from webcare_tui.cli.context import Command, Context, emit_json, fail, thread_id
 from webcare_tui.core.model import ThreadState
+from webcare_tui.store.base import FeedOrder
 
 
 def cmd_threads(context: Context) -> int:
     from webcare_tui.core.clock_text import countdown_cell
-    from webcare_tui.services.insights import thread_insights
+    from webcare_tui.services.insights import score_unscored, thread_insights
     from webcare_tui.services.views import thread_view
     from webcare_tui.store.store import FeedFilter
 
     store = context.store()
     state = ThreadState(context.args.state) if context.args.state else None
-    feed = FeedFilter(state=state, with_snoozed=state is None)
+    order = FeedOrder(context.args.sort)
+    feed = FeedFilter(state=state, with_snoozed=state is None, order=order)
+    if order is FeedOrder.PRIORITY:
+        score_unscored(store, feed)
     clock, now = context.config.clock(), context.now()
     threads = store.feed_slice(feed, 0, 1_000_000)
     insights = thread_insights(store, threads)
@@ -67,6 +71,13 @@ def cmd_show(context: Context) -> int:
 def _threads_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--state", choices=[s.value for s in ThreadState])
+    parser.add_argument(
+        "--sort",
+        choices=[o.value for o in FeedOrder],
+        default=FeedOrder.DUE.value,
+        help="due (most urgent first, the default), priority (highest first) or waiting "
+        "(longest real wait first)",
+    )
 
 
 def _show_arguments(parser: argparse.ArgumentParser) -> None:

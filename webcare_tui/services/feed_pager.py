@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from webcare_tui.core.model import Thread
 from webcare_tui.core.outbox import OutboxState
 from webcare_tui.store import Store
-from webcare_tui.store.base import FeedFilter, FeedOrder
+from webcare_tui.store.base import DatabaseLocked, DatabaseReadOnly, FeedFilter, FeedOrder
 from webcare_tui.store.reads import FeedPage
 
 if TYPE_CHECKING:
@@ -35,7 +35,11 @@ __all__ = [
 PAGE = 100
 MAX_PAGES = 30
 
-ORDER_LABELS = {FeedOrder.DUE: "due", FeedOrder.WAITING: "longest waiting"}
+ORDER_LABELS = {
+    FeedOrder.DUE: "due",
+    FeedOrder.PRIORITY: "priority",
+    FeedOrder.WAITING: "longest waiting",
+}
 """How the header names each order."""
 
 
@@ -88,6 +92,7 @@ class FeedPager:
 
     def page(self, rows: FeedRows, number: int) -> FeedPage:
         """Page `number` of `rows`' feed, from a neighbouring page's keyset where one is held."""
+        self._scored(rows.feed)
         before = rows.pages.get(number - 1)
         if before is not None and before.last is not None:
             return self._store.feed_keyed(rows.feed, after=before.last, limit=PAGE)
@@ -95,6 +100,23 @@ class FeedPager:
         if after is not None and after.first is not None and number >= 0:
             return self._store.feed_keyed(rows.feed, before=after.first, limit=PAGE)
         return self._store.feed_keyed(rows.feed, offset=number * PAGE, limit=PAGE)
+
+    def score(self, feed: FeedFilter) -> int:
+        """Store the priority of `feed`'s threads that have none yet (all of them once, on an
+        older database; a few after an ingest); returns how many. A database that cannot be
+        written now still shows its feed: the unscored threads sort last until it can."""
+        from webcare_tui.services.insights import score_unscored
+
+        try:
+            return score_unscored(self._store, feed)
+        except (DatabaseReadOnly, DatabaseLocked):
+            return 0
+
+    def _scored(self, feed: FeedFilter) -> None:
+        # In priority order a thread that got a message since it was scored is scored first,
+        # so it sits where it belongs.
+        if feed.order is FeedOrder.PRIORITY:
+            self.score(feed)
 
     def insights(self, page: FeedPage) -> Mapping[int, ThreadInsight]:
         """Priority, tags and the repeat mark of a page's threads, by thread id."""
@@ -109,6 +131,7 @@ class FeedPager:
         and where the cursor stands in it now; without `marks`, its page's priority marks are
         left for later (`insights`)."""
         store = self._store
+        self._scored(feed)
         rows = FeedRows(feed=feed, total=store.feed_count(feed), sending=store.pending_threads())
         if selected is not None:
             position = store.feed_position(feed, selected)

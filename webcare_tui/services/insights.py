@@ -18,6 +18,7 @@ from webcare_tui.core.report_format import format_table
 from webcare_tui.core.timeutil import from_db
 from webcare_tui.core.whatif import WhatIf, clock_under, parse_what_if
 from webcare_tui.store import Store
+from webcare_tui.store.base import FeedFilter
 
 
 @cache
@@ -57,28 +58,51 @@ class ThreadInsight:
 
 def thread_insights(store: Store, threads: Sequence[Thread]) -> dict[int, ThreadInsight]:
     """Tags and priority of each of `threads`, by thread id."""
+    tags = store.tags_of([t.id for t in threads])
+    return {
+        thread_id: ThreadInsight(tags.get(thread_id, ()), priority, repeat)
+        for thread_id, (priority, repeat) in _priorities(store, threads).items()
+    }
+
+
+def _priorities(store: Store, threads: Sequence[Thread]) -> dict[int, tuple[Priority, bool]]:
+    """Each thread's priority, and whether its customer wrote to us before it began.
+
+    Repeat contact is counted as of the thread's last customer message, not as of now: a
+    stored priority then stays true until the customer writes again (which unscores it), and
+    a thread's rank does not drift while it waits."""
     ids = [t.id for t in threads]
-    tags = store.tags_of(ids)
     texts = store.thread_texts(ids)
     contacts = store.contact_times({t.author for t in threads})
     words = lexicon()
-    found: dict[int, ThreadInsight] = {}
+    found: dict[int, tuple[Priority, bool]] = {}
     for thread in threads:
         own = texts.get(thread.id, [])
         customer = [(text, at) for author, text, at in own if author == thread.author]
         others = [text for author, text, _ in own if author != thread.author]
+        everything = contacts.get(thread.author, [])
         signals = Signals(
             thread.followers,
             [text for text, _ in customer],
             others,
-            contacts.get(thread.author, []),
+            everything,
             customer[-1][1] if customer else None,
         )
-        everything = contacts.get(thread.author, [])
-        found[thread.id] = ThreadInsight(
-            tags.get(thread.id, ()), score(signals, words), len(everything) > len(customer)
-        )
+        # Their first thread is no repeat: only one begun after they had written before is.
+        repeat = bool(everything) and everything[0] < thread.created_at
+        found[thread.id] = (score(signals, words), repeat)
     return found
+
+
+def score_unscored(store: Store, feed: FeedFilter | None = None) -> int:
+    """Store the priority of the threads (of `feed`, else all) that have none yet, for the
+    feed's priority order; returns how many were scored. Cheap when none are waiting.
+
+    The stored number counts repeat contact ("3rd contact today") as of the thread's last
+    customer message, not as of now, so it holds until the customer writes again."""
+    return store.rescore(
+        lambda threads: {i: p.score for i, (p, _) in _priorities(store, threads).items()}, feed
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,10 +165,12 @@ def sort_key(due_at: str | None, updated_at: str) -> str:
 
 
 class FeedOrder(StrEnum):
-    """The feed's orders, each read on its own index: by due time (the default), or by real
-    waiting time, the customer who has waited longest for us first."""
+    """The feed's orders, each read on its own index: by due time (the default), by priority
+    (highest first, then by due time), or by real waiting time, the customer who has waited
+    longest for us first. `next` cycles them in this order."""
 
     DUE = "due"
+    PRIORITY = "priority"
     WAITING = "waiting"
 
     @property
@@ -181,9 +183,13 @@ class FeedOrder(StrEnum):
         return orders[(orders.index(self) + 1) % len(orders)]
 
 
+MAX_PRIORITY = 999
+"""The highest priority the feed's priority order tells apart (it sorts on three digits)."""
+
 # Must match the index expressions in `schema.py` character for character, or SQLite scans.
 _ORDER_KEYS = {
     FeedOrder.DUE: "sort_key",
+    FeedOrder.PRIORITY: f"printf('%03d ', {MAX_PRIORITY} - COALESCE(priority, 0)) || sort_key",
     FeedOrder.WAITING: "COALESCE('0 ' || pending_since, '1 ' || updated_at)",
 }
 

@@ -20,6 +20,7 @@ from webcare_tui.core.threads import ThreadFacts, after_message, running_clock
 from webcare_tui.core.timeutil import from_db, to_db, utc
 from webcare_tui.store.base import chunks, sort_key
 from webcare_tui.store.orphans import drop_merged, find_orphans, keep_apart, move_into
+from webcare_tui.store.priorities import unscore
 from webcare_tui.store.rows import facts_from_row
 
 _PAUSED = (ThreadState.REPLIED, ThreadState.RESOLVED, ThreadState.SNOOZED)
@@ -253,6 +254,8 @@ def ingest_batch(
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         message_rows,
     )
+    since = to_db(min(created_of.values())) if created_of else seen
+    unscore(conn, connector, touched_ids, since, {h: f for h, (_, f) in customers.items()})
     conn.executemany(
         "INSERT INTO customers (connector, handle, name, followers, updated_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, handle) DO UPDATE SET "

@@ -333,6 +333,18 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS threads_by_waiting_time
         ON threads (active, COALESCE('0 ' || pending_since, '1 ' || updated_at), id);
     """,
+    # the feed by priority: `priority` is the stored score, NULL until scored (new threads,
+    # threads the ingest touched, every row of an older database: see `store/priorities.py`;
+    # only scored threads are indexed by customer, so a bulk import of new ones pays nothing);
+    # the feed index expression is `FeedOrder.PRIORITY.key`, to the character
+    """
+    ALTER TABLE threads ADD COLUMN priority INTEGER;
+    CREATE INDEX IF NOT EXISTS threads_by_priority
+        ON threads (active, printf('%03d ', 999 - COALESCE(priority, 0)) || sort_key, id);
+    CREATE INDEX IF NOT EXISTS threads_unscored ON threads (id) WHERE priority IS NULL;
+    CREATE INDEX IF NOT EXISTS threads_scored
+        ON threads (author, connector) WHERE priority IS NOT NULL;
+    """,
 ]
 
 

@@ -44,6 +44,7 @@ from webcare_tui.store.ingest import IngestResult, ingest_batch
 from webcare_tui.store.insights import Insights
 from webcare_tui.store.outbox_records import OutboxRecords
 from webcare_tui.store.outbox_sending import OutboxSending
+from webcare_tui.store.priorities import Priorities
 from webcare_tui.store.reads import FeedReads
 from webcare_tui.store.rows import facts_from_row
 from webcare_tui.store.search import Search, index_new
@@ -92,6 +93,7 @@ class Store(
     OutboxSending,
     Search,
     Insights,
+    Priorities,
     TeamRecords,
 ):
     """The application's database. Safe to share between threads; many processes may open

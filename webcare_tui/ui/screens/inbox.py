@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Footer, Input
 
-from webcare_tui.services.feed_pager import FeedFilter
+from webcare_tui.services.feed_pager import FeedFilter, FeedOrder
 from webcare_tui.ui.app_clock import app_now, steady_cursors
 from webcare_tui.ui.screens.thread import ThreadScreen
 from webcare_tui.ui.screens.thread_keys import THREAD_BINDINGS, ThreadKeysScreen
@@ -88,6 +88,7 @@ class InboxScreen(ThreadKeysScreen):
             # nothing.
             self.call_after_refresh(self._mount_footer)
             self.refresh_counts()
+            self.score_priorities(replace(self.feed.feed, order=FeedOrder.PRIORITY))
 
     def _mount_footer(self) -> None:
         if self.is_attached:
@@ -119,6 +120,13 @@ class InboxScreen(ThreadKeysScreen):
             SIDE_PANE_DELAY, lambda: self.side.show_thread(thread_id), name="side-pane"
         )
 
+    def on_key(self, event: events.Key) -> None:
+        # The thread beside the feed lists the customer's earlier threads by digit: the feed
+        # binds no digits, so they reach that list from the feed too, not from the filter box.
+        beside = self.is_wide and self.focused is self.feed and bool(self.query("#side"))
+        if beside and self.side.open_earlier(event.character):
+            event.stop()
+
     def on_thread_feed_opened(self, message: ThreadFeed.Opened) -> None:
         if self.is_wide:
             self.side.show_thread(message.thread.id)
@@ -139,6 +147,12 @@ class InboxScreen(ThreadKeysScreen):
         header = self.query_one(InboxHeader)
         self.app.call_from_thread(setattr, header, "counts", counts)
         self.app.call_from_thread(setattr, header, "health", health)
+
+    @work(thread=True, exclusive=True, group="priority", exit_on_error=False)
+    def score_priorities(self, feed: FeedFilter) -> None:
+        # An older database, or a large import, holds threads with no stored priority yet:
+        # scored behind the first page (6 s at 100k threads), the first `O` finds them ready.
+        self.workspace.feed.score(feed)
 
     def action_filter(self) -> None:
         self.add_class("filtering")

@@ -85,11 +85,17 @@ class ThreadView(ForwardsWorkerFailures, VerticalScroll, can_focus=True):
         self.app.call_from_thread(self._arrived, thread_id, detail)
 
     def on_key(self, event: events.Key) -> None:
-        # Digits jump to one of the customer's earlier threads, as listed.
-        detail, key = self.detail, event.character
-        if detail and key and key.isdigit() and 0 < int(key) <= len(detail.earlier):
+        if self.open_earlier(event.character):
             event.stop()
+
+    def open_earlier(self, key: str | None) -> bool:
+        """Show the earlier thread that digit `key` stands for, as listed; False (and nothing
+        happens) when `key` is not one of the listed digits."""
+        detail = self.detail
+        if detail and key and key in "123456789" and int(key) <= len(detail.earlier):
             self.show_thread(detail.earlier[int(key) - 1].id)
+            return True
+        return False
 
     def _arrived(self, asked: int, detail: ThreadDetail) -> None:
         if asked != self.thread_id or detail == self.detail:
