@@ -20,10 +20,8 @@ from textual.widgets.option_list import Option
 from webcare_tui.core.clock import Countdown, format_countdown
 from webcare_tui.services.callbacks import callback_countdown
 from webcare_tui.services.escalation_desk import CallRow, EscalationRow, where_label
-from webcare_tui.store import StoreError
 from webcare_tui.ui.app_clock import app_now
-from webcare_tui.ui.failures import notify_failure, one_line
-from webcare_tui.ui.messages import DataChanged
+from webcare_tui.ui.failures import one_line
 from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
 
 _LEVEL_STYLE = {"calm": "", "warning": "bold yellow", "overdue": "bold red"}
@@ -132,27 +130,21 @@ class CallbacksScreen(_ListScreen):
         if not key or key == "none":
             return
         callback_id = int(key)
+        escalations = self.workspace.escalations
         from webcare_tui.ui.dialogs.text_prompt import TextPrompt
 
         def done(outcome: str | None) -> None:
             if outcome:
-                self._done(callback_id, outcome)
+                self.run_change(
+                    lambda: escalations.call_done(callback_id, outcome),
+                    f"Call {callback_id} done.",
+                )
 
         prompt = TextPrompt(
             f"Call {callback_id} made: how did it go?", "outcome: reached, voicemail, solved, …",
             "Say how the call went.",
         )  # fmt: skip
         self.app.push_screen(prompt, done)
-
-    @work(thread=True, exit_on_error=False, group="callbacks-done")
-    def _done(self, callback_id: int, outcome: str) -> None:
-        try:
-            self.workspace.escalations.call_done(callback_id, outcome)
-        except StoreError as error:
-            notify_failure(self, error)
-            return
-        self.notify(f"Call {callback_id} done.", markup=False)
-        self.post_message(DataChanged())
 
 
 class EscalationsScreen(_ListScreen):

@@ -7,18 +7,15 @@ tells the App the data changed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
 
 from webcare_tui.store import StoreError
 from webcare_tui.store.base import ClaimedByOther
 from webcare_tui.ui.app_clock import app_now
 from webcare_tui.ui.failures import notify_failure
-from webcare_tui.ui.messages import DataChanged
 from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
 
 if TYPE_CHECKING:
@@ -58,19 +55,6 @@ class ThreadKeysScreen(WorkspaceScreen):
             self.notify("No thread chosen.", severity="warning", markup=False)
         return thread_id
 
-    @work(thread=True, exit_on_error=False, group="thread-action")
-    def _store_action(
-        self, change: Callable[[], object], done: str, severity: SeverityLevel = "error"
-    ) -> None:
-        """Run one change off the UI thread; say how it went and refresh the screens."""
-        try:
-            change()
-        except (StoreError, ValueError) as error:  # ValueError: a refused escalation or tag
-            notify_failure(self, error, severity=severity)
-            return
-        self.notify(done, markup=False)
-        self.post_message(DataChanged())
-
     def action_assign(self) -> None:
         thread_id = self._thread_or_hint()
         if thread_id is None:
@@ -88,8 +72,7 @@ class ThreadKeysScreen(WorkspaceScreen):
         except StoreError as error:
             notify_failure(self, error, severity="warning")
             return
-        self.notify(f"Thread #{thread_id} is yours.", markup=False)
-        self.post_message(DataChanged())
+        self.tell_changed(f"Thread #{thread_id} is yours.")
 
     def _ask_take_over(self, thread_id: int, holder: str, to: str | None = None) -> None:
         from webcare_tui.ui.dialogs.take_over import TakeOverDialog
@@ -99,7 +82,7 @@ class ThreadKeysScreen(WorkspaceScreen):
 
         def done(reason: str | None) -> None:
             if reason:
-                self._store_action(
+                self.run_change(
                     lambda: handover.assign(thread_id, to, reason=reason),
                     f"Thread #{thread_id} taken over from {holder}{given}; they are told.",
                 )
@@ -140,8 +123,7 @@ class ThreadKeysScreen(WorkspaceScreen):
         except StoreError as error:
             notify_failure(self, error, severity="warning")
             return
-        self.notify(f"Thread #{thread_id} is now {to}'s; they see it.", markup=False)
-        self.post_message(DataChanged())
+        self.tell_changed(f"Thread #{thread_id} is now {to}'s; they see it.")
 
     def action_ignore(self) -> None:
         thread_id = self._thread_or_hint()
@@ -151,7 +133,7 @@ class ThreadKeysScreen(WorkspaceScreen):
 
         def done(reason: str | None) -> None:
             if reason:
-                self._store_action(
+                self.run_change(
                     lambda: actions.ignore(thread_id, reason), f"Thread #{thread_id} ignored."
                 )
 
@@ -168,7 +150,7 @@ class ThreadKeysScreen(WorkspaceScreen):
 
         def done(snooze: Snooze | None) -> None:
             if snooze is not None:
-                self._store_action(
+                self.run_change(
                     lambda: actions.snooze(thread_id, snooze.until),
                     f"Thread #{thread_id} snoozed {snooze.text}.",
                 )
@@ -180,7 +162,7 @@ class ThreadKeysScreen(WorkspaceScreen):
         thread_id = self._thread_or_hint()
         if thread_id is not None:
             actions = self.workspace.actions
-            self._store_action(
+            self.run_change(
                 lambda: actions.reopen(thread_id),
                 f"Thread #{thread_id} is back in the feed.",
                 severity="warning",
@@ -205,7 +187,7 @@ class ThreadKeysScreen(WorkspaceScreen):
         def done(retag: Retag | None) -> None:
             if retag is not None:
                 changed = [f"+{t}" for t in retag.add] + [f"-{t}" for t in retag.remove]
-                self._store_action(
+                self.run_change(
                     lambda: actions.retag(thread_id, retag.add, retag.remove),
                     f"Thread #{thread_id} tags: {' '.join(changed)}.",
                 )
@@ -268,8 +250,7 @@ class ThreadKeysScreen(WorkspaceScreen):
             notify_failure(self, error)
             return
         where = {"phone": "phone", "dm": "DM"}.get(to, to.removeprefix("team:"))
-        self.notify(f"Thread #{thread_id} escalated to {where}.", markup=False)
-        self.post_message(DataChanged())
+        self.tell_changed(f"Thread #{thread_id} escalated to {where}.")
 
     def action_note(self) -> None:
         thread_id = self._thread_or_hint()
@@ -279,7 +260,7 @@ class ThreadKeysScreen(WorkspaceScreen):
 
         def done(text: str | None) -> None:
             if text:
-                self._store_action(
+                self.run_change(
                     lambda: desk.note(thread_id, text), f"Note added to thread #{thread_id}."
                 )
 
@@ -300,7 +281,7 @@ class ThreadKeysScreen(WorkspaceScreen):
 
         def done(resolution: Resolution | None) -> None:
             if resolution is not None:
-                self._store_action(
+                self.run_change(
                     lambda: desk.resolve(thread_id, resolution.outcome, resolution.tags),
                     f"Thread #{thread_id} resolved.",
                 )
@@ -323,7 +304,7 @@ class ThreadKeysScreen(WorkspaceScreen):
             theirs = [item for item in waiting if item.agent.casefold() != me] or waiting
             workspace.outbox.approve(theirs[0].id)
 
-        self._store_action(
+        self.run_change(
             approve, f"Reply in thread #{thread_id} approved: it goes out now.", "warning"
         )
 
