@@ -59,20 +59,25 @@ class ThreadKeysScreen(WorkspaceScreen):
         thread_id = self._thread_or_hint()
         if thread_id is None:
             return
-        self._claim(thread_id)
+        self._assign(thread_id)
 
     @work(thread=True, exit_on_error=False, group="thread-action")
-    def _claim(self, thread_id: int) -> None:
-        """Mine; a colleague's thread only with a reason, asked for here (recorded, told)."""
+    def _assign(self, thread_id: int, to: str | None = None) -> None:
+        """To me, or to colleague `to`; a thread someone else holds is taken only with a
+        reason, asked for here (recorded, and they are told)."""
         try:
-            self.workspace.actions.assign_to_me(thread_id)
+            if to is None:
+                self.workspace.actions.assign_to_me(thread_id)
+            else:
+                self.workspace.handover.assign(thread_id, to)
         except ClaimedByOther as taken:
-            self.app.call_from_thread(self._ask_take_over, thread_id, taken.holder)
+            self.app.call_from_thread(self._ask_take_over, thread_id, taken.holder, to)
             return
         except StoreError as error:
             notify_failure(self, error, severity="warning")
             return
-        self.tell_changed(f"Thread #{thread_id} is yours.")
+        given = "yours." if to is None else f"now {to}'s; they see it."
+        self.tell_changed(f"Thread #{thread_id} is {given}")
 
     def _ask_take_over(self, thread_id: int, holder: str, to: str | None = None) -> None:
         from webcare_tui.ui.dialogs.take_over import TakeOverDialog
@@ -108,22 +113,9 @@ class ThreadKeysScreen(WorkspaceScreen):
 
         def done(to: str | None) -> None:
             if to:
-                self._hand_to(thread_id, to)
+                self._assign(thread_id, to)
 
         self.app.call_from_thread(self.app.push_screen, AssignToDialog(thread_id, agents), done)
-
-    @work(thread=True, exit_on_error=False, group="thread-action")
-    def _hand_to(self, thread_id: int, to: str) -> None:
-        """A colleague's thread is handed on only with a reason, as `a` asks for one."""
-        try:
-            self.workspace.handover.assign(thread_id, to)
-        except ClaimedByOther as taken:
-            self.app.call_from_thread(self._ask_take_over, thread_id, taken.holder, to)
-            return
-        except StoreError as error:
-            notify_failure(self, error, severity="warning")
-            return
-        self.tell_changed(f"Thread #{thread_id} is now {to}'s; they see it.")
 
     def action_ignore(self) -> None:
         thread_id = self._thread_or_hint()
