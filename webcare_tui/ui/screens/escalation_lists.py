@@ -133,18 +133,15 @@ class CallbacksScreen(_ListScreen):
         escalations = self.workspace.escalations
         from webcare_tui.ui.dialogs.text_prompt import TextPrompt
 
-        def done(outcome: str | None) -> None:
-            if outcome:
-                self.run_change(
-                    lambda: escalations.call_done(callback_id, outcome),
-                    f"Call {callback_id} done.",
-                )
-
         prompt = TextPrompt(
             f"Call {callback_id} made: how did it go?", "outcome: reached, voicemail, solved, …",
             "Say how the call went.",
         )  # fmt: skip
-        self.app.push_screen(prompt, done)
+        self.ask_then_change(
+            prompt,
+            lambda outcome: escalations.call_done(callback_id, outcome),
+            lambda _: f"Call {callback_id} done.",
+        )
 
 
 class EscalationsScreen(_ListScreen):

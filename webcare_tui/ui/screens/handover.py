@@ -157,15 +157,10 @@ class HandoverScreen(WorkspaceScreen):
             return
         thread_id, handover = item.thread.id, self.workspace.handover
 
-        def done(text: str | None) -> None:
-            if text is not None:
-                self.run_change(
-                    lambda: handover.leave_note(thread_id, text),
-                    f"Hand-over note on #{thread_id} saved.",
-                )
-
-        self.app.push_screen(
-            HandoverNoteDialog(thread_id, item.note.text if item.note else ""), done
+        self.ask_then_change(
+            HandoverNoteDialog(thread_id, item.note.text if item.note else ""),
+            lambda text: handover.leave_note(thread_id, text),
+            lambda _: f"Hand-over note on #{thread_id} saved.",
         )
 
     def action_back(self) -> None:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from textual import work
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from webcare_tui.services.workspace import Workspace
 from webcare_tui.store import StoreError
 from webcare_tui.ui.failures import ForwardsWorkerFailures, notify_failure
 from webcare_tui.ui.messages import DataChanged
+
+Answer = TypeVar("Answer")
 
 
 class WorkspaceScreen(ForwardsWorkerFailures, Screen[None]):
@@ -41,3 +44,18 @@ class WorkspaceScreen(ForwardsWorkerFailures, Screen[None]):
         """Say what changed (plain text) and have every screen refresh. Thread-safe."""
         self.notify(done, markup=False)
         self.post_message(DataChanged())
+
+    def ask_then_change(
+        self,
+        dialog: ModalScreen[Answer | None],
+        change: Callable[[Answer], object],
+        done: Callable[[Answer], str],
+    ) -> None:
+        """Ask with `dialog`; an answer runs `change(answer)` as `run_change` does and says
+        `done(answer)`, a cancelled dialog changes nothing. On the UI thread."""
+
+        def answered(answer: Answer | None) -> None:
+            if answer is not None:
+                self.run_change(lambda: change(answer), done(answer))
+
+        self.app.push_screen(dialog, answered)
