@@ -18,7 +18,7 @@ from webcare_tui.core.clock_text import short_duration
 from webcare_tui.services.handover import ShiftHandover, ThreadHandover
 from webcare_tui.store.callbacks import Callback
 from webcare_tui.ui.app_clock import app_now
-from webcare_tui.ui.dialogs.dialog import Dialog
+from webcare_tui.ui.dialogs.dialog import CANCEL, Dialog
 from webcare_tui.ui.safe_text import literal
 from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
 
@@ -73,7 +73,7 @@ def callbacks_text(calls: tuple[Callback, ...], now: datetime, tz: tzinfo) -> Te
 class HandoverNoteDialog(Dialog[str | None]):
     """The note for the next shift; empty clears it. Returns None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [CANCEL]
     DEFAULT_CSS = "HandoverNoteDialog > Vertical { width: 64; }"
 
     def __init__(self, thread_id: int, current: str) -> None:
