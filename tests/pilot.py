@@ -28,6 +28,12 @@ async def settle(pilot: Pilot[None]) -> None:
     await until(pilot, footers_ready, patience=5.0)  # a screen may have no keys to show
 
 
+async def press_and_settle(pilot: Pilot[None], *keys: str) -> None:
+    """Press `keys` as an agent would, then wait until the app has caught up (`settle`)."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
 async def until(
     pilot: Pilot[None], condition: Callable[[], bool], *, patience: float = PATIENCE
 ) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.dialogs.explain import ExplainDialog
 from webcare_tui.ui.dialogs.help import HelpDialog
@@ -17,10 +17,8 @@ async def test_w_explains_the_due_time(build_app: Callable[..., WebcareApp]) -> 
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"forum", "enter")
-        await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
+        await press_and_settle(pilot, "slash", *"forum", "enter")
+        await press_and_settle(pilot, "w")
         assert isinstance(app.screen, ExplainDialog)
         text = "\n".join(app.screen.lines)
         assert "due" in text and "open time" in text
@@ -32,8 +30,7 @@ async def test_w_on_a_thread_without_clock_says_so(build_app: Callable[..., Webc
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("end", "w")
-        await settle(pilot)
+        await press_and_settle(pilot, "end", "w")
         assert isinstance(app.screen, ExplainDialog)
         assert "No clock runs" in app.screen.lines[0]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from webcare_tui.store import StoreError
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.failures import UNEXPECTED, ForwardsWorkerFailures
@@ -35,15 +35,13 @@ Driver = Callable[[Pilot[None]], Awaitable[None]]
 
 
 async def open_thread(pilot: Pilot[None]) -> None:
-    await pilot.press("enter")
-    await settle(pilot)
+    await press_and_settle(pilot, "enter")
     assert isinstance(pilot.app.screen, ThreadScreen)
 
 
 async def open_reply(pilot: Pilot[None]) -> None:
     await open_thread(pilot)
-    await pilot.press("r")
-    await settle(pilot)
+    await press_and_settle(pilot, "r")
     assert isinstance(pilot.app.screen, ReplyScreen)
 
 
@@ -52,8 +50,7 @@ async def assign(pilot: Pilot[None]) -> None:
 
 
 async def escalate(pilot: Pilot[None]) -> None:
-    await pilot.press("e")
-    await settle(pilot)
+    await press_and_settle(pilot, "e")
     await pilot.press("enter", *"0612345678", "enter")  # phone, its number, no note
 
 

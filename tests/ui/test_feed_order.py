@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from tests.ui.test_query_filter import shown_ids
 from webcare_tui.services.feed_pager import FeedFilter, FeedOrder
 from webcare_tui.ui.app import WebcareApp
@@ -27,18 +27,14 @@ async def test_o_cycles_due_and_waiting_time(build_app: Callable[..., WebcareApp
         assert shown_ids(feed) == by_due
         assert "sort:" not in header.render().plain
 
-        await pilot.press("O")
-        await settle(pilot)
+        await press_and_settle(pilot, "O")
         assert shown_ids(feed) == by_wait
         assert "sort: longest waiting" in header.render().plain
 
-        await pilot.press("slash", *"a")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "slash", *"a")
+        await press_and_settle(pilot, "escape")
         assert shown_ids(feed) == by_wait  # clearing a filter keeps the order
 
-        await pilot.press("O")
-        await settle(pilot)
+        await press_and_settle(pilot, "O")
         assert shown_ids(feed) == by_due
         assert "sort:" not in header.render().plain

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from tests.fakes.clock import FakeClock
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from tests.ui.test_reply import KIND, advance, open_reply, pane
 from webcare_tui.core.outbox import OutboxState
 from webcare_tui.ui.app import WebcareApp
@@ -18,8 +18,7 @@ from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 async def back_to_the_feed(pilot: Pilot[None]) -> ThreadFeed:
     app = pilot.app
     while not isinstance(app.screen, InboxScreen):
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
     return app.screen.query_one(ThreadFeed)
 
 
@@ -40,8 +39,7 @@ async def test_a_reply_in_its_undo_window_is_marked_in_the_feed_until_sent(
         thread_id = await open_reply(pilot)
         pane(app).area.insert(KIND)
         await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         assert app.store.outbox_items(thread_id)[0].state is OutboxState.QUEUED
         feed = await back_to_the_feed(pilot)
         assert "↑sending" in row_text(feed, thread_id)

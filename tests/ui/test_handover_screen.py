@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from webcare_tui.store import Store
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.handover import HandoverScreen
@@ -35,8 +35,7 @@ def prepare(store: Store) -> int:
 
 async def open_handover(pilot: Pilot[None]) -> None:
     await settle(pilot)
-    await pilot.press("H")
-    await settle(pilot)
+    await press_and_settle(pilot, "H")
 
 
 async def test_a_note_left_on_the_handover_screen_shows_to_whoever_opens_the_thread(
@@ -53,11 +52,9 @@ async def test_a_note_left_on_the_handover_screen_shows_to_whoever_opens_the_thr
         options = screen.query_one(OptionList)
         options.highlighted = ids.index(first)
         await pilot.press("n")
-        await pilot.press(*"Belt om 11:00 terug", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, *"Belt om 11:00 terug", "enter")
         assert demo_store.handover_notes([first])[first].text == "Belt om 11:00 terug"
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
     # The next agent opens the thread: the note is there, above the conversation.
     other = build_app()
     async with other.run_test(size=(80, 24)) as pilot:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from webcare_tui.core.report import build_report
 from webcare_tui.core.whatif import clock_under, parse_what_if
 from webcare_tui.ui.app import WebcareApp
@@ -23,8 +23,7 @@ async def test_r_shows_the_report_of_the_stored_history(
     report = build_report(list(app.store.histories()), app.clock, FROZEN_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
+        await press_and_settle(pilot, "R")
         assert isinstance(app.screen, ReportScreen)
         figures = shown(app, "#figures")
         assert "All threads" in figures
@@ -47,11 +46,9 @@ async def test_a_what_if_says_what_it_would_have_done_to_breaches(
     assert then_breaches < now_breaches  # the demo has late first replies to forgive
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
+        await press_and_settle(pilot, "R")
         assert shown(app, "#verdict").strip() == ""
-        await pilot.press("w", *"first_response=3d", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, "w", *"first_response=3d", "enter")
         assert shown(app, "#verdict") == (
             f"first_response=3d would have cut breaches from {now_breaches} to {then_breaches}"
         )
@@ -63,13 +60,10 @@ async def test_a_what_if_that_does_not_parse_is_said_and_the_report_stays(
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
+        await press_and_settle(pilot, "R")
         before = shown(app, "#figures")
-        await pilot.press("w", *"speed=[b]fast", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, "w", *"speed=[b]fast", "enter")
         assert "KEY=VALUE" in shown(app, "#verdict")
         assert shown(app, "#figures") == before
-        await pilot.press("w", "ctrl+u", *' hours="mon', "enter")  # unbalanced quote
-        await settle(pilot)
+        await press_and_settle(pilot, "w", "ctrl+u", *' hours="mon', "enter")  # unbalanced quote
         assert "quotation" in shown(app, "#verdict")

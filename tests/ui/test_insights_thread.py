@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from webcare_tui.core.model import IncomingMessage, ThreadState
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.thread import ThreadScreen
@@ -47,7 +47,6 @@ async def test_earlier_threads_by_date_and_a_digit_opens_one(
         # Newest first, each with its topic and how it ended.
         assert text.index("No puzzle page today") < text.index("My paper is wet")
         assert "resolved: new paper sent" in text
-        await pilot.press("2")
-        await settle(pilot)
+        await press_and_settle(pilot, "2")
         assert app.screen.query_one(ThreadView).thread_id == wet
         assert isinstance(app.screen, ThreadScreen) and app.screen.current_thread_id() == wet

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
@@ -24,10 +24,8 @@ async def test_at_me_keeps_my_threads_only(build_app: Callable[..., WebcareApp])
         await settle(pilot)
         feed = app.screen.query_one(ThreadFeed)
         mine = shown_ids(feed)[0]
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("slash", *"@me")
-        await settle(pilot)
+        await press_and_settle(pilot, "a")
+        await press_and_settle(pilot, "slash", *"@me")
         assert shown_ids(feed) == [mine]
 
 
@@ -44,11 +42,8 @@ async def test_snoozed_and_tagged_threads_are_one_filter_away(
         feed = app.screen.query_one(ThreadFeed)
         shown = set(shown_ids(feed))
         assert first not in shown and second in shown
-        await pilot.press("slash", *"state:snoozed")
-        await settle(pilot)
+        await press_and_settle(pilot, "slash", *"state:snoozed")
         assert shown_ids(feed) == [first]
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("slash", *"#delivery")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
+        await press_and_settle(pilot, "slash", *"#delivery")
         assert shown_ids(feed) == [second]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from tests.fakes.clock import FakeClock
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from tests.ui.test_reply import KIND, open_reply, pane
 from webcare_tui.core.model import ThreadState
 from webcare_tui.core.outbox import OutboxState
@@ -19,12 +19,10 @@ async def queue_and_quit(app: WebcareApp, pilot: Pilot[None]) -> int:
     thread_id = await open_reply(pilot)
     pane(app).area.insert(KIND)
     await settle(pilot)
-    await pilot.press("ctrl+s")
-    await settle(pilot)
+    await press_and_settle(pilot, "ctrl+s")
     [item] = app.store.outbox_items(thread_id)
     assert item.state is OutboxState.QUEUED
-    await pilot.press("q")
-    await settle(pilot)
+    await press_and_settle(pilot, "q")
     assert isinstance(app.screen, QuitWithPendingDialog)
     return thread_id
 
@@ -78,8 +76,7 @@ async def test_escape_stays_in_the_app_with_the_reply_still_queued(
     app = build_app(now=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         thread_id = await queue_and_quit(app, pilot)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
         assert not isinstance(app.screen, QuitWithPendingDialog) and app.is_running
         [item] = app.store.outbox_items(thread_id)
         assert item.state is OutboxState.QUEUED
@@ -91,8 +88,7 @@ async def test_quitting_with_nothing_waiting_asks_nothing(
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("q")
-        await settle(pilot)
+        await press_and_settle(pilot, "q")
         assert not app.is_running
 
 

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.pilot import Pilot
 
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.reply import ReplyScreen
 
@@ -23,15 +23,13 @@ KIND = "Sorry, ik zoek het uit."
 def draft_then(text: str, *keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.press("j", "r")
-        await settle(pilot)
+        await press_and_settle(pilot, "j", "r")
         screen = pilot.app.screen
         assert isinstance(screen, ReplyScreen)
         screen.area.insert(text)
         await settle(pilot)
         for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
+            await press_and_settle(pilot, key)
 
     return run_before
 

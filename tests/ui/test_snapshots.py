@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.pilot import Pilot
 
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from webcare_tui.ui.app import WebcareApp
 
 SIZES = [(80, 24), (120, 40)]
@@ -21,8 +21,7 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
         for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
+            await press_and_settle(pilot, key)
 
     return run_before
 

@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from webcare_tui.services.handover import Handover
 from webcare_tui.store import Store
 from webcare_tui.store.team import PresenceRow
@@ -39,8 +39,7 @@ def colleagues(store: Store) -> None:
 
 async def open_agents(pilot: Pilot[None]) -> None:
     await settle(pilot)
-    await pilot.press("A")
-    await settle(pilot)
+    await press_and_settle(pilot, "A")
 
 
 async def test_the_agents_view_shows_who_is_on_shift_and_goes_back(
@@ -58,8 +57,7 @@ async def test_the_agents_view_shows_who_is_on_shift_and_goes_back(
         assert "on shift" in cd and "holds   2" in cd and "replying to #" in cd
         ef = next(line for line in lines if line.startswith("EF"))
         assert "away" in ef
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
         assert not isinstance(app.screen, AgentsScreen)
 
 

@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from webcare_tui.config import Config
 from webcare_tui.core.model import IncomingMessage
 from webcare_tui.store import Store
@@ -36,8 +36,7 @@ def overnight(store: Store, demo: Config) -> list[int]:
 
 async def open_triage(pilot: Pilot[None]) -> None:
     await settle(pilot)
-    await pilot.press("T")
-    await settle(pilot)
+    await press_and_settle(pilot, "T")
 
 
 def shown(app: WebcareApp) -> str:
@@ -66,20 +65,17 @@ async def test_triage_shows_overnight_threads_with_arrival_and_wait_and_decides_
         first = screen.current_thread_id()
         assert first is not None
 
-        await pilot.press("n")  # next shift: unassigned, with a note; out of the queue
-        await settle(pilot)
+        await press_and_settle(pilot, "n")  # next shift: unassigned, with a note; out of the queue
         assert first not in screen.ids and len(screen.ids) == total - 1
         assert demo_store.handover_notes([first])[first].text.startswith("for the next shift")
         assert f"Triage 1/{total - 1}" in shown(app)
 
         second = screen.current_thread_id()
         await pilot.press("i")
-        await pilot.press(*"spam", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, *"spam", "enter")
         assert second not in screen.ids and len(screen.ids) == total - 2
         assert demo_store.thread(second).state.value == "ignored"  # type: ignore[arg-type]
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
         assert not isinstance(app.screen, TriageScreen)
 
 
@@ -96,14 +92,12 @@ async def test_triage_snoozes_in_one_key_and_the_thread_leaves_the_queue(
         first = screen.current_thread_id()
         assert first is not None
 
-        await pilot.press("s", "escape")  # cancelled: nothing changes
-        await settle(pilot)
+        await press_and_settle(pilot, "s", "escape")  # cancelled: nothing changes
         assert app.screen is screen
         assert isinstance(screen, TriageScreen) and first in screen.ids
         assert demo_store.thread(first).state.value != "snoozed"
 
-        await pilot.press("s", "1")  # for 2 hours
-        await settle(pilot)
+        await press_and_settle(pilot, "s", "1")  # for 2 hours
         assert app.screen is screen
         assert first not in screen.ids and len(screen.ids) == total - 1
         assert demo_store.thread(first).state.value == "snoozed"
