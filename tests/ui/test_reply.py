@@ -77,6 +77,26 @@ async def open_reply(pilot: Pilot[None]) -> int:
     return thread.id
 
 
+async def draft_kind(pilot: Pilot[None]) -> int:
+    """The first thread's reply pane with a reply no check stops (put in at once, as typing
+    is tested here on its own). Returns the thread's id."""
+    thread_id = await open_reply(pilot)
+    assert isinstance(pilot.app, WebcareApp)
+    pane(pilot.app).area.insert(KIND)
+    await settle(pilot)
+    return thread_id
+
+
+async def queue_kind(pilot: Pilot[None]) -> int:
+    """`draft_kind`, then ctrl+s: the reply waits in its undo window. Returns the thread's id."""
+    thread_id = await draft_kind(pilot)
+    await press_and_settle(pilot, "ctrl+s")
+    assert isinstance(pilot.app, WebcareApp)
+    [item] = pilot.app.store.outbox_items(thread_id)
+    assert item.state is OutboxState.QUEUED
+    return thread_id
+
+
 async def delete(pilot: Pilot[None], count: int) -> None:
     for _ in range(count):
         await pilot.press("backspace")
@@ -160,9 +180,7 @@ async def test_another_agent_taking_the_thread_shows_up_while_typing(
 ) -> None:
     app = build_app(now=clock)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        thread_id = await open_reply(pilot)
-        pane(app).area.insert(KIND)  # typing is tested above; here it is only the text
-        await settle(pilot)
+        thread_id = await draft_kind(pilot)
         assert codes(app) == []
         app.store.assign(thread_id, "MK", now=clock(), force=True)
         app.data_changed()  # what the database watcher does when another process writes
