@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import press_and_settle, settle
+from tests.pilot import press_and_settle, running, settle
 from webcare_tui.core.model import ThreadState
 from webcare_tui.store import Store
 from webcare_tui.store.base import ALL_ACTIVE
@@ -22,9 +22,8 @@ from webcare_tui.ui.widgets.thread_view import ThreadView
 PHONE = "06 12345678"
 
 
-async def current_thread(pilot: Pilot[None]) -> int:
-    await settle(pilot)
-    chosen = pilot.app.screen.query_one(ThreadFeed).highlighted
+def current_thread(app: WebcareApp) -> int:
+    chosen = app.screen.query_one(ThreadFeed).highlighted
     assert chosen is not None
     return chosen.id
 
@@ -48,8 +47,8 @@ async def test_e_offers_the_configured_teams_and_a_team_needs_a_note(
     build_app: Callable[..., WebcareApp], demo_store: Store
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        thread = await current_thread(pilot)
+    async with running(app, size=(120, 40), notifications=True) as pilot:
+        thread = current_thread(app)
         dialog = await choose_target(pilot, "team:distribution")
         options = dialog.query_one(OptionList)
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
@@ -74,8 +73,8 @@ async def test_e_to_phone_keeps_the_number_and_adds_the_call(
     build_app: Callable[..., WebcareApp], demo_store: Store
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        thread = await current_thread(pilot)
+    async with running(app, size=(120, 40), notifications=True) as pilot:
+        thread = current_thread(app)
         dialog = await choose_target(pilot, "phone")
         assert dialog.focused is dialog.query_one("#phone", Input)
         await type_text(pilot, PHONE)
@@ -91,8 +90,8 @@ async def test_e_to_dm_queues_both_texts_editable_and_signed(
     build_app: Callable[..., WebcareApp], demo_store: Store
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        thread = await current_thread(pilot)
+    async with running(app, size=(120, 40), notifications=True) as pilot:
+        thread = current_thread(app)
         dialog = await choose_target(pilot, "dm")
         dm = dialog.query_one("#dm", Input)
         assert dm.value.startswith("Hoi ") and dm.value.endswith("^AB")
@@ -110,8 +109,8 @@ async def test_n_adds_a_private_note_and_x_resolves_with_outcome_and_tags(
     build_app: Callable[..., WebcareApp], demo_store: Store
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        thread = await current_thread(pilot)
+    async with running(app, size=(120, 40), notifications=True) as pilot:
+        thread = current_thread(app)
         await press_and_settle(pilot, "n")
         await type_text(pilot, "belt morgen terug")
         await press_and_settle(pilot, "enter")
@@ -143,8 +142,7 @@ async def test_c_lists_calls_soonest_first_and_done_asks_for_the_outcome(
 ) -> None:
     app = build_app()
     phone_escalations(demo_store, app, 2)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await settle(pilot)
+    async with running(app, size=(120, 40), notifications=True) as pilot:
         await press_and_settle(pilot, "c")
         screen = app.screen
         assert isinstance(screen, CallbacksScreen)
@@ -166,8 +164,7 @@ async def test_E_lists_escalations_by_follow_up_with_where_and_who(
     app = build_app()
     [first, second] = phone_escalations(demo_store, app, 2)
     demo_store.escalate(second, "team:pr", actor="AB", now=FROZEN_NOW, clock=app.clock, note="x")
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await settle(pilot)
+    async with running(app, size=(120, 40), notifications=True) as pilot:
         await press_and_settle(pilot, "E")
         screen = app.screen
         assert isinstance(screen, EscalationsScreen)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.pilot import press_and_settle, settle
+from tests.pilot import press_and_settle, running
 from tests.ui.test_query_filter import shown_ids
 from webcare_tui.services.feed_pager import FeedFilter, FeedOrder
 from webcare_tui.ui.app import WebcareApp
@@ -20,8 +20,7 @@ async def test_o_cycles_due_and_waiting_time(build_app: Callable[..., WebcareApp
         t.id for t in store.feed_keyed(FeedFilter(order=FeedOrder.WAITING), limit=500).threads
     ]
     assert by_due != by_wait  # the demo has a customer who waits longer than the clock says
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(120, 40)) as pilot:
         feed = app.screen.query_one(ThreadFeed)
         header = app.screen.query_one(InboxHeader)
         assert shown_ids(feed) == by_due

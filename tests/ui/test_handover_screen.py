@@ -8,7 +8,7 @@ from datetime import timedelta
 from textual.widgets import OptionList, Static
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import press_and_settle, settle
+from tests.pilot import press_and_settle, running, settle
 from tests.ui.snapshots import ScreenMatches, at_both_sizes, keys_then_settle
 from webcare_tui.store import Store
 from webcare_tui.ui.app import WebcareApp
@@ -52,8 +52,7 @@ async def test_a_note_left_on_the_handover_screen_shows_to_whoever_opens_the_thr
         await press_and_settle(pilot, "escape")
     # The next agent opens the thread: the note is there, above the conversation.
     other = build_app()
-    async with other.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(other, size=(80, 24)) as pilot:
         other.open_thread(first)
         await settle(pilot)
         assert isinstance(other.screen, ThreadScreen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import press_and_settle, settle
+from tests.pilot import press_and_settle, running
 from webcare_tui.core.report import build_report
 from webcare_tui.core.whatif import clock_under, parse_what_if
 from webcare_tui.ui.app import WebcareApp
@@ -21,8 +21,7 @@ async def test_r_shows_the_report_of_the_stored_history(
 ) -> None:
     app = build_app()
     report = build_report(list(app.store.histories()), app.clock, FROZEN_NOW)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(120, 40)) as pilot:
         await press_and_settle(pilot, "R")
         assert isinstance(app.screen, ReportScreen)
         figures = shown(app, "#figures")
@@ -44,8 +43,7 @@ async def test_a_what_if_says_what_it_would_have_done_to_breaches(
     lenient = clock_under(app.clock, parse_what_if(["first_response=3d"]))
     then_breaches = build_report(histories, lenient, FROZEN_NOW).whole.breaches
     assert then_breaches < now_breaches  # the demo has late first replies to forgive
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(120, 40)) as pilot:
         await press_and_settle(pilot, "R")
         assert shown(app, "#verdict").strip() == ""
         await press_and_settle(pilot, "w", *"first_response=3d", "enter")
@@ -58,8 +56,7 @@ async def test_a_what_if_that_does_not_parse_is_said_and_the_report_stays(
     build_app: Callable[..., WebcareApp],
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
         await press_and_settle(pilot, "R")
         before = shown(app, "#figures")
         await press_and_settle(pilot, "w", *"speed=[b]fast", "enter")

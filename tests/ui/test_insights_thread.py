@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import press_and_settle, settle
+from tests.pilot import press_and_settle, running, settle
 from webcare_tui.core.model import IncomingMessage, ThreadState
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.thread import ThreadScreen
@@ -37,8 +37,7 @@ async def test_earlier_threads_by_date_and_a_digit_opens_one(
     latest = next(i for i, text in ids.items() if text.startswith("Still"))
     assert wet is not None and puzzle is not None and latest is not None
     store.set_state(wet, ThreadState.RESOLVED, actor="MK", now=FROZEN_NOW, reason="new paper sent")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
         app.push_screen(ThreadScreen(app.workspace, latest))
         await settle(pilot)
         text = view_text(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.pilot import press_and_settle, settle
+from tests.pilot import press_and_settle, running
 from tests.ui.test_query_filter import shown_ids
 from webcare_tui.core.model import Thread, ThreadState
 from webcare_tui.ui.app import WebcareApp
@@ -22,8 +22,7 @@ async def test_snooze_takes_the_thread_out_of_the_feed_until_reopened(
     build_app: Callable[..., WebcareApp],
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
         feed = app.screen.query_one(ThreadFeed)
         thread = highlighted(app)
         await press_and_settle(pilot, "s", "2")  # until tomorrow 09:00
@@ -40,8 +39,7 @@ async def test_a_typed_snooze_time_that_makes_no_sense_is_said_and_kept(
     build_app: Callable[..., WebcareApp],
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
         thread = highlighted(app)
         await press_and_settle(pilot, "s", "tab", *"soon[b]", "enter")
         problem = str(app.screen.query_one("#problem").render())
@@ -55,8 +53,7 @@ async def test_until_the_customer_writes_snoozes_far_off(
     build_app: Callable[..., WebcareApp],
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24), notifications=True) as pilot:
         thread = highlighted(app)
         await press_and_settle(pilot, "s", "3")
         assert app.store.thread(thread.id).state is ThreadState.SNOOZED
@@ -67,8 +64,7 @@ async def test_thanks_is_one_key_and_ignored_threads_are_one_filter_away(
     build_app: Callable[..., WebcareApp],
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
         feed = app.screen.query_one(ThreadFeed)
         thread = highlighted(app)
         await press_and_settle(pilot, "i", "t")
@@ -84,8 +80,7 @@ async def test_tag_toggles_with_one_key_suggested_first(
     build_app: Callable[..., WebcareApp],
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
         await pilot.press("j")  # the demo's second thread is about a bill
         thread = highlighted(app)
         await press_and_settle(pilot, "t")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from tests.fakes.clock import FakeClock
-from tests.pilot import press_and_settle, settle
+from tests.pilot import press_and_settle, running, settle
 from tests.ui.test_reply import KIND, queue_kind
 from webcare_tui.core.model import ThreadState
 from webcare_tui.core.outbox import OutboxState
@@ -81,8 +81,7 @@ async def test_quitting_with_nothing_waiting_asks_nothing(
     build_app: Callable[..., WebcareApp],
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
         await press_and_settle(pilot, "q")
         assert not app.is_running
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import press_and_settle, settle
+from tests.pilot import press_and_settle, running, settle
 from webcare_tui.config import Config
 from webcare_tui.services.handover import Handover
 from webcare_tui.services.presence import Presence
@@ -97,8 +97,7 @@ async def test_a_on_a_colleagues_thread_asks_why_and_takes_it_over(
     thread = demo_store.feed_page()[0].id
     Handover(demo_store, "CD", lambda: FROZEN_NOW).assign(thread)
     ab = app_for("AB", demo, demo_store.path)
-    async with ab.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
+    async with running(ab, size=(80, 24), notifications=True) as pilot:
         await press_and_settle(pilot, "a")
         assert demo_store.thread(thread).assignee == "CD"  # not yet: it asks why first
         await press_and_settle(pilot, "enter")  # no reason: refused, still asking
@@ -115,8 +114,7 @@ async def test_ctrl_a_hands_a_thread_to_a_colleague_on_shift_or_typed_asking_why
     thread = demo_store.feed_page()[0].id
     Presence(demo_store, "CD", lambda: FROZEN_NOW).beat()  # CD is on shift
     ab = app_for("AB", demo, demo_store.path)
-    async with ab.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
+    async with running(ab, size=(80, 24), notifications=True) as pilot:
         await press_and_settle(pilot, "ctrl+a")
         assert isinstance(ab.screen, AssignToDialog) and ab.screen.agents == ["CD"]
         await press_and_settle(pilot, "down", "enter")  # the colleague on shift
