@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
+from textual.app import App
 from textual.pilot import Pilot
 
 # A loaded CI machine can take seconds to run a worker thread: waits are bounded generously,
@@ -26,6 +28,22 @@ async def settle(pilot: Pilot[None]) -> None:
         return all(f.query("FooterKey") for f in footers)
 
     await until(pilot, footers_ready, patience=5.0)  # a screen may have no keys to show
+
+
+@asynccontextmanager
+async def running(
+    app: App[None], *, size: tuple[int, int], notifications: bool = False
+) -> AsyncIterator[Pilot[None]]:
+    """`app.run_test(...)`, settled before the test drives it: the first screen is drawn."""
+    async with app.run_test(size=size, notifications=notifications) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+async def press_and_settle(pilot: Pilot[None], *keys: str) -> None:
+    """Press `keys` as an agent would, then wait until the app has caught up (`settle`)."""
+    await pilot.press(*keys)
+    await settle(pilot)
 
 
 async def until(

@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from webcare_tui.core.outbox import NewReply, OutboxState, Override
 from webcare_tui.store import Store
 from webcare_tui.ui.app import WebcareApp
@@ -43,8 +43,7 @@ async def _open(pilot: Pilot[None], thread_id: int) -> None:
 
 async def _press_v(pilot: Pilot[None]) -> list[str]:
     """`v`, and the notices shown by then."""
-    await pilot.press("v")
-    await settle(pilot)
+    await press_and_settle(pilot, "v")
     return [n.message for n in pilot.app._notifications]
 
 

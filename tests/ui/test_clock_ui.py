@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle, running, settle
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.dialogs.explain import ExplainDialog
 from webcare_tui.ui.dialogs.help import HelpDialog
@@ -15,12 +15,9 @@ from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
 async def test_w_explains_the_due_time(build_app: Callable[..., WebcareApp]) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"forum", "enter")
-        await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
+        await press_and_settle(pilot, "slash", *"forum", "enter")
+        await press_and_settle(pilot, "w")
         assert isinstance(app.screen, ExplainDialog)
         text = "\n".join(app.screen.lines)
         assert "due" in text and "open time" in text
@@ -30,10 +27,8 @@ async def test_w_explains_the_due_time(build_app: Callable[..., WebcareApp]) -> 
 
 async def test_w_on_a_thread_without_clock_says_so(build_app: Callable[..., WebcareApp]) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("end", "w")
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
+        await press_and_settle(pilot, "end", "w")
         assert isinstance(app.screen, ExplainDialog)
         assert "No clock runs" in app.screen.lines[0]
 
@@ -41,8 +36,7 @@ async def test_w_on_a_thread_without_clock_says_so(build_app: Callable[..., Webc
 async def test_crossing_into_overdue_notifies_once(build_app: Callable[..., WebcareApp]) -> None:
     clock = {"now": FROZEN_NOW}
     app = build_app(now=lambda: clock["now"])
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24), notifications=True) as pilot:
         app.check_alerts()
         await settle(pilot)
         assert app._notifications == [] or all(
@@ -67,8 +61,7 @@ async def test_crossing_into_overdue_notifies_once(build_app: Callable[..., Webc
 
 async def test_help_shows_the_advertised_promise(build_app: Callable[..., WebcareApp]) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpDialog)
         assert "We answer within 60 minutes" in app.screen.promise

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.ui.test_snapshots import SIZES, keys_then_settle
+from tests.ui.snapshots import ScreenMatches, at_both_sizes, keys_then_settle
 from webcare_tui.services.escalation import escalate_phone
 from webcare_tui.store import Store
 from webcare_tui.store.base import ALL_ACTIVE
@@ -32,10 +32,10 @@ def escalate_some(store: Store, app: WebcareApp) -> None:
     store.assign(third, "MK", now=FROZEN_NOW)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@at_both_sizes
 @pytest.mark.parametrize("view", ["c", "E"], ids=["callbacks", "escalations"])
 def test_view(
-    snap_compare: Callable[..., bool],
+    screen_matches: ScreenMatches,
     build_app: Callable[..., WebcareApp],
     demo_store: Store,
     view: str,
@@ -43,4 +43,4 @@ def test_view(
 ) -> None:
     app = build_app()
     escalate_some(demo_store, app)
-    assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(view))
+    assert screen_matches(size, keys_then_settle(view), app=app)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.pilot import settle
+from tests.pilot import press_and_settle, running, settle
 from webcare_tui.store import StoreError
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.failures import UNEXPECTED, ForwardsWorkerFailures
@@ -35,15 +35,13 @@ Driver = Callable[[Pilot[None]], Awaitable[None]]
 
 
 async def open_thread(pilot: Pilot[None]) -> None:
-    await pilot.press("enter")
-    await settle(pilot)
+    await press_and_settle(pilot, "enter")
     assert isinstance(pilot.app.screen, ThreadScreen)
 
 
 async def open_reply(pilot: Pilot[None]) -> None:
     await open_thread(pilot)
-    await pilot.press("r")
-    await settle(pilot)
+    await press_and_settle(pilot, "r")
     assert isinstance(pilot.app.screen, ReplyScreen)
 
 
@@ -52,8 +50,7 @@ async def assign(pilot: Pilot[None]) -> None:
 
 
 async def escalate(pilot: Pilot[None]) -> None:
-    await pilot.press("e")
-    await settle(pilot)
+    await press_and_settle(pilot, "e")
     await pilot.press("enter", *"0612345678", "enter")  # phone, its number, no note
 
 
@@ -127,8 +124,7 @@ async def test_a_store_failure_under_each_action_is_shown(
     action: Driver,
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24), notifications=True) as pilot:
         await before(pilot)
         await settle(pilot)
         assert not [n for n in notices(app) if n[1] == SHOWN]
@@ -147,8 +143,7 @@ async def test_an_unexpected_error_gets_a_title_and_its_kind(
     build_app: Callable[..., WebcareApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24), notifications=True) as pilot:
 
         def broken(*args: object, **kwargs: object) -> object:
             raise KeyError("clock_kind")

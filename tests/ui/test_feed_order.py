@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.pilot import settle, until
+from tests.pilot import press_and_settle, running, settle, until
 from tests.ui.test_query_filter import shown_ids
 from webcare_tui.services.feed_pager import FeedFilter, FeedOrder
 from webcare_tui.services.insights import thread_insights
@@ -28,29 +28,24 @@ async def test_o_cycles_due_priority_and_waiting_time(
         t.id for t in store.feed_keyed(FeedFilter(order=FeedOrder.WAITING), limit=500).threads
     ]
     assert by_due != by_wait  # the demo has a customer who waits longer than the clock says
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(120, 40)) as pilot:
         feed = app.screen.query_one(ThreadFeed)
         header = app.screen.query_one(InboxHeader)
         assert shown_ids(feed) == by_due
         assert "sort:" not in header.render().plain
 
         for order, label in ((by_priority, "priority"), (by_wait, "longest waiting")):
-            await pilot.press("O")
-            await settle(pilot)
+            await press_and_settle(pilot, "O")
             assert shown_ids(feed) == order
             assert f"sort: {label}" in header.render().plain
 
-            await pilot.press("slash", *"a")
-            await settle(pilot)
+            await press_and_settle(pilot, "slash", *"a")
             shown = shown_ids(feed)
             assert shown and shown == [i for i in order if i in shown]  # filtered, same order
-            await pilot.press("escape")
-            await settle(pilot)
+            await press_and_settle(pilot, "escape")
             assert shown_ids(feed) == order  # clearing a filter keeps the order
 
-        await pilot.press("O")
-        await settle(pilot)
+        await press_and_settle(pilot, "O")
         assert shown_ids(feed) == by_due
         assert "sort:" not in header.render().plain
 

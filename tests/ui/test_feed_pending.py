@@ -7,9 +7,8 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from tests.fakes.clock import FakeClock
-from tests.pilot import settle
-from tests.ui.test_reply import KIND, advance, open_reply, pane
-from webcare_tui.core.outbox import OutboxState
+from tests.pilot import press_and_settle, settle
+from tests.ui.test_reply import advance, queue_kind
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.inbox import InboxScreen
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
@@ -18,8 +17,7 @@ from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 async def back_to_the_feed(pilot: Pilot[None]) -> ThreadFeed:
     app = pilot.app
     while not isinstance(app.screen, InboxScreen):
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
     return app.screen.query_one(ThreadFeed)
 
 
@@ -37,12 +35,7 @@ async def test_a_reply_in_its_undo_window_is_marked_in_the_feed_until_sent(
 ) -> None:
     app = build_app(now=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        thread_id = await open_reply(pilot)
-        pane(app).area.insert(KIND)
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert app.store.outbox_items(thread_id)[0].state is OutboxState.QUEUED
+        thread_id = await queue_kind(pilot)
         feed = await back_to_the_feed(pilot)
         assert "↑sending" in row_text(feed, thread_id)
         others = [t for t in feed.rows.pages[0].threads if t.id != thread_id]

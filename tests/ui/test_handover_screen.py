@@ -5,18 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
-from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle, running, settle
+from tests.ui.snapshots import ScreenMatches, at_both_sizes, keys_then_settle
 from webcare_tui.store import Store
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.handover import HandoverScreen
 from webcare_tui.ui.screens.thread import ThreadScreen
-
-SIZES = [(80, 24), (120, 40)]
 
 
 def prepare(store: Store) -> int:
@@ -33,10 +30,7 @@ def prepare(store: Store) -> int:
     return first
 
 
-async def open_handover(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    await pilot.press("H")
-    await settle(pilot)
+open_handover = keys_then_settle("H")
 
 
 async def test_a_note_left_on_the_handover_screen_shows_to_whoever_opens_the_thread(
@@ -53,15 +47,12 @@ async def test_a_note_left_on_the_handover_screen_shows_to_whoever_opens_the_thr
         options = screen.query_one(OptionList)
         options.highlighted = ids.index(first)
         await pilot.press("n")
-        await pilot.press(*"Belt om 11:00 terug", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, *"Belt om 11:00 terug", "enter")
         assert demo_store.handover_notes([first])[first].text == "Belt om 11:00 terug"
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
     # The next agent opens the thread: the note is there, above the conversation.
     other = build_app()
-    async with other.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(other, size=(80, 24)) as pilot:
         other.open_thread(first)
         await settle(pilot)
         assert isinstance(other.screen, ThreadScreen)
@@ -84,12 +75,9 @@ async def test_the_handover_screen_lists_callbacks_due_before_the_next_opening(
         assert "8765" not in shown  # due long after the next opening
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@at_both_sizes
 def test_handover_snapshot(
-    snap_compare: Callable[..., bool],
-    build_app: Callable[..., WebcareApp],
-    demo_store: Store,
-    size: tuple[int, int],
+    screen_matches: ScreenMatches, demo_store: Store, size: tuple[int, int]
 ) -> None:
     prepare(demo_store)
-    assert snap_compare(build_app(), terminal_size=size, run_before=open_handover)
+    assert screen_matches(size, open_handover)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import running, settle
 from webcare_tui.core.model import IncomingMessage
 from webcare_tui.services.feed_pager import FeedFilter
 from webcare_tui.ui.app import WebcareApp
@@ -41,8 +41,7 @@ async def test_an_impostor_and_a_returning_customer_stand_out(
         clock=app.clock,
         seen_at=FROZEN_NOW,
     )  # fmt: skip
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(120, 40)) as pilot:
         feed = app.screen.query_one(ThreadFeed)
         feed.set_filter(FeedFilter(query="@none channel:mastodon"))
         await settle(pilot)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import PATIENCE, settle, until
+from tests.pilot import PATIENCE, press_and_settle, running, settle, until
 from webcare_tui.core.report import build_report
 from webcare_tui.core.whatif import clock_under, parse_what_if
 from webcare_tui.services.insights import ReportView
@@ -24,10 +24,8 @@ async def test_r_shows_the_report_of_the_stored_history(
 ) -> None:
     app = build_app()
     report = build_report(list(app.store.histories()), app.clock, FROZEN_NOW)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
+    async with running(app, size=(120, 40)) as pilot:
+        await press_and_settle(pilot, "R")
         assert isinstance(app.screen, ReportScreen)
         figures = shown(app, "#figures")
         assert "All threads" in figures
@@ -48,13 +46,10 @@ async def test_a_what_if_says_what_it_would_have_done_to_breaches(
     lenient = clock_under(app.clock, parse_what_if(["first_response=3d"]))
     then_breaches = build_report(histories, lenient, FROZEN_NOW).whole.breaches
     assert then_breaches < now_breaches  # the demo has late first replies to forgive
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
+    async with running(app, size=(120, 40)) as pilot:
+        await press_and_settle(pilot, "R")
         assert shown(app, "#verdict").strip() == ""
-        await pilot.press("w", *"first_response=3d", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, "w", *"first_response=3d", "enter")
         assert shown(app, "#verdict") == (
             f"first_response=3d would have cut breaches from {now_breaches} to {then_breaches}"
         )
@@ -64,17 +59,13 @@ async def test_a_what_if_that_does_not_parse_is_said_and_the_report_stays(
     build_app: Callable[..., WebcareApp],
 ) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("R")
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
+        await press_and_settle(pilot, "R")
         before = shown(app, "#figures")
-        await pilot.press("w", *"speed=[b]fast", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, "w", *"speed=[b]fast", "enter")
         assert "KEY=VALUE" in shown(app, "#verdict")
         assert shown(app, "#figures") == before
-        await pilot.press("w", "ctrl+u", *' hours="mon', "enter")  # unbalanced quote
-        await settle(pilot)
+        await press_and_settle(pilot, "w", "ctrl+u", *' hours="mon', "enter")  # unbalanced quote
         assert "quotation" in shown(app, "#verdict")
 
 

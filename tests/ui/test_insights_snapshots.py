@@ -7,12 +7,9 @@ change, and look at the report before committing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from tests.ui.test_snapshots import SIZES, keys_then_settle
-from webcare_tui.ui.app import WebcareApp
+from tests.ui.snapshots import ScreenMatches, at_both_sizes, keys_then_settle
 
 SCREENS = {
     "snooze": ("s",),
@@ -22,13 +19,7 @@ SCREENS = {
 }
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@at_both_sizes
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_insights_screen(
-    snap_compare: Callable[..., bool],
-    build_app: Callable[..., WebcareApp],
-    screen: str,
-    size: tuple[int, int],
-) -> None:
-    app = build_app()
-    assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(*SCREENS[screen]))
+def test_insights_screen(screen_matches: ScreenMatches, screen: str, size: tuple[int, int]) -> None:
+    assert screen_matches(size, keys_then_settle(*SCREENS[screen]))

@@ -9,7 +9,7 @@ from datetime import timedelta
 from textual.widgets import Input
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle, until
+from tests.pilot import press_and_settle, running, settle, until
 from webcare_tui.core.model import IncomingMessage, ThreadState
 from webcare_tui.services.feed_pager import FeedFilter
 from webcare_tui.ui.app import WebcareApp
@@ -41,8 +41,7 @@ async def test_earlier_threads_by_date_and_a_digit_opens_one(
     latest = next(i for i, text in ids.items() if text.startswith("Still"))
     assert wet is not None and puzzle is not None and latest is not None
     store.set_state(wet, ThreadState.RESOLVED, actor="MK", now=FROZEN_NOW, reason="new paper sent")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
         app.push_screen(ThreadScreen(app.workspace, latest))
         await settle(pilot)
         text = view_text(app)
@@ -51,8 +50,7 @@ async def test_earlier_threads_by_date_and_a_digit_opens_one(
         # Newest first, each with its topic and how it ended.
         assert text.index("No puzzle page today") < text.index("My paper is wet")
         assert "resolved: new paper sent" in text
-        await pilot.press("2")
-        await settle(pilot)
+        await press_and_settle(pilot, "2")
         assert app.screen.query_one(ThreadView).thread_id == wet
         assert isinstance(app.screen, ThreadScreen) and app.screen.current_thread_id() == wet
 

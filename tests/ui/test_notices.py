@@ -9,7 +9,7 @@ from textual.widgets._toast import Toast
 
 from tests.fakes.clock import FakeClock
 from tests.pilot import settle
-from tests.ui.test_reply import KIND, open_reply, pane
+from tests.ui.test_reply import draft_kind, pane
 from webcare_tui.services.poller import PollOutcome
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.arrivals import ARRIVALS_TITLE, Arrivals
@@ -38,9 +38,7 @@ async def test_arrivals_coalesce_and_notices_stay_off_the_draft_and_findings(
 ) -> None:
     app = build_app(now=clock)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await open_reply(pilot)
-        pane(app).area.insert(KIND)
-        await settle(pilot)
+        await draft_kind(pilot)
         app._poll_outcome(PollOutcome("demo-mastodon", True, 5, 3, reopened_threads=2))
         app._poll_outcome(PollOutcome("demo-bluesky", True, 1, 1))
         app._poll_outcome(PollOutcome("demo-mastodon", True, 1, 1))

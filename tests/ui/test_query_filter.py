@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle, running
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 
@@ -20,14 +20,11 @@ def shown_ids(feed: ThreadFeed) -> list[int]:
 
 async def test_at_me_keeps_my_threads_only(build_app: Callable[..., WebcareApp]) -> None:
     app = build_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
         feed = app.screen.query_one(ThreadFeed)
         mine = shown_ids(feed)[0]
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("slash", *"@me")
-        await settle(pilot)
+        await press_and_settle(pilot, "a")
+        await press_and_settle(pilot, "slash", *"@me")
         assert shown_ids(feed) == [mine]
 
 
@@ -39,16 +36,12 @@ async def test_snoozed_and_tagged_threads_are_one_filter_away(
     first, second = (t.id for t in store.feed_page(limit=2))
     store.snooze(first, FROZEN_NOW + timedelta(hours=2), actor="AB", now=FROZEN_NOW)
     store.tag(second, ["delivery"], actor="AB", now=FROZEN_NOW)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(app, size=(80, 24)) as pilot:
         feed = app.screen.query_one(ThreadFeed)
         shown = set(shown_ids(feed))
         assert first not in shown and second in shown
-        await pilot.press("slash", *"state:snoozed")
-        await settle(pilot)
+        await press_and_settle(pilot, "slash", *"state:snoozed")
         assert shown_ids(feed) == [first]
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("slash", *"#delivery")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
+        await press_and_settle(pilot, "slash", *"#delivery")
         assert shown_ids(feed) == [second]

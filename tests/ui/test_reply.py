@@ -15,7 +15,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.fakes.clock import FakeClock
-from tests.pilot import settle
+from tests.pilot import press_and_settle, settle
 from webcare_tui.connectors.base import (
     Connector,
     FetchResult,
@@ -69,14 +69,32 @@ async def open_reply(pilot: Pilot[None]) -> int:
     """The first thread of the feed: enter opens it, r opens the draft pane below it."""
     await settle(pilot)
     thread = pilot.app.screen.query_one(ThreadFeed).highlighted
-    await pilot.press("enter")
-    await settle(pilot)
+    await press_and_settle(pilot, "enter")
     assert isinstance(pilot.app.screen, ThreadScreen)
-    await pilot.press("r")
-    await settle(pilot)
+    await press_and_settle(pilot, "r")
     assert isinstance(pilot.app.screen, ReplyScreen)
     assert thread is not None
     return thread.id
+
+
+async def draft_kind(pilot: Pilot[None]) -> int:
+    """The first thread's reply pane with a reply no check stops (put in at once, as typing
+    is tested here on its own). Returns the thread's id."""
+    thread_id = await open_reply(pilot)
+    assert isinstance(pilot.app, WebcareApp)
+    pane(pilot.app).area.insert(KIND)
+    await settle(pilot)
+    return thread_id
+
+
+async def queue_kind(pilot: Pilot[None]) -> int:
+    """`draft_kind`, then ctrl+s: the reply waits in its undo window. Returns the thread's id."""
+    thread_id = await draft_kind(pilot)
+    await press_and_settle(pilot, "ctrl+s")
+    assert isinstance(pilot.app, WebcareApp)
+    [item] = pilot.app.store.outbox_items(thread_id)
+    assert item.state is OutboxState.QUEUED
+    return thread_id
 
 
 async def delete(pilot: Pilot[None], count: int) -> None:
@@ -95,19 +113,16 @@ async def test_the_whole_flow_bad_reply_fix_send_undo_send(
         signature = app.config.signature_text
         # What Mastodon needs first, the signature last, the cursor in between.
         assert area.text == f"@{thread.author} \n\n{signature}"
-        await pilot.press(*RUDE)
-        await settle(pilot)
+        await press_and_settle(pilot, *RUDE)
         assert area.text == f"@{thread.author} {RUDE}\n\n{signature}"
         assert codes(app) == ["tone.defensive"]
         await delete(pilot, len(RUDE))
-        await pilot.press(*KIND)
-        await settle(pilot)
+        await press_and_settle(pilot, *KIND)
         assert codes(app) == []
         assert app.store.draft(thread_id, app.config.agent) == area.text  # saved as typed
         sent_text = area.text
 
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         [item] = app.store.outbox_items(thread_id)
         assert item.state is OutboxState.QUEUED
         assert banner(app) == "Sending in 10s · u to undo"
@@ -115,16 +130,14 @@ async def test_the_whole_flow_bad_reply_fix_send_undo_send(
 
         await advance(pilot, clock, 9)
         assert banner(app) == "Sending in 1s · u to undo"
-        await pilot.press("u")
-        await settle(pilot)
+        await press_and_settle(pilot, "u")
         assert app.store.outbox_item(item.id).state is OutboxState.CANCELLED
         assert area.text == sent_text and not area.disabled
         assert app.store.draft(thread_id, app.config.agent) == sent_text
         await advance(pilot, clock, 30)
         assert app.store.thread(thread_id).state is ThreadState.OPEN  # nothing went out
 
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         assert banner(app) == "Sending in 10s · u to undo"
         await advance(pilot, clock, 10)  # the window passes: the app's outbox worker sends
         stored = app.store.thread(thread_id)
@@ -144,21 +157,16 @@ async def test_a_blocked_reply_asks_for_a_reason_and_two_ctrl_s_do_not_send_it(
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         thread_id = await open_reply(pilot)
         await pilot.press(*RUDE)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
         assert isinstance(app.screen, ConfirmSendDialog)
-        await pilot.press("escape")  # back to the draft: nothing queued
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")  # back to the draft: nothing queued
         assert app.store.outbox_items(thread_id) == []
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        await pilot.press("ctrl+s")  # a reflex: no reason given, nothing sent
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+s")
+        await press_and_settle(pilot, "ctrl+s")  # a reflex: no reason given, nothing sent
         assert isinstance(app.screen, ConfirmSendDialog)
         assert app.screen.query_one("#confirm-missing").has_class("-shown")
         assert app.store.outbox_items(thread_id) == []
-        await pilot.press(*"klant vroeg erom", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, *"klant vroeg erom", "enter")
         [item] = app.store.outbox_items(thread_id)
         assert [o.code for o in item.override] == ["tone.defensive"]
         assert item.reason == "klant vroeg erom"
@@ -172,9 +180,7 @@ async def test_another_agent_taking_the_thread_shows_up_while_typing(
 ) -> None:
     app = build_app(now=clock)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        thread_id = await open_reply(pilot)
-        pane(app).area.insert(KIND)  # typing is tested above; here it is only the text
-        await settle(pilot)
+        thread_id = await draft_kind(pilot)
         assert codes(app) == []
         app.store.assign(thread_id, "MK", now=clock(), force=True)
         app.data_changed()  # what the database watcher does when another process writes
@@ -190,12 +196,9 @@ async def test_a_draft_survives_leaving_the_pane(
     app = build_app(now=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         thread_id = await open_reply(pilot)
-        await pilot.press(*"Half af")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
+        await press_and_settle(pilot, *"Half af")
+        await press_and_settle(pilot, "escape")
+        await press_and_settle(pilot, "r")
         assert "Half af" in pane(app).area.text
         assert "Half af" in app.store.draft(thread_id, app.config.agent)
 
@@ -206,15 +209,12 @@ async def test_canned_replies_fill_their_placeholders(
     app = build_app(now=clock)
     async with app.run_test(size=(100, 40)) as pilot:
         await open_reply(pilot)
-        await pilot.press("ctrl+t")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+t")
         assert isinstance(app.screen, CannedPicker)
-        await pilot.press(*"late delivery")
-        await settle(pilot)
+        await press_and_settle(pilot, *"late delivery")
         chosen = app.screen.shown[0]
         assert "{first_name}" in chosen.text
-        await pilot.press("enter")
-        await settle(pilot)
+        await press_and_settle(pilot, "enter")
         text = pane(app).area.text
         assert "{" not in text and text.endswith(app.config.signature_text)
         assert text.splitlines()[0].startswith("@")  # still addressed to the customer
@@ -240,16 +240,13 @@ async def test_ctrl_e_hands_the_draft_to_the_editor(
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await open_reply(pilot)
         await pilot.press(*"TODO")
-        await pilot.press("ctrl+e")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+e")
         assert any("export EDITOR" in n for n in notes(app))
         monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
-        await pilot.press("ctrl+e")  # the test terminal cannot be handed over: said so
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+e")  # the test terminal cannot be handed over: said so
         assert any("cannot be handed" in n for n in notes(app))
         monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
-        await pilot.press("ctrl+e")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+e")
         text = pane(app).area.text
         assert "Dank je wel!" in text and "TODO" not in text and not text.endswith("\n")
 
@@ -305,10 +302,8 @@ async def test_the_help_lists_the_reply_keys(
     app = build_app(now=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_reply(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
+        await press_and_settle(pilot, "question_mark")
         assert isinstance(app.screen, HelpDialog)
         reply_keys = {keys for group, keys, _ in app.screen.rows if group == "Reply"}
         assert {"ctrl+s", "u", "ctrl+t", "ctrl+e", "escape"} <= reply_keys

@@ -7,31 +7,25 @@ Update with `pytest tests/ui/test_reply_snapshots.py --snapshot-update`, then lo
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import pytest
 from textual.pilot import Pilot
 
-from tests.pilot import settle
-from webcare_tui.ui.app import WebcareApp
+from tests.pilot import press_and_settle, settle
+from tests.ui.snapshots import RunBefore, ScreenMatches, keys_then_settle
 from webcare_tui.ui.screens.reply import ReplyScreen
 
 RUDE = "Wat wil je nou?"
 KIND = "Sorry, ik zoek het uit."
 
 
-def draft_then(text: str, *keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+def draft_then(text: str, *keys: str) -> RunBefore:
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.press("j", "r")
-        await settle(pilot)
+        await press_and_settle(pilot, "j", "r")
         screen = pilot.app.screen
         assert isinstance(screen, ReplyScreen)
         screen.area.insert(text)
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
+        await keys_then_settle(*keys)(pilot)
 
     return run_before
 
@@ -51,8 +45,6 @@ CASES = [(name, size) for name, (_, sizes) in STATES.items() for size in sizes]
 
 
 @pytest.mark.parametrize(("state", "size"), CASES, ids=[f"{n}-{w}x{h}" for n, (w, h) in CASES])
-def test_reply_state(
-    snap_compare, build_app: Callable[..., WebcareApp], state: str, size: tuple[int, int]
-) -> None:
+def test_reply_state(screen_matches: ScreenMatches, state: str, size: tuple[int, int]) -> None:
     run_before, _ = STATES[state]
-    assert snap_compare(build_app(), terminal_size=size, run_before=run_before)
+    assert screen_matches(size, run_before)

@@ -6,26 +6,9 @@ and look at the report before committing.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import pytest
-from textual.pilot import Pilot
 
-from tests.pilot import settle
-from webcare_tui.ui.app import WebcareApp
-
-SIZES = [(80, 24), (120, 40)]
-
-
-def keys_then_settle(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
-    async def run_before(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-
-    return run_before
-
+from tests.ui.snapshots import ScreenMatches, at_both_sizes, keys_then_settle
 
 SCREENS = {
     "feed": (),
@@ -39,13 +22,7 @@ SCREENS = {
 }
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@at_both_sizes
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_screen(
-    snap_compare: Callable[..., bool],
-    build_app: Callable[..., WebcareApp],
-    screen: str,
-    size: tuple[int, int],
-) -> None:
-    app = build_app()
-    assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(*SCREENS[screen]))
+def test_screen(screen_matches: ScreenMatches, screen: str, size: tuple[int, int]) -> None:
+    assert screen_matches(size, keys_then_settle(*SCREENS[screen]))

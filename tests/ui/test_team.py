@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle, running, settle
 from webcare_tui.config import Config
 from webcare_tui.services.handover import Handover
 from webcare_tui.services.presence import Presence
@@ -74,8 +74,7 @@ async def test_the_holder_is_told_in_their_tui_when_a_colleague_takes_over(
     ab = app_for("AB", demo, demo_store.path)
     thread = demo_store.feed_page()[0].id
     async with ab.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.press("a")  # AB claims the thread
-        await settle(pilot)
+        await press_and_settle(pilot, "a")  # AB claims the thread
         ab.beat()
         await settle(pilot)
         assert demo_store.thread(thread).assignee == "AB"
@@ -98,16 +97,12 @@ async def test_a_on_a_colleagues_thread_asks_why_and_takes_it_over(
     thread = demo_store.feed_page()[0].id
     Handover(demo_store, "CD", lambda: FROZEN_NOW).assign(thread)
     ab = app_for("AB", demo, demo_store.path)
-    async with ab.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
+    async with running(ab, size=(80, 24), notifications=True) as pilot:
+        await press_and_settle(pilot, "a")
         assert demo_store.thread(thread).assignee == "CD"  # not yet: it asks why first
-        await pilot.press("enter")  # no reason: refused, still asking
-        await settle(pilot)
+        await press_and_settle(pilot, "enter")  # no reason: refused, still asking
         assert demo_store.thread(thread).assignee == "CD"
-        await pilot.press(*"CD is ziek", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, *"CD is ziek", "enter")
         assert demo_store.thread(thread).assignee == "AB"
     [notice] = Handover(demo_store, "CD", lambda: FROZEN_NOW).notices(after=0)
     assert "AB took over" in notice.text and "CD is ziek" in notice.text
@@ -119,22 +114,16 @@ async def test_ctrl_a_hands_a_thread_to_a_colleague_on_shift_or_typed_asking_why
     thread = demo_store.feed_page()[0].id
     Presence(demo_store, "CD", lambda: FROZEN_NOW).beat()  # CD is on shift
     ab = app_for("AB", demo, demo_store.path)
-    async with ab.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+a")
-        await settle(pilot)
+    async with running(ab, size=(80, 24), notifications=True) as pilot:
+        await press_and_settle(pilot, "ctrl+a")
         assert isinstance(ab.screen, AssignToDialog) and ab.screen.agents == ["CD"]
-        await pilot.press("down", "enter")  # the colleague on shift
-        await settle(pilot)
+        await press_and_settle(pilot, "down", "enter")  # the colleague on shift
         assert demo_store.thread(thread).assignee == "CD"
 
-        await pilot.press("ctrl+a")  # now CD's: handing it on needs a reason
-        await settle(pilot)
-        await pilot.press("tab", *"EF", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, "ctrl+a")  # now CD's: handing it on needs a reason
+        await press_and_settle(pilot, "tab", *"EF", "enter")
         assert demo_store.thread(thread).assignee == "CD"  # not yet: it asks why first
-        await pilot.press(*"CD is vrij", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, *"CD is vrij", "enter")
         assert demo_store.thread(thread).assignee == "EF"
     notices = Handover(demo_store, "CD", lambda: FROZEN_NOW).notices(after=0)
     assert any("CD is vrij" in n.text for n in notices)

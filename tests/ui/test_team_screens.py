@@ -5,18 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
-from textual.pilot import Pilot
-
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle
+from tests.ui.snapshots import ScreenMatches, at_both_sizes, keys_then_settle
 from webcare_tui.services.handover import Handover
 from webcare_tui.store import Store
 from webcare_tui.store.team import PresenceRow
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.agents import AgentsScreen
-
-SIZES = [(80, 24), (120, 40)]
 
 
 def colleagues(store: Store) -> None:
@@ -37,10 +33,7 @@ def colleagues(store: Store) -> None:
         )
 
 
-async def open_agents(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    await pilot.press("A")
-    await settle(pilot)
+open_agents = keys_then_settle("A")
 
 
 async def test_the_agents_view_shows_who_is_on_shift_and_goes_back(
@@ -58,17 +51,13 @@ async def test_the_agents_view_shows_who_is_on_shift_and_goes_back(
         assert "on shift" in cd and "holds   2" in cd and "replying to #" in cd
         ef = next(line for line in lines if line.startswith("EF"))
         assert "away" in ef
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
         assert not isinstance(app.screen, AgentsScreen)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@at_both_sizes
 def test_agents_snapshot(
-    snap_compare: Callable[..., bool],
-    build_app: Callable[..., WebcareApp],
-    demo_store: Store,
-    size: tuple[int, int],
+    screen_matches: ScreenMatches, demo_store: Store, size: tuple[int, int]
 ) -> None:
     colleagues(demo_store)
-    assert snap_compare(build_app(), terminal_size=size, run_before=open_agents)
+    assert screen_matches(size, open_agents)

@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.fakes.clock import FROZEN_NOW
-from tests.pilot import settle
+from tests.pilot import press_and_settle
+from tests.ui.snapshots import ScreenMatches, at_both_sizes, keys_then_settle
 from webcare_tui.config import Config
 from webcare_tui.core.model import IncomingMessage
 from webcare_tui.store import Store
 from webcare_tui.ui.app import WebcareApp
 from webcare_tui.ui.screens.triage import TriageScreen
 
-SIZES = [(80, 24), (120, 40)]
 # FROZEN_NOW is Monday 10:00 in Amsterdam; the forum is open mon-fri 09:00-17:00.
 OVERNIGHT = [
     ("n1", "nachtuil", "Mijn krant is weer niet bezorgd!", timedelta(hours=12)),  # Sun 22:00
@@ -34,10 +32,7 @@ def overnight(store: Store, demo: Config) -> list[int]:
     return list(result.new_threads)
 
 
-async def open_triage(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    await pilot.press("T")
-    await settle(pilot)
+open_triage = keys_then_settle("T")
 
 
 def shown(app: WebcareApp) -> str:
@@ -66,20 +61,17 @@ async def test_triage_shows_overnight_threads_with_arrival_and_wait_and_decides_
         first = screen.current_thread_id()
         assert first is not None
 
-        await pilot.press("n")  # next shift: unassigned, with a note; out of the queue
-        await settle(pilot)
+        await press_and_settle(pilot, "n")  # next shift: unassigned, with a note; out of the queue
         assert first not in screen.ids and len(screen.ids) == total - 1
         assert demo_store.handover_notes([first])[first].text.startswith("for the next shift")
         assert f"Triage 1/{total - 1}" in shown(app)
 
         second = screen.current_thread_id()
         await pilot.press("i")
-        await pilot.press(*"spam", "enter")
-        await settle(pilot)
+        await press_and_settle(pilot, *"spam", "enter")
         assert second not in screen.ids and len(screen.ids) == total - 2
         assert demo_store.thread(second).state.value == "ignored"  # type: ignore[arg-type]
-        await pilot.press("escape")
-        await settle(pilot)
+        await press_and_settle(pilot, "escape")
         assert not isinstance(app.screen, TriageScreen)
 
 
@@ -96,14 +88,12 @@ async def test_triage_snoozes_in_one_key_and_the_thread_leaves_the_queue(
         first = screen.current_thread_id()
         assert first is not None
 
-        await pilot.press("s", "escape")  # cancelled: nothing changes
-        await settle(pilot)
+        await press_and_settle(pilot, "s", "escape")  # cancelled: nothing changes
         assert app.screen is screen
         assert isinstance(screen, TriageScreen) and first in screen.ids
         assert demo_store.thread(first).state.value != "snoozed"
 
-        await pilot.press("s", "1")  # for 2 hours
-        await settle(pilot)
+        await press_and_settle(pilot, "s", "1")  # for 2 hours
         assert app.screen is screen
         assert first not in screen.ids and len(screen.ids) == total - 1
         assert demo_store.thread(first).state.value == "snoozed"
@@ -111,13 +101,9 @@ async def test_triage_snoozes_in_one_key_and_the_thread_leaves_the_queue(
         assert any(f"#{first} snoozed" in n.message for n in app._notifications)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@at_both_sizes
 def test_triage_snapshot(
-    snap_compare: Callable[..., bool],
-    build_app: Callable[..., WebcareApp],
-    demo_store: Store,
-    demo: Config,
-    size: tuple[int, int],
+    screen_matches: ScreenMatches, demo_store: Store, demo: Config, size: tuple[int, int]
 ) -> None:
     overnight(demo_store, demo)
-    assert snap_compare(build_app(), terminal_size=size, run_before=open_triage)
+    assert screen_matches(size, open_triage)

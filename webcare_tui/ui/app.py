@@ -288,26 +288,28 @@ class WebcareApp(TeamPresence, App[None]):
 
     # -- navigation --------------------------------------------------------------------------
 
+    def _show_once(self, kind: type[WorkspaceScreen]) -> None:
+        """Open a `kind` screen, unless it is the one on top already (a second key press)."""
+        if not isinstance(self.screen, kind):
+            self.push_screen(kind(self.workspace))
+
     def open_thread(self, thread_id: int) -> None:
         self.push_screen(ThreadScreen(self.workspace, thread_id))
 
     def action_callbacks(self) -> None:
         from webcare_tui.ui.screens.escalation_lists import CallbacksScreen
 
-        if not isinstance(self.screen, CallbacksScreen):
-            self.push_screen(CallbacksScreen(self.workspace))
+        self._show_once(CallbacksScreen)
 
     def action_escalations(self) -> None:
         from webcare_tui.ui.screens.escalation_lists import EscalationsScreen
 
-        if not isinstance(self.screen, EscalationsScreen):
-            self.push_screen(EscalationsScreen(self.workspace))
+        self._show_once(EscalationsScreen)
 
     def action_report(self) -> None:
         from webcare_tui.ui.screens.report import ReportScreen
 
-        if not isinstance(self.screen, ReportScreen):
-            self.push_screen(ReportScreen(self.workspace))
+        self._show_once(ReportScreen)
 
     def key_groups(self) -> list[tuple[str, Sequence[BindingType]]]:
         own = len(THREAD_BINDINGS)  # the thread keys lead each screen's own bindings
@@ -324,20 +326,17 @@ class WebcareApp(TeamPresence, App[None]):
     def action_triage(self) -> None:
         from webcare_tui.ui.screens.triage import TriageScreen
 
-        if not isinstance(self.screen, TriageScreen):
-            self.push_screen(TriageScreen(self.workspace))
+        self._show_once(TriageScreen)
 
     def action_handover(self) -> None:
         from webcare_tui.ui.screens.handover import HandoverScreen
 
-        if not isinstance(self.screen, HandoverScreen):
-            self.push_screen(HandoverScreen(self.workspace))
+        self._show_once(HandoverScreen)
 
     def action_agents(self) -> None:
         from webcare_tui.ui.screens.agents import AgentsScreen
 
-        if not isinstance(self.screen, AgentsScreen):
-            self.push_screen(AgentsScreen(self.workspace))
+        self._show_once(AgentsScreen)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpDialog):

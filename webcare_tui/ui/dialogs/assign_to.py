@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from webcare_tui.ui.dialogs.dialog import Dialog
+from webcare_tui.ui.dialogs.dialog import CANCEL, TextAnswerDialog
 from webcare_tui.ui.safe_text import literal
 
 
-class AssignToDialog(Dialog[str | None]):
+class AssignToDialog(TextAnswerDialog):
     """Returns the colleague's name, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [CANCEL]
     DEFAULT_CSS = """
     AssignToDialog > Vertical { width: 64; }
     AssignToDialog OptionList { height: auto; max-height: 10; }
@@ -41,8 +40,4 @@ class AssignToDialog(Dialog[str | None]):
         self.dismiss(event.option.id)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        name = event.value.strip()
-        if not name:
-            self.notify("Type a colleague's name.", severity="warning", markup=False)
-            return
-        self.dismiss(name)
+        self.dismiss_required(event.value, "Type a colleague's name.")

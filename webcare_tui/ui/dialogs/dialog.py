@@ -2,7 +2,7 @@
 
 A dialog yields one container (a `Vertical`, or a `VerticalScroll` for long text) and sets
 its width; the base gives it the frame, and `action_cancel` (bound to escape by each dialog,
-under its own binding id) dismisses it without a result.
+`CANCEL` or under its own binding id) dismisses it without a result.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual import events, on
+from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Input, TextArea
 
@@ -17,6 +18,8 @@ from webcare_tui.ui.app_clock import steady_cursors
 from webcare_tui.ui.failures import ForwardsWorkerFailures
 
 ResultType = TypeVar("ResultType")
+
+CANCEL = Binding("escape", "cancel", "Cancel", id="dialog.cancel")
 
 
 class Dialog(ForwardsWorkerFailures, ModalScreen[ResultType]):
@@ -34,3 +37,15 @@ class Dialog(ForwardsWorkerFailures, ModalScreen[ResultType]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class TextAnswerDialog(Dialog[str | None]):
+    """A dialog whose answer is a line the agent typed, or None when cancelled."""
+
+    def dismiss_required(self, typed: str, needed: str) -> None:
+        """Dismiss with `typed`, stripped; when nothing was typed, stay and say `needed`."""
+        answer = typed.strip()
+        if not answer:
+            self.notify(needed, severity="warning", markup=False)
+            return
+        self.dismiss(answer)

@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from webcare_tui.ui.dialogs.dialog import Dialog
+from webcare_tui.ui.dialogs.dialog import CANCEL, Dialog
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class Escalation:
 
 
 class EscalateDialog(Dialog[Escalation | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [CANCEL]
     DEFAULT_CSS = """
     EscalateDialog > Vertical { width: 72; }
     EscalateDialog OptionList { height: auto; max-height: 8; margin-bottom: 1; }

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from webcare_tui.ui.dialogs.dialog import Dialog
+from webcare_tui.ui.dialogs.dialog import CANCEL, TextAnswerDialog
 
 # The contract's reasons, each on one key; `thanks` first: the usual one by far.
 REASONS = {
@@ -26,11 +26,11 @@ IGNORE_BINDINGS: list[BindingType] = [
         for key, reason in REASONS.items()
     ),
     Binding("o,tab", "type_reason", "Other reason", id="ignore.other"),
-    Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    CANCEL,
 ]
 
 
-class IgnoreDialog(Dialog[str | None]):
+class IgnoreDialog(TextAnswerDialog):
     """Returns the reason given, or None when cancelled."""
 
     BINDINGS = IGNORE_BINDINGS
@@ -59,8 +59,4 @@ class IgnoreDialog(Dialog[str | None]):
         self.query_one("#reason", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        reason = event.value.strip()
-        if not reason:
-            self.notify("Give a reason: ignoring is a decision.", severity="warning", markup=False)
-            return
-        self.dismiss(reason)
+        self.dismiss_required(event.value, "Give a reason: ignoring is a decision.")

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from webcare_tui.ui.dialogs.dialog import Dialog
+from webcare_tui.ui.dialogs.dialog import CANCEL, Dialog
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,7 @@ class Resolution:
 
 
 class ResolveDialog(Dialog[Resolution | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [CANCEL]
     DEFAULT_CSS = """
     ResolveDialog > Vertical { width: 64; }
     ResolveDialog Input { margin-bottom: 1; }

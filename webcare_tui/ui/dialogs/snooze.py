@@ -14,7 +14,7 @@ from textual.widgets import Input, Label
 
 from webcare_tui.core.moments import parse_until
 from webcare_tui.core.timeutil import utc
-from webcare_tui.ui.dialogs.dialog import Dialog
+from webcare_tui.ui.dialogs.dialog import CANCEL, Dialog
 
 # "Until the customer writes" still needs a time in the store: one far enough off that only
 # the customer's next message (which always wakes a snoozed thread) ends it in practice.
@@ -47,7 +47,7 @@ SNOOZE_BINDINGS: list[BindingType] = [
     Binding("2", "pick('tomorrow')", "Until tomorrow 09:00", id="snooze.tomorrow"),
     Binding("3", "pick('customer')", "Until the customer writes", id="snooze.customer"),
     Binding("tab", "type_time", "Type a time", id="snooze.type"),
-    Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    CANCEL,
 ]
 
 

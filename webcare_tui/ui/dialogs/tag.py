@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, Static
 
-from webcare_tui.ui.dialogs.dialog import Dialog
+from webcare_tui.ui.dialogs.dialog import CANCEL, Dialog
 
 KEYS = "123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -35,7 +35,7 @@ class TagDialog(Dialog[Retag | None]):
 
     BINDINGS = [
         Binding("enter", "apply", "Apply", id="tag.apply"),
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        CANCEL,
     ]
     AUTO_FOCUS = ""  # the keys toggle; nothing to focus
     DEFAULT_CSS = """

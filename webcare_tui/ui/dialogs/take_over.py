@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from webcare_tui.ui.dialogs.dialog import Dialog
+from webcare_tui.ui.dialogs.dialog import CANCEL, TextAnswerDialog
 
 
-class TakeOverDialog(Dialog[str | None]):
+class TakeOverDialog(TextAnswerDialog):
     """Returns the reason given, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [CANCEL]
     DEFAULT_CSS = """
     TakeOverDialog > Vertical { width: 64; }
     TakeOverDialog Label { margin-bottom: 1; }
@@ -35,8 +34,4 @@ class TakeOverDialog(Dialog[str | None]):
             yield Label("enter takes it over · escape leaves it", classes="hint", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        reason = event.value.strip()
-        if not reason:
-            self.notify("Give a reason: it is their thread.", severity="warning", markup=False)
-            return
-        self.dismiss(reason)
+        self.dismiss_required(event.value, "Give a reason: it is their thread.")

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from webcare_tui.ui.dialogs.dialog import Dialog
+from webcare_tui.ui.dialogs.dialog import CANCEL, TextAnswerDialog
 
 
-class TextPrompt(Dialog[str | None]):
+class TextPrompt(TextAnswerDialog):
     """Returns the text typed (never empty), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [CANCEL]
     DEFAULT_CSS = """
     TextPrompt > Vertical { width: 64; }
     TextPrompt Label { margin-bottom: 1; }
@@ -32,7 +31,4 @@ class TextPrompt(Dialog[str | None]):
             yield Label("enter saves · escape cancels", classes="hint", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
-            self.notify(self.needed, severity="warning", markup=False)
-            return
-        self.dismiss(event.value.strip())
+        self.dismiss_required(event.value, self.needed)

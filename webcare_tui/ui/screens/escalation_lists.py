@@ -9,6 +9,7 @@ typed by people. Countdowns follow the app's clock.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from rich.text import Text
 from textual import work
@@ -20,10 +21,8 @@ from textual.widgets.option_list import Option
 from webcare_tui.core.clock import Countdown, format_countdown
 from webcare_tui.services.callbacks import callback_countdown
 from webcare_tui.services.escalation_desk import CallRow, EscalationRow, where_label
-from webcare_tui.store import StoreError
 from webcare_tui.ui.app_clock import app_now
-from webcare_tui.ui.failures import notify_failure, one_line
-from webcare_tui.ui.messages import DataChanged
+from webcare_tui.ui.failures import one_line
 from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
 
 _LEVEL_STYLE = {"calm": "", "warning": "bold yellow", "overdue": "bold red"}
@@ -40,9 +39,16 @@ def _badge(countdown: Countdown | None, timezone: object) -> Text:
     return Text(label.rjust(BADGE_WIDTH), style=_LEVEL_STYLE[countdown.level])
 
 
-class _ListScreen(WorkspaceScreen):
+Row = TypeVar("Row")
+
+
+class _ListScreen(WorkspaceScreen, Generic[Row]):
+    """A list that reloads its rows in a worker when the store changes, and redraws them
+    (countdowns) on every tick of the app's clock."""
+
     TITLE_TEXT = ""
     EMPTY_TEXT = ""
+    rows: list[Row]
     DEFAULT_CSS = """
     _ListScreen > Label { padding: 0 1; text-style: bold; }
     _ListScreen OptionList { height: 1fr; }
@@ -61,6 +67,22 @@ class _ListScreen(WorkspaceScreen):
     def _tick(self, now: datetime) -> None:
         self.render_rows(now)
 
+    def data_changed(self) -> None:
+        self._load()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="list-load")
+    def _load(self) -> None:
+        rows = self.load_rows(app_now(self))
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[Row]) -> None:
+        self.rows = rows
+        self.render_rows(app_now(self))
+
+    def load_rows(self, now: datetime) -> list[Row]:
+        """The rows, read in a worker thread."""
+        raise NotImplementedError
+
     def render_rows(self, now: datetime) -> None:
         raise NotImplementedError
 
@@ -78,7 +100,7 @@ class _ListScreen(WorkspaceScreen):
         self.dismiss()
 
 
-class CallbacksScreen(_ListScreen):
+class CallbacksScreen(_ListScreen[CallRow]):
     """`c`: the phone calls to make, soonest first."""
 
     BINDINGS = [
@@ -88,19 +110,8 @@ class CallbacksScreen(_ListScreen):
     TITLE_TEXT = "Calls to make (soonest first) · enter or d: call made"
     EMPTY_TEXT = "No calls to make."
 
-    rows: list[CallRow]
-
-    def data_changed(self) -> None:
-        self._load()
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="callbacks-load")
-    def _load(self) -> None:
-        rows = self.workspace.escalations.calls(app_now(self))
-        self.app.call_from_thread(self._show, rows)
-
-    def _show(self, rows: list[CallRow]) -> None:
-        self.rows = rows
-        self.render_rows(app_now(self))
+    def load_rows(self, now: datetime) -> list[CallRow]:
+        return self.workspace.escalations.calls(now)
 
     def render_rows(self, now: datetime) -> None:
         clock = self.workspace.clock
@@ -132,49 +143,29 @@ class CallbacksScreen(_ListScreen):
         if not key or key == "none":
             return
         callback_id = int(key)
+        escalations = self.workspace.escalations
         from webcare_tui.ui.dialogs.text_prompt import TextPrompt
-
-        def done(outcome: str | None) -> None:
-            if outcome:
-                self._done(callback_id, outcome)
 
         prompt = TextPrompt(
             f"Call {callback_id} made: how did it go?", "outcome: reached, voicemail, solved, …",
             "Say how the call went.",
         )  # fmt: skip
-        self.app.push_screen(prompt, done)
-
-    @work(thread=True, exit_on_error=False, group="callbacks-done")
-    def _done(self, callback_id: int, outcome: str) -> None:
-        try:
-            self.workspace.escalations.call_done(callback_id, outcome)
-        except StoreError as error:
-            notify_failure(self, error)
-            return
-        self.notify(f"Call {callback_id} done.", markup=False)
-        self.post_message(DataChanged())
+        self.ask_then_change(
+            prompt,
+            lambda outcome: escalations.call_done(callback_id, outcome),
+            lambda _: f"Call {callback_id} done.",
+        )
 
 
-class EscalationsScreen(_ListScreen):
+class EscalationsScreen(_ListScreen[EscalationRow]):
     """`E`: every escalated thread by follow-up due."""
 
     BINDINGS = [Binding("escape", "back", "Back", id="escalations.back")]
     TITLE_TEXT = "Escalations (by follow-up due) · enter opens the thread"
     EMPTY_TEXT = "Nothing is escalated."
 
-    rows: list[EscalationRow]
-
-    def data_changed(self) -> None:
-        self._load()
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="escalations-load")
-    def _load(self) -> None:
-        rows = self.workspace.escalations.escalations(app_now(self))
-        self.app.call_from_thread(self._show, rows)
-
-    def _show(self, rows: list[EscalationRow]) -> None:
-        self.rows = rows
-        self.render_rows(app_now(self))
+    def load_rows(self, now: datetime) -> list[EscalationRow]:
+        return self.workspace.escalations.escalations(now)
 
     def render_rows(self, now: datetime) -> None:
         clock = self.workspace.clock

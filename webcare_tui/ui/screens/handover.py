@@ -16,12 +16,9 @@ from textual.widgets.option_list import Option
 
 from webcare_tui.core.clock_text import short_duration
 from webcare_tui.services.handover import ShiftHandover, ThreadHandover
-from webcare_tui.store import StoreError
 from webcare_tui.store.callbacks import Callback
 from webcare_tui.ui.app_clock import app_now
-from webcare_tui.ui.dialogs.dialog import Dialog
-from webcare_tui.ui.failures import notify_failure
-from webcare_tui.ui.messages import DataChanged
+from webcare_tui.ui.dialogs.dialog import CANCEL, Dialog
 from webcare_tui.ui.safe_text import literal
 from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
 
@@ -76,7 +73,7 @@ def callbacks_text(calls: tuple[Callback, ...], now: datetime, tz: tzinfo) -> Te
 class HandoverNoteDialog(Dialog[str | None]):
     """The note for the next shift; empty clears it. Returns None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [CANCEL]
     DEFAULT_CSS = "HandoverNoteDialog > Vertical { width: 64; }"
 
     def __init__(self, thread_id: int, current: str) -> None:
@@ -158,25 +155,13 @@ class HandoverScreen(WorkspaceScreen):
         if item is None:
             self.notify("No thread chosen.", severity="warning", markup=False)
             return
-        thread_id = item.thread.id
+        thread_id, handover = item.thread.id, self.workspace.handover
 
-        def done(text: str | None) -> None:
-            if text is not None:
-                self._save_note(thread_id, text)
-
-        self.app.push_screen(
-            HandoverNoteDialog(thread_id, item.note.text if item.note else ""), done
+        self.ask_then_change(
+            HandoverNoteDialog(thread_id, item.note.text if item.note else ""),
+            lambda text: handover.leave_note(thread_id, text),
+            lambda _: f"Hand-over note on #{thread_id} saved.",
         )
-
-    @work(thread=True, exit_on_error=False, group="thread-action")
-    def _save_note(self, thread_id: int, text: str) -> None:
-        try:
-            self.workspace.handover.leave_note(thread_id, text)
-        except StoreError as error:
-            notify_failure(self, error)
-            return
-        self.notify(f"Hand-over note on #{thread_id} saved.", markup=False)
-        self.post_message(DataChanged())
 
     def action_back(self) -> None:
         self.dismiss()

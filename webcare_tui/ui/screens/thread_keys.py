@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import work
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
 
 from webcare_tui.store import StoreError
 from webcare_tui.store.base import ClaimedByOther
 from webcare_tui.ui.app_clock import app_now
 from webcare_tui.ui.failures import notify_failure
-from webcare_tui.ui.messages import DataChanged
 from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
 
 if TYPE_CHECKING:
     from webcare_tui.ui.dialogs.escalate import Escalation
-    from webcare_tui.ui.dialogs.snooze import Snooze
     from webcare_tui.ui.dialogs.tag import Retag
 
 THREAD_BINDINGS = [
@@ -46,50 +43,50 @@ class NothingToApprove(ValueError):
     title = "nothing to approve"
 
 
+Keyed = TypeVar("Keyed", bound="ThreadKeysScreen")
+
+
+def on_current_thread(action: Callable[[Keyed, int], None]) -> Callable[[Keyed], None]:
+    """A thread key's action, given the current thread; without one the agent is told so."""
+
+    def on_current(screen: Keyed) -> None:
+        thread_id = screen.current_thread_id()
+        if thread_id is None:
+            screen.notify("No thread chosen.", severity="warning", markup=False)
+        else:
+            action(screen, thread_id)
+
+    on_current.__name__, on_current.__doc__ = action.__name__, action.__doc__
+    return on_current
+
+
 class ThreadKeysScreen(WorkspaceScreen):
     """A screen that has a current thread the thread keys act on."""
 
     def current_thread_id(self) -> int | None:
         raise NotImplementedError
 
-    def _thread_or_hint(self) -> int | None:
-        thread_id = self.current_thread_id()
-        if thread_id is None:
-            self.notify("No thread chosen.", severity="warning", markup=False)
-        return thread_id
+    @on_current_thread
+    def action_assign(self, thread_id: int) -> None:
+        self._assign(thread_id)
 
     @work(thread=True, exit_on_error=False, group="thread-action")
-    def _store_action(
-        self, change: Callable[[], object], done: str, severity: SeverityLevel = "error"
-    ) -> None:
-        """Run one change off the UI thread; say how it went and refresh the screens."""
+    def _assign(self, thread_id: int, to: str | None = None) -> None:
+        """To me, or to colleague `to`; a thread someone else holds is taken only with a
+        reason, asked for here (recorded, and they are told)."""
         try:
-            change()
-        except (StoreError, ValueError) as error:  # ValueError: a refused escalation or tag
-            notify_failure(self, error, severity=severity)
-            return
-        self.notify(done, markup=False)
-        self.post_message(DataChanged())
-
-    def action_assign(self) -> None:
-        thread_id = self._thread_or_hint()
-        if thread_id is None:
-            return
-        self._claim(thread_id)
-
-    @work(thread=True, exit_on_error=False, group="thread-action")
-    def _claim(self, thread_id: int) -> None:
-        """Mine; a colleague's thread only with a reason, asked for here (recorded, told)."""
-        try:
-            self.workspace.actions.assign_to_me(thread_id)
+            if to is None:
+                self.workspace.actions.assign_to_me(thread_id)
+            else:
+                self.workspace.handover.assign(thread_id, to)
         except ClaimedByOther as taken:
-            self.app.call_from_thread(self._ask_take_over, thread_id, taken.holder)
+            self.app.call_from_thread(self._ask_take_over, thread_id, taken.holder, to)
             return
         except StoreError as error:
             notify_failure(self, error, severity="warning")
             return
-        self.notify(f"Thread #{thread_id} is yours.", markup=False)
-        self.post_message(DataChanged())
+        given = "yours." if to is None else f"now {to}'s; they see it."
+        self.tell_changed(f"Thread #{thread_id} is {given}")
 
     def _ask_take_over(self, thread_id: int, holder: str, to: str | None = None) -> None:
         from webcare_tui.ui.dialogs.take_over import TakeOverDialog
@@ -97,19 +94,15 @@ class ThreadKeysScreen(WorkspaceScreen):
         handover = self.workspace.handover
         given = f" and given to {to}" if to else ""
 
-        def done(reason: str | None) -> None:
-            if reason:
-                self._store_action(
-                    lambda: handover.assign(thread_id, to, reason=reason),
-                    f"Thread #{thread_id} taken over from {holder}{given}; they are told.",
-                )
+        self.ask_then_change(
+            TakeOverDialog(thread_id, holder),
+            lambda reason: handover.assign(thread_id, to, reason=reason),
+            lambda _: f"Thread #{thread_id} taken over from {holder}{given}; they are told.",
+        )
 
-        self.app.push_screen(TakeOverDialog(thread_id, holder), done)
-
-    def action_assign_to(self) -> None:
-        thread_id = self._thread_or_hint()
-        if thread_id is not None:
-            self._pick_colleague(thread_id)
+    @on_current_thread
+    def action_assign_to(self, thread_id: int) -> None:
+        self._pick_colleague(thread_id)
 
     @work(thread=True, exit_on_error=False, group="thread-action")
     def _pick_colleague(self, thread_id: int) -> None:
@@ -125,71 +118,44 @@ class ThreadKeysScreen(WorkspaceScreen):
 
         def done(to: str | None) -> None:
             if to:
-                self._hand_to(thread_id, to)
+                self._assign(thread_id, to)
 
         self.app.call_from_thread(self.app.push_screen, AssignToDialog(thread_id, agents), done)
 
-    @work(thread=True, exit_on_error=False, group="thread-action")
-    def _hand_to(self, thread_id: int, to: str) -> None:
-        """A colleague's thread is handed on only with a reason, as `a` asks for one."""
-        try:
-            self.workspace.handover.assign(thread_id, to)
-        except ClaimedByOther as taken:
-            self.app.call_from_thread(self._ask_take_over, thread_id, taken.holder, to)
-            return
-        except StoreError as error:
-            notify_failure(self, error, severity="warning")
-            return
-        self.notify(f"Thread #{thread_id} is now {to}'s; they see it.", markup=False)
-        self.post_message(DataChanged())
-
-    def action_ignore(self) -> None:
-        thread_id = self._thread_or_hint()
-        if thread_id is None:
-            return
+    @on_current_thread
+    def action_ignore(self, thread_id: int) -> None:
         actions = self.workspace.actions
-
-        def done(reason: str | None) -> None:
-            if reason:
-                self._store_action(
-                    lambda: actions.ignore(thread_id, reason), f"Thread #{thread_id} ignored."
-                )
-
         from webcare_tui.ui.dialogs.ignore import IgnoreDialog  # dialogs load when first used
 
-        self.app.push_screen(IgnoreDialog(str(thread_id)), done)
+        self.ask_then_change(
+            IgnoreDialog(str(thread_id)),
+            lambda reason: actions.ignore(thread_id, reason),
+            lambda _: f"Thread #{thread_id} ignored.",
+        )
 
-    def action_snooze(self) -> None:
-        thread_id = self._thread_or_hint()
-        if thread_id is None:
-            return
+    @on_current_thread
+    def action_snooze(self, thread_id: int) -> None:
         actions = self.workspace.actions
         from webcare_tui.ui.dialogs.snooze import SnoozeDialog
 
-        def done(snooze: Snooze | None) -> None:
-            if snooze is not None:
-                self._store_action(
-                    lambda: actions.snooze(thread_id, snooze.until),
-                    f"Thread #{thread_id} snoozed {snooze.text}.",
-                )
+        self.ask_then_change(
+            SnoozeDialog(app_now(self), self.workspace.clock.timezone),
+            lambda snooze: actions.snooze(thread_id, snooze.until),
+            lambda snooze: f"Thread #{thread_id} snoozed {snooze.text}.",
+        )
 
-        dialog = SnoozeDialog(app_now(self), self.workspace.clock.timezone)
-        self.app.push_screen(dialog, done)
+    @on_current_thread
+    def action_reopen(self, thread_id: int) -> None:
+        actions = self.workspace.actions
+        self.run_change(
+            lambda: actions.reopen(thread_id),
+            f"Thread #{thread_id} is back in the feed.",
+            severity="warning",
+        )
 
-    def action_reopen(self) -> None:
-        thread_id = self._thread_or_hint()
-        if thread_id is not None:
-            actions = self.workspace.actions
-            self._store_action(
-                lambda: actions.reopen(thread_id),
-                f"Thread #{thread_id} is back in the feed.",
-                severity="warning",
-            )
-
-    def action_tag(self) -> None:
-        thread_id = self._thread_or_hint()
-        if thread_id is not None:
-            self._open_tags(thread_id)
+    @on_current_thread
+    def action_tag(self, thread_id: int) -> None:
+        self._open_tags(thread_id)
 
     @work(thread=True, exit_on_error=False, group="thread-action")
     def _open_tags(self, thread_id: int) -> None:
@@ -202,21 +168,20 @@ class ThreadKeysScreen(WorkspaceScreen):
             return
         from webcare_tui.ui.dialogs.tag import TagDialog
 
-        def done(retag: Retag | None) -> None:
-            if retag is not None:
-                changed = [f"+{t}" for t in retag.add] + [f"-{t}" for t in retag.remove]
-                self._store_action(
-                    lambda: actions.retag(thread_id, retag.add, retag.remove),
-                    f"Thread #{thread_id} tags: {' '.join(changed)}.",
-                )
+        def retagged(retag: Retag) -> str:
+            changed = [f"+{t}" for t in retag.add] + [f"-{t}" for t in retag.remove]
+            return f"Thread #{thread_id} tags: {' '.join(changed)}."
 
-        dialog = TagDialog(names, suggested, current)
-        self.app.call_from_thread(self.app.push_screen, dialog, done)
+        self.app.call_from_thread(
+            self.ask_then_change,
+            TagDialog(names, suggested, current),
+            lambda retag: actions.retag(thread_id, retag.add, retag.remove),
+            retagged,
+        )
 
-    def action_escalate(self) -> None:
-        thread_id = self._thread_or_hint()
-        if thread_id is not None:
-            self._open_escalate(thread_id)
+    @on_current_thread
+    def action_escalate(self, thread_id: int) -> None:
+        self._open_escalate(thread_id)
 
     @work(thread=True, exit_on_error=False, group="thread-action")
     def _open_escalate(self, thread_id: int) -> None:
@@ -268,50 +233,37 @@ class ThreadKeysScreen(WorkspaceScreen):
             notify_failure(self, error)
             return
         where = {"phone": "phone", "dm": "DM"}.get(to, to.removeprefix("team:"))
-        self.notify(f"Thread #{thread_id} escalated to {where}.", markup=False)
-        self.post_message(DataChanged())
+        self.tell_changed(f"Thread #{thread_id} escalated to {where}.")
 
-    def action_note(self) -> None:
-        thread_id = self._thread_or_hint()
-        if thread_id is None:
-            return
+    @on_current_thread
+    def action_note(self, thread_id: int) -> None:
         desk = self.workspace.escalations
-
-        def done(text: str | None) -> None:
-            if text:
-                self._store_action(
-                    lambda: desk.note(thread_id, text), f"Note added to thread #{thread_id}."
-                )
-
         from webcare_tui.ui.dialogs.text_prompt import TextPrompt
 
         prompt = TextPrompt(
             "A private note for the team (never sent):", "what colleagues should know",
             "A note needs some text.",
         )  # fmt: skip
-        self.app.push_screen(prompt, done)
+        self.ask_then_change(
+            prompt,
+            lambda text: desk.note(thread_id, text),
+            lambda _: f"Note added to thread #{thread_id}.",
+        )
 
-    def action_resolve(self) -> None:
-        thread_id = self._thread_or_hint()
-        if thread_id is None:
-            return
+    @on_current_thread
+    def action_resolve(self, thread_id: int) -> None:
         desk = self.workspace.escalations
-        from webcare_tui.ui.dialogs.resolve import Resolution, ResolveDialog
+        from webcare_tui.ui.dialogs.resolve import ResolveDialog
 
-        def done(resolution: Resolution | None) -> None:
-            if resolution is not None:
-                self._store_action(
-                    lambda: desk.resolve(thread_id, resolution.outcome, resolution.tags),
-                    f"Thread #{thread_id} resolved.",
-                )
+        self.ask_then_change(
+            ResolveDialog(self.workspace.config.tags),
+            lambda resolution: desk.resolve(thread_id, resolution.outcome, resolution.tags),
+            lambda _: f"Thread #{thread_id} resolved.",
+        )
 
-        self.app.push_screen(ResolveDialog(self.workspace.config.tags), done)
-
-    def action_approve(self) -> None:
+    @on_current_thread
+    def action_approve(self, thread_id: int) -> None:
         """Let a colleague's blocked reply go (`override = "second-agent"`): it is sent now."""
-        thread_id = self._thread_or_hint()
-        if thread_id is None:
-            return
         workspace = self.workspace
 
         def approve() -> None:
@@ -323,14 +275,13 @@ class ThreadKeysScreen(WorkspaceScreen):
             theirs = [item for item in waiting if item.agent.casefold() != me] or waiting
             workspace.outbox.approve(theirs[0].id)
 
-        self._store_action(
+        self.run_change(
             approve, f"Reply in thread #{thread_id} approved: it goes out now.", "warning"
         )
 
-    def action_why(self) -> None:
-        thread_id = self._thread_or_hint()
-        if thread_id is not None:
-            self._explain(thread_id)
+    @on_current_thread
+    def action_why(self, thread_id: int) -> None:
+        self._explain(thread_id)
 
     @work(thread=True, exit_on_error=False, group="thread-action")
     def _explain(self, thread_id: int) -> None:
@@ -339,9 +290,8 @@ class ThreadKeysScreen(WorkspaceScreen):
 
         self.app.call_from_thread(self.app.push_screen, ExplainDialog(why.title, why.lines))
 
-    def action_reply(self) -> None:
-        thread_id = self._thread_or_hint()
-        if thread_id is not None:
-            from webcare_tui.ui.screens.reply import ReplyScreen  # it costs start-up time
+    @on_current_thread
+    def action_reply(self, thread_id: int) -> None:
+        from webcare_tui.ui.screens.reply import ReplyScreen  # it costs start-up time
 
-            self.app.push_screen(ReplyScreen(self.workspace, thread_id))
+        self.app.push_screen(ReplyScreen(self.workspace, thread_id))

@@ -19,12 +19,9 @@ from textual.widgets import Footer, Static
 from webcare_tui.core.clock_text import countdown_cell, short_duration
 from webcare_tui.services.triage import TriageItem, TriageQueue
 from webcare_tui.services.workspace import Workspace
-from webcare_tui.store import StoreError
 from webcare_tui.ui.app_clock import app_now
-from webcare_tui.ui.failures import notify_failure
-from webcare_tui.ui.messages import DataChanged
 from webcare_tui.ui.safe_text import literal
-from webcare_tui.ui.screens.thread_keys import ThreadKeysScreen
+from webcare_tui.ui.screens.thread_keys import ThreadKeysScreen, on_current_thread
 
 TRIAGE_BINDINGS = [
     Binding("escape", "back", "Back", id="triage.back"),
@@ -136,20 +133,13 @@ class TriageScreen(ThreadKeysScreen):
             self.index = (self.index + step) % len(self.ids)
             self._load(self.ids[self.index])
 
-    def action_next_shift(self) -> None:
-        thread_id = self._thread_or_hint()
-        if thread_id is not None:
-            self._next_shift(thread_id)
-
-    @work(thread=True, exit_on_error=False, group="thread-action")
-    def _next_shift(self, thread_id: int) -> None:
-        try:
-            self.queue.to_next_shift(thread_id, self.workspace.agent)
-        except StoreError as error:
-            notify_failure(self, error)
-            return
-        self.notify(f"Thread #{thread_id} left for the next shift.", markup=False)
-        self.post_message(DataChanged())
+    @on_current_thread
+    def action_next_shift(self, thread_id: int) -> None:
+        queue, agent = self.queue, self.workspace.agent
+        self.run_change(
+            lambda: queue.to_next_shift(thread_id, agent),
+            f"Thread #{thread_id} left for the next shift.",
+        )
 
     def action_back(self) -> None:
         self.dismiss()
