@@ -22,6 +22,12 @@ async def settle(pilot: Pilot[None]) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    # The wide inbox's side pane follows the cursor after a short timer, then loads in a worker.
+    screen = pilot.app.screen
+    if getattr(screen, "side_pane_pending", False):
+        await until(pilot, lambda: not getattr(screen, "side_pane_pending", False))
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
     def footers_ready() -> bool:
         footers = [f for s in pilot.app.screen_stack for f in s.query(Footer)]

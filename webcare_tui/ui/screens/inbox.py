@@ -116,9 +116,17 @@ class InboxScreen(ThreadKeysScreen):
         if self._side_timer is not None:
             self._side_timer.stop()
         thread_id = message.thread.id if message.thread else None
-        self._side_timer = self.set_timer(
-            SIDE_PANE_DELAY, lambda: self.side.show_thread(thread_id), name="side-pane"
-        )
+
+        def follow() -> None:
+            self._side_timer = None
+            self.side.show_thread(thread_id)
+
+        self._side_timer = self.set_timer(SIDE_PANE_DELAY, follow, name="side-pane")
+
+    @property
+    def side_pane_pending(self) -> bool:
+        """Whether the pane beside the feed has yet to follow the resting cursor."""
+        return self._side_timer is not None
 
     def on_key(self, event: events.Key) -> None:
         # The thread beside the feed lists the customer's earlier threads by digit: the feed
