@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from webcare_tui.core.incoming import MAX_TEXT
 from webcare_tui.core.model import Direction, IncomingMessage
-from webcare_tui.core.timeutil import parse_time
+from webcare_tui.core.timeutil import parse_time, utc
 
 REQUIRED = ("remote_id", "author", "text", "created_at")
 
@@ -25,6 +26,20 @@ def _string(obj: dict[str, Any], key: str, *, required: bool) -> str | None:
     if required and not value.strip() and key != "text":
         raise ValueError(f"{key} is empty")
     return value
+
+
+def _created_at(text: str) -> datetime:
+    """The common `2026-11-23T09:05:00+00:00` form is read by the standard library, ten times
+    faster than the general parser, which still reads every other form (and `24:00`)."""
+    try:
+        if len(text) >= 19 and text[4] == "-" and text[10] == "T":
+            try:
+                return utc(datetime.fromisoformat(text))
+            except ValueError:
+                pass
+        return parse_time(text)
+    except OverflowError:  # year 1 at +01:00, 9999 at -01:00: no such time in UTC
+        raise ValueError(f"created_at is out of range: {text[:40]!r}") from None
 
 
 def parse_import_line(line: str) -> IncomingMessage:
@@ -57,7 +72,7 @@ def parse_import_line(line: str) -> IncomingMessage:
         remote_id=remote_id,
         author=author,
         text=text,
-        created_at=parse_time(created),
+        created_at=_created_at(created),
         direction=Direction(direction),
         in_reply_to=str(in_reply_to) if in_reply_to is not None else None,
         url=_string(obj, "url", required=False),

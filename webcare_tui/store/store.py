@@ -101,6 +101,7 @@ class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords, Search, Ins
         seen_at: datetime,
         cursor: str | None = None,
         skipped: Sequence[tuple[str, str]] = (),
+        checked: bool = False,
     ) -> IngestResult:
         """Store a batch, and the connector's cursor with it, in one transaction.
 
@@ -108,6 +109,7 @@ class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords, Search, Ins
         again adds nothing. A message that cannot be stored is left out and recorded (see
         `skipped_items`), like the items the connector itself could not read (`skipped`: id as
         shown, why), so the cursor moves past them and the rest of the batch is kept.
+        `checked`: every message came through `checked_message` already (see `ingest_batch`).
         """
         with self._write() as conn:
             result = ingest_batch(
@@ -117,6 +119,7 @@ class Store(FeedReads, AgentActions, CallbackRecords, OutboxRecords, Search, Ins
                 messages=messages,
                 clock=clock,
                 seen_at=seen_at,
+                checked=checked,
             )
             self._record_skipped(conn, connector, [*skipped, *result.rejected], seen_at)
             index_new(conn)
