@@ -19,6 +19,7 @@ from webcare_tui.core.sanitize import first_line
 from webcare_tui.core.threads import ThreadFacts, after_message, running_clock
 from webcare_tui.core.timeutil import from_db, to_db, utc
 from webcare_tui.store.base import chunks, sort_key
+from webcare_tui.store.customers import BatchCustomers
 from webcare_tui.store.orphans import drop_all_merged, find_orphans, keep_apart, move_all_into
 from webcare_tui.store.rows import facts_from_row
 
@@ -179,7 +180,7 @@ def ingest_batch(
     seen = to_db(seen_at)
     stamps = _Stamps()
     message_rows: list[tuple[object, ...]] = []
-    customers: dict[str, tuple[str | None, int | None]] = {}
+    customers = BatchCustomers()
     touched_ids: dict[int, None] = {}
     arrived: list[str] = []
 
@@ -222,11 +223,7 @@ def ingest_batch(
         if direction is Direction.IN:
             if author_name and author == draft.author:
                 draft.author_name = author_name
-            # A message without a name or count (a DM, say) keeps what an earlier one told.
-            name, followers = customers.get(author, (None, None))
-            if incoming.followers is not None:
-                followers = incoming.followers
-            customers[author] = (author_name or name, followers)
+            customers.add(author, created_db, author_name, incoming.followers)
         extra = incoming.extra
         message_rows.append(
             (
@@ -256,16 +253,7 @@ def ingest_batch(
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         message_rows,
     )
-    conn.executemany(
-        "INSERT INTO customers (connector, handle, name, followers, updated_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, handle) DO UPDATE SET "
-        "name = COALESCE(excluded.name, name), "
-        "followers = COALESCE(excluded.followers, followers), updated_at = excluded.updated_at",
-        [
-            (connector, handle, name, followers, seen)
-            for handle, (name, followers) in customers.items()
-        ],
-    )
+    customers.write(conn, connector, seen)
     result.reopened_threads = [t.id for t in touched if t.reopened]
     unsure = [t for t in touched if t.unsure_pending]
     if unsure:
