@@ -15,6 +15,8 @@ REQUIRED = ("remote_id", "author", "text", "created_at")
 
 def _string(obj: dict[str, Any], key: str, *, required: bool) -> str | None:
     value = obj.get(key)
+    if type(value) is str and (not required or key == "text" or value.strip()):
+        return value  # nearly every field of every line: no further questions
     if value is None:
         if required:
             raise ValueError(f"missing {key}")
@@ -79,3 +81,50 @@ def parse_import_line(line: str) -> IncomingMessage:
         author_name=_string(obj, "author_name", required=False),
         followers=followers,
     )
+
+
+class ParentsFirst:
+    """Hands over an import's messages so that no reply is stored before its parent when the
+    parent is further down the file.
+
+    Such a reply would start a thread of its own, and be merged into its parent's thread when
+    the parent came: the same threads in the end, at the cost of a thread written, moved and
+    deleted per reply. A reply whose parent has not been handed over yet is held back until it
+    is; `rest` hands over what is still held at the end of the file (replies to messages stored
+    before, or to none at all), parents first. Each item carries its line number along.
+    """
+
+    def __init__(self) -> None:
+        self._handed: set[str] = set()
+        self._waiting: dict[str, list[tuple[IncomingMessage, int]]] = {}
+
+    def offer(self, message: IncomingMessage, line: int) -> list[tuple[IncomingMessage, int]]:
+        """`message` and the replies it releases, in an order parents-first; or nothing, when
+        it waits for its own parent."""
+        parent = message.in_reply_to
+        if parent is not None and parent != message.remote_id and parent not in self._handed:
+            self._waiting.setdefault(parent, []).append((message, line))
+            return []
+        return self._release([(message, line)])
+
+    def rest(self) -> list[tuple[IncomingMessage, int]]:
+        """Everything still held, parents before their replies; empties the holder."""
+        held = {m.remote_id for group in self._waiting.values() for m, _ in group}
+        out: list[tuple[IncomingMessage, int]] = []
+        for parent in [p for p in self._waiting if p not in held]:
+            out += self._release(self._waiting.pop(parent, []))
+        while self._waiting:  # replies to each other in a circle: no first one to find
+            out += self._release(self._waiting.pop(next(iter(self._waiting))))
+        return out
+
+    def _release(
+        self, items: list[tuple[IncomingMessage, int]]
+    ) -> list[tuple[IncomingMessage, int]]:
+        out: list[tuple[IncomingMessage, int]] = []
+        stack = list(reversed(items))
+        while stack:
+            message, line = stack.pop()
+            out.append((message, line))
+            self._handed.add(message.remote_id)
+            stack += reversed(self._waiting.pop(message.remote_id, []))
+        return out
