@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from webcare_tui.core.clock import ResponseClock
-from webcare_tui.core.importing import parse_import_line
+from webcare_tui.core.importing import ParentsFirst, parse_import_line
 from webcare_tui.core.incoming import BadItem, checked_message
 from webcare_tui.core.model import IncomingMessage
 from webcare_tui.store import Store
@@ -52,11 +52,20 @@ def import_file(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import `path` in batches. A line that is not valid (not UTF-8, not JSON, not a message
-    that can be stored) is reported by number and skipped; the others are imported.
+    that can be stored) is reported by number and skipped; the others are imported, each
+    reply after its parent even when the parent comes later in the file (`ParentsFirst`).
     `progress(lines, bytes_read)` is called every few hundred lines and once at the end."""
     report = ImportReport()
     batch: list[IncomingMessage] = []
     lines_of: dict[str, int] = {}
+    order = ParentsFirst()
+
+    def add(items: list[tuple[IncomingMessage, int]]) -> None:
+        for message, line in items:
+            batch.append(message)
+            lines_of.setdefault(message.remote_id, line)
+            if len(batch) >= BATCH:
+                flush()
 
     def flush() -> None:
         if batch:
@@ -90,10 +99,8 @@ def import_file(
             except (ValueError, BadItem) as error:
                 report.errors.append((number, str(error)))
                 continue
-            batch.append(message)
-            lines_of.setdefault(message.remote_id, number)
-            if len(batch) >= BATCH:
-                flush()
+            add(order.offer(message, number))
+        add(order.rest())
         flush()
         if progress is not None:
             progress(number, file.tell())
