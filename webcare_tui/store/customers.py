@@ -4,23 +4,31 @@ message that said them, whichever order the messages arrived in."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
-from webcare_tui.store.base import chunks
+# Each fact is replaced only by a newer message that tells it; a row stored before the
+# times were kept (`*_at` NULL) takes any.
+_UPSERT = (
+    "INSERT INTO customers (connector, handle, name, name_at, followers, followers_at, "
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, handle) DO UPDATE SET "
+    "name = CASE WHEN {name} THEN excluded.name ELSE name END, "
+    "name_at = CASE WHEN {name} THEN excluded.name_at ELSE name_at END, "
+    "followers = CASE WHEN {followers} THEN excluded.followers ELSE followers END, "
+    "followers_at = CASE WHEN {followers} THEN excluded.followers_at ELSE followers_at END, "
+    "updated_at = excluded.updated_at"
+).format(
+    name="excluded.name IS NOT NULL AND (name_at IS NULL OR excluded.name_at >= name_at)",
+    followers="excluded.followers IS NOT NULL "
+    "AND (followers_at IS NULL OR excluded.followers_at >= followers_at)",
+)
 
-_NEWER = (
-    "INSERT INTO customers (connector, handle, name, followers, updated_at) "
-    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, handle) DO UPDATE SET "
-    "name = COALESCE(excluded.name, name), "
-    "followers = COALESCE(excluded.followers, followers), updated_at = excluded.updated_at"
-)
-# Only older messages of theirs in the batch (an import's replies held back for their parents,
-# a late page): what is stored came from a newer one, and they only fill its gaps.
-_OLDER = (
-    "INSERT INTO customers (connector, handle, name, followers, updated_at) "
-    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, handle) DO UPDATE SET "
-    "name = COALESCE(name, excluded.name), "
-    "followers = COALESCE(followers, excluded.followers), updated_at = excluded.updated_at"
-)
+
+@dataclass(slots=True)
+class _Told:
+    name: str | None = None
+    name_at: str | None = None
+    followers: int | None = None
+    followers_at: str | None = None
 
 
 class BatchCustomers:
@@ -28,42 +36,24 @@ class BatchCustomers:
     message without them (a DM, say) keeps what another one said."""
 
     def __init__(self) -> None:
-        self._told: dict[str, tuple[str, str | None, int | None]] = {}
+        self._told: dict[str, _Told] = {}
 
     def add(self, handle: str, created_db: str, name: str | None, followers: int | None) -> None:
         """One customer message, written at `created_db` (stored time text)."""
-        before = self._told.get(handle)
-        if before is None:
-            self._told[handle] = (created_db, name, followers)
-            return
-        at, old_name, old_followers = before
-        if created_db >= at:
-            self._told[handle] = (
-                created_db,
-                name or old_name,
-                old_followers if followers is None else followers,
-            )
-        else:
-            self._told[handle] = (
-                at,
-                old_name or name,
-                followers if old_followers is None else old_followers,
-            )
+        told = self._told.get(handle)
+        if told is None:
+            told = self._told[handle] = _Told()
+        if name and (told.name_at is None or created_db >= told.name_at):
+            told.name, told.name_at = name, created_db
+        if followers is not None and (told.followers_at is None or created_db >= told.followers_at):
+            told.followers, told.followers_at = followers, created_db
 
     def write(self, conn: sqlite3.Connection, connector: str, seen: str) -> None:
-        """Store what the batch told; call after its messages are stored."""
-        newest: dict[str, str] = {}
-        for chunk in chunks(list(self._told)):
-            marks = ",".join("?" * len(chunk))
-            newest.update(
-                conn.execute(
-                    "SELECT author, MAX(created_at) FROM messages WHERE connector = ? "
-                    f"AND direction = 'in' AND author IN ({marks}) GROUP BY author",
-                    (connector, *chunk),
-                ).fetchall()
-            )
-        rows = {True: [], False: []}  # type: dict[bool, list[tuple[object, ...]]]
-        for handle, (at, name, followers) in self._told.items():
-            rows[at >= newest.get(handle, at)].append((connector, handle, name, followers, seen))
-        conn.executemany(_NEWER, rows[True])
-        conn.executemany(_OLDER, rows[False])
+        """Store what the batch told, keeping what newer messages told before."""
+        conn.executemany(
+            _UPSERT,
+            [
+                (connector, handle, t.name, t.name_at, t.followers, t.followers_at, seen)
+                for handle, t in self._told.items()
+            ],
+        )

@@ -333,6 +333,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS threads_by_waiting_time
         ON threads (active, COALESCE('0 ' || pending_since, '1 ' || updated_at), id);
     """,
+    # when the message that told a customer's name and follower count was written: a message
+    # that arrives later but was written earlier (an import's held-back reply) does not win
+    """
+    ALTER TABLE customers ADD COLUMN name_at TEXT;
+    ALTER TABLE customers ADD COLUMN followers_at TEXT;
+    """,
 ]
 
 
