@@ -3,6 +3,7 @@ threads, clocks and customers it stores are those of one batch in time order."""
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 from datetime import timedelta
@@ -170,3 +171,14 @@ def test_a_time_with_no_utc_equivalent_is_a_skipped_line_not_a_crash(
     assert report.imported == 1
     assert [number for number, _ in report.errors] == [1, 3]
     assert all("created_at" in why for _, why in report.errors)
+
+
+def test_the_cycle_collector_is_back_on_after_an_import_even_one_that_failed(
+    store: Store, tmp_path: Path
+) -> None:
+    path = _file(tmp_path / "export.jsonl", _fixed_set())
+    _import(store, path)
+    assert gc.isenabled()
+    with pytest.raises(OSError):
+        _import(store, tmp_path / "missing.jsonl")
+    assert gc.isenabled()
