@@ -2,9 +2,11 @@
 `python benchmarks/bench_insights.py [--threads N]` (100k threads by default).
 
 Prints:
-- the import through the Store (with full-text indexing) against raw sqlite3 inserts of the
-  same rows into one table, and the same import without the indexing, so the cost of
-  full-text search shows on its own (target: the Store at most 8x the raw time);
+- `webcare import` of the mentions as a JSON Lines file (parsing, checks, threading, clocks,
+  customers, full-text indexing) against raw sqlite3 inserts of the same rows into one table
+  (target: at most 8x the raw time); the Store's ingest of ready-made messages; the floor: the
+  rows the import stored inserted by raw sqlite3 into our schema, full-text index included. Run
+  interleaved (`--runs`, 3 by default) on a shared machine: medians of wall and CPU time;
 - full-text search (`webcare search`), typed-as-you-go prefixes, and the feed filtered by the
   query language (count and first page);
 - priority and tags for one feed page (`threads --json` reads them for every listed thread);
@@ -17,7 +19,10 @@ Nothing here is asserted: these are measurements, not tests.
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -28,16 +33,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_inbox import NOW, WORDS, bench_import, mentions
+from bench_inbox import NOW, WORDS, mentions
 
 from webcare_tui.config import demo_config
 from webcare_tui.core.model import Direction, IncomingMessage
 from webcare_tui.core.query import parse_query
 from webcare_tui.core.report import report_of_rows
 from webcare_tui.core.whatif import clock_under, parse_what_if
+from webcare_tui.services.importer import BATCH, import_file
 from webcare_tui.services.insights import digest, lexicon, thread_insights
 from webcare_tui.store import Store
 from webcare_tui.store.base import FeedFilter
+from webcare_tui.store.schema import migrate
 from webcare_tui.store.search import thread_where
 
 TAGS = ("delivery", "billing", "product-defect", "website", "praise")
@@ -90,21 +97,142 @@ def with_answers(messages: list[IncomingMessage], seed: int = 11) -> list[Incomi
     return sorted(out, key=lambda m: m.created_at)
 
 
-def import_without_fts(db: Path, messages: list[IncomingMessage]) -> float:
-    import webcare_tui.store.store as store_module
+def _timed_run(action: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU seconds of one call: the CPU figure is steadier when others share the
+    machine (SQLite's own work is on this process's CPU too)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    action()
+    return time.perf_counter() - wall, time.process_time() - cpu
 
+
+def write_jsonl(path: Path, messages: list[IncomingMessage]) -> None:
+    with path.open("w", encoding="utf-8") as file:
+        for m in messages:
+            line = {"remote_id": m.remote_id, "author": m.author, "text": m.text,
+                    "created_at": m.created_at.isoformat(), "direction": m.direction.value,
+                    "in_reply_to": m.in_reply_to, "author_name": m.author_name,
+                    "followers": m.followers}  # fmt: skip
+            file.write(json.dumps(line) + "\n")
+
+
+def raw_inserts(db: Path, messages: list[IncomingMessage]) -> Callable[[], object]:
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(
+        "CREATE TABLE messages (id INTEGER PRIMARY KEY, connector TEXT, remote_id TEXT, "
+        "author TEXT, text TEXT, created_at TEXT, in_reply_to TEXT, UNIQUE (connector, remote_id))"
+    )
+    rows = [
+        ("bench", m.remote_id, m.author, m.text, m.created_at.isoformat(), m.in_reply_to)
+        for m in messages
+    ]
+
+    def run() -> None:
+        for offset in range(0, len(rows), BATCH):
+            conn.execute("BEGIN")
+            conn.executemany(
+                "INSERT INTO messages (connector, remote_id, author, text, created_at, "
+                "in_reply_to) VALUES (?, ?, ?, ?, ?, ?)",
+                rows[offset : offset + BATCH],
+            )
+            conn.execute("COMMIT")
+        conn.close()
+
+    return run
+
+
+def schema_floor(source_db: Path, db: Path) -> Callable[[], object]:
+    """Raw sqlite3 inserts of exactly the rows an import stored (threads, messages, customers)
+    into a fresh database with our schema and pragmas, the full-text index filled per batch as
+    the Store does: SQLite's own cost for our tables, with no Python work per message."""
+    source = sqlite3.connect(source_db)
+    names = ("threads", "messages", "customers")
+    tables = {n: source.execute(f"SELECT * FROM {n} ORDER BY rowid").fetchall() for n in names}
+    columns = {n: [c[1] for c in source.execute(f"PRAGMA table_info({n})")] for n in names}
+    source.close()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    migrate(conn)
+    batches = -(-len(tables["messages"]) // BATCH)
+
+    def run() -> None:
+        for part in range(batches):
+            conn.execute("BEGIN IMMEDIATE")
+            for name, rows in tables.items():
+                size = -(-len(rows) // batches)
+                marks = ", ".join("?" * len(columns[name]))
+                conn.executemany(
+                    f"INSERT INTO {name} ({', '.join(columns[name])}) VALUES ({marks})",
+                    rows[part * size : (part + 1) * size],
+                )
+            conn.execute(
+                "INSERT INTO messages_fts (rowid, text) SELECT id, text FROM messages "
+                "WHERE id > (SELECT COALESCE(MAX(rowid), 0) FROM messages_fts)"
+            )
+            conn.execute("COMMIT")
+        conn.close()
+
+    return run
+
+
+def store_ingest(db: Path, messages: list[IncomingMessage], *, fts: bool = True
+                 ) -> Callable[[], object]:  # fmt: skip
     store = Store(db)
-    indexing = store_module.index_new
-    store_module.index_new = lambda conn: 0  # type: ignore[assignment]
     clock = demo_config().clock()
-    start = time.perf_counter()
-    for offset in range(0, len(messages), 5000):
-        store.ingest("bench", "mastodon", messages[offset : offset + 5000], clock=clock,
-                     seen_at=NOW)  # fmt: skip
-    rate = len(messages) / (time.perf_counter() - start)
-    store_module.index_new = indexing  # type: ignore[assignment]
-    store.close()
-    return rate
+
+    def run() -> None:
+        import webcare_tui.store.store as store_module
+
+        indexing = store_module.index_new
+        if not fts:
+            store_module.index_new = lambda conn: 0  # type: ignore[assignment]
+        for offset in range(0, len(messages), BATCH):
+            store.ingest("bench", "mastodon", messages[offset : offset + BATCH], clock=clock,
+                         seen_at=NOW)  # fmt: skip
+        store_module.index_new = indexing  # type: ignore[assignment]
+        store.close()
+
+    return run
+
+
+def webcare_import(db: Path, path: Path) -> Callable[[], object]:
+    store = Store(db)
+    clock = demo_config().clock()
+
+    def run() -> None:
+        import_file(store, path, connector="bench", channel="mastodon", clock=clock, now=NOW)
+        store.close()
+
+    return run
+
+
+def measure_import(tmp: Path, messages: list[IncomingMessage], runs: int) -> Path:
+    """Prints the import figures (see the module's docstring); returns an imported database."""
+    path = tmp / "mentions.jsonl"
+    write_jsonl(path, messages)
+    figures: dict[str, list[tuple[float, float]]] = {}
+    for run in range(runs):  # interleaved, so that a busy minute hits every kind alike
+        kinds: dict[str, Callable[[], object]] = {
+            "raw": raw_inserts(tmp / f"raw{run}.db", messages),
+            "import": webcare_import(tmp / f"import{run}.db", path),
+            "ingest": store_ingest(tmp / f"ingest{run}.db", messages),
+            "ingest without FTS": store_ingest(tmp / f"nofts{run}.db", messages, fts=False),
+        }
+        for kind, action in kinds.items():
+            figures.setdefault(kind, []).append(_timed_run(action))
+        floor = schema_floor(tmp / f"import{run}.db", tmp / f"floor{run}.db")
+        figures.setdefault("floor", []).append(_timed_run(floor))
+    wall = {k: statistics.median(w for w, _ in v) for k, v in figures.items()}
+    cpu = {k: statistics.median(c for _, c in v) for k, v in figures.items()}
+    print(f"import of {len(messages):,} mentions, median of {runs} interleaved runs "
+          "(wall s / CPU s, and x the raw time):")  # fmt: skip
+    for kind in ("raw", "floor", "import", "ingest", "ingest without FTS"):
+        print(f"  {kind:<19} {wall[kind]:6.2f} / {cpu[kind]:6.2f}   "
+              f"{wall[kind] / wall['raw']:5.1f}x / {cpu[kind] / cpu['raw']:5.1f}x")  # fmt: skip
+    print("  (raw: sqlite3 into one table; floor: our schema and FTS, no Python per message; "
+          "target: import <= 8x raw)")  # fmt: skip
+    return tmp / "import0.db"
 
 
 def feed_query(store: Store, text: str) -> Callable[[], object]:
@@ -120,17 +248,13 @@ def feed_query(store: Store, text: str) -> Callable[[], object]:
     return run
 
 
-def build(db: Path, threads: int) -> None:
+def build(db: Path, threads: int, runs: int) -> None:
     """The benchmark's store at `db`, with the import figures measured on the way."""
     # bench_inbox's mentions reply to an earlier one 30% of the time: 1.43 per thread.
     messages = with_answers(mentions(round(threads / 0.7)))
-    ours, raw = bench_import(db, messages)
-    no_fts = import_without_fts(db.with_name("nofts.db"), messages)
-    print(
-        f"import through the Store with FTS5: {ours:,.0f}/s; raw sqlite3 into one table "
-        f"{raw:,.0f}/s: {raw / ours:.1f}x the raw time (target <= 8x); without the FTS "
-        f"indexing {no_fts:,.0f}/s ({raw / no_fts:.1f}x)"
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        imported = measure_import(Path(tmp), messages, runs)
+        shutil.copyfile(imported, db)
     store = Store(db)
     rng = random.Random(3)
     ids = [r[0] for r in store.conn.execute("SELECT id FROM threads")]
@@ -212,11 +336,15 @@ def main() -> None:
         "--db", type=Path, help="keep the store here and reuse it next time (skips the import)"
     )
     parser.add_argument("--reports-only", action="store_true", help="only the report and digest")
+    parser.add_argument("--runs", type=int, default=3, help="interleaved import runs")
+    parser.add_argument("--import-only", action="store_true", help="stop after the import")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "bench.db"
-        if not db.exists():
-            build(db, args.threads)
+        if not db.exists() or args.import_only:
+            build(db, args.threads, args.runs)
+        if args.import_only:
+            return
         store = Store(db)
         threads = store.conn.execute("SELECT COUNT(*) FROM threads").fetchone()[0]
         messages = store.conn.execute("SELECT COUNT(*) FROM messages").fetchone()[0]

@@ -49,3 +49,22 @@ def test_the_newest_known_count_wins_within_a_batch(store: Store) -> None:
         _message("3", 2),
     )
     assert store.customer("c1", "anna").followers == 0
+
+
+def test_an_older_message_arriving_later_does_not_overwrite_what_a_newer_one_told(
+    store: Store,
+) -> None:
+    _ingest(store, _message("2", 10, followers=900, author_name="Anna Bakker"))
+    _ingest(store, _message("1", 0, followers=50, author_name="anna b"))  # a late page
+    customer = store.customer("c1", "anna")
+    assert (customer.name, customer.followers) == ("Anna Bakker", 900)
+    _ingest(store, _message("3", 20, followers=1000))  # newer again, without a name
+    customer = store.customer("c1", "anna")
+    assert (customer.name, customer.followers) == ("Anna Bakker", 1000)
+
+
+def test_an_older_message_still_fills_what_no_newer_one_told(store: Store) -> None:
+    _ingest(store, _message("2", 10))  # a DM: neither name nor count
+    _ingest(store, _message("1", 0, followers=50, author_name="Anna B."))
+    customer = store.customer("c1", "anna")
+    assert (customer.name, customer.followers) == ("Anna B.", 50)

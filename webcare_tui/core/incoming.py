@@ -8,7 +8,6 @@ refused here, with a reason, and the others go on.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from webcare_tui.core.model import Direction, IncomingMessage
@@ -97,15 +96,17 @@ def checked_message(message: IncomingMessage, now: datetime) -> IncomingMessage:
         isinstance(k, str) and isinstance(v, str) for k, v in message.extra.items()
     ):
         raise BadItem("the platform details are not text")
-    return replace(
-        message,
+    # Built anew rather than by `dataclasses.replace`, which took a third of this check.
+    return IncomingMessage(
         remote_id=remote_id,
-        in_reply_to=in_reply_to,
         author=clean_line(message.author) or "unknown",
-        author_name=_optional_line(message.author_name, "the author's name"),
         text=clean_text(message.text),
         created_at=created,
+        direction=message.direction,
+        in_reply_to=in_reply_to,
         url=_optional_line(message.url, "the url"),
+        author_name=_optional_line(message.author_name, "the author's name"),
+        followers=followers,
         is_private=bool(message.is_private),
         extra={clean_line(k): clean_text(v) for k, v in message.extra.items()},
     )

@@ -19,7 +19,8 @@ from webcare_tui.core.sanitize import first_line
 from webcare_tui.core.threads import ThreadFacts, after_message, running_clock
 from webcare_tui.core.timeutil import from_db, to_db, utc
 from webcare_tui.store.base import chunks, sort_key
-from webcare_tui.store.orphans import drop_merged, find_orphans, keep_apart, move_into
+from webcare_tui.store.customers import BatchCustomers
+from webcare_tui.store.orphans import drop_all_merged, find_orphans, keep_apart, move_all_into
 from webcare_tui.store.priorities import unscore
 from webcare_tui.store.rows import facts_from_row
 
@@ -158,11 +159,14 @@ def ingest_batch(
     messages: Sequence[IncomingMessage],
     clock: ResponseClock,
     seen_at: datetime,
+    checked: bool = False,
 ) -> IngestResult:
     """Store `messages` inside the caller's open transaction. Already stored ones are skipped;
-    one that cannot be stored is left out, and named in `rejected`, without failing the rest."""
+    one that cannot be stored is left out, and named in `rejected`, without failing the rest.
+    `checked` says every message comes from `checked_message` already (the importer checks
+    each line to report it by number), so it is not checked twice."""
     result = IngestResult()
-    messages = _storable(messages, seen_at, result.rejected)
+    messages = list(messages) if checked else _storable(messages, seen_at, result.rejected)
     created_of = {id(m): utc(m.created_at) for m in messages}
     ordered = _parents_first(sorted(messages, key=lambda m: (created_of[id(m)], m.remote_id)))
     result.skipped += len(messages) - len(ordered)  # the same id twice in this batch
@@ -177,7 +181,7 @@ def ingest_batch(
     seen = to_db(seen_at)
     stamps = _Stamps()
     message_rows: list[tuple[object, ...]] = []
-    customers: dict[str, tuple[str | None, int | None]] = {}
+    customers = BatchCustomers()
     touched_ids: dict[int, None] = {}
     arrived: list[str] = []
 
@@ -220,11 +224,7 @@ def ingest_batch(
         if direction is Direction.IN:
             if author_name and author == draft.author:
                 draft.author_name = author_name
-            # A message without a name or count (a DM, say) keeps what an earlier one told.
-            name, followers = customers.get(author, (None, None))
-            if incoming.followers is not None:
-                followers = incoming.followers
-            customers[author] = (author_name or name, followers)
+            customers.add(author, created_db, author_name, incoming.followers)
         extra = incoming.extra
         message_rows.append(
             (
@@ -255,22 +255,14 @@ def ingest_batch(
         message_rows,
     )
     since = to_db(min(created_of.values())) if created_of else seen
-    unscore(conn, connector, touched_ids, since, {h: f for h, (_, f) in customers.items()})
-    conn.executemany(
-        "INSERT INTO customers (connector, handle, name, followers, updated_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (connector, handle) DO UPDATE SET "
-        "name = COALESCE(excluded.name, name), "
-        "followers = COALESCE(excluded.followers, followers), updated_at = excluded.updated_at",
-        [
-            (connector, handle, name, followers, seen)
-            for handle, (name, followers) in customers.items()
-        ],
-    )
+    unscore(conn, connector, touched_ids, since, customers.followers())
+    customers.write(conn, connector, seen)
     result.reopened_threads = [t.id for t in touched if t.reopened]
     unsure = [t for t in touched if t.unsure_pending]
     if unsure:
-        for draft in unsure:
-            _settle_pending(conn, draft)
+        _settle_pending(conn, unsure)
+        for draft in unsure:  # written once already, reopening said then
+            draft.is_new = draft.reopened = False
         _write_threads(conn, unsure, clock, seen, stamps)
     result.merged_threads = _adopt_orphans(conn, connector, arrived, known, clock, seen, stamps)
     return result
@@ -300,7 +292,8 @@ def _adopt_orphans(
 ) -> list[int]:
     """Threads waiting for a message that just arrived join its thread (see `orphans`).
 
-    Runs once the batch is written, so every row it moves or folds is in the database.
+    Runs once the batch is written, so every row it moves or folds is in the database. All
+    merges of the batch are done together: a backfill can bring thousands.
     Returns the threads merged away.
     """
     merged_into: dict[int, int] = {}
@@ -313,35 +306,52 @@ def _adopt_orphans(
         if not orphan.mergeable:
             keep_apart(conn, orphan.thread_id, target, seen)
             continue
-        draft = _load_threads(conn, [target])[target]
-        for direction, created_db, text in move_into(conn, orphan.thread_id, target):
-            draft.add(direction, from_db(created_db), created_db, text)
-        if draft.unsure_pending:
-            _settle_pending(conn, draft)
-        _write_threads(conn, [draft], clock, seen, stamps)
-        drop_merged(conn, orphan.thread_id, target, seen)
         merged_into[orphan.thread_id] = target
+    if not merged_into:
+        return []
+    moves = []
+    for orphan_id, target in merged_into.items():
+        while target in merged_into:  # a thread that joined one that joined another later
+            target = merged_into[target]
+        moves.append((orphan_id, target))
+    moved = move_all_into(conn, moves)
+    drafts = _load_threads(conn, moved)
+    for target, messages in moved.items():
+        draft = drafts[target]
+        for direction, created_db, text in messages:
+            draft.add(direction, from_db(created_db), created_db, text)
+    unsure = [d for d in drafts.values() if d.unsure_pending]
+    _settle_pending(conn, unsure)
+    for draft in unsure:
+        draft.reopened = False  # as when each merge was written on its own
+    drop_all_merged(conn, moves, seen)
+    _write_threads(conn, list(drafts.values()), clock, seen, stamps)
     return list(merged_into)
 
 
-def _settle_pending(conn: sqlite3.Connection, draft: _BatchThread) -> None:
-    """What the clock waits on once the thread's messages are all stored: the oldest customer
+def _settle_pending(conn: sqlite3.Connection, drafts: Sequence[_BatchThread]) -> None:
+    """What the clock waits on once the threads' messages are all stored: the oldest customer
     message after our latest answer, as if every message had arrived in order. Call with the
-    draft already written once; the next write updates it."""
-    row = conn.execute(
-        "SELECT MIN(created_at) FROM messages WHERE thread_id = ? AND direction = 'in' "
-        "AND created_at > (SELECT MAX(created_at) FROM messages "
-        "WHERE thread_id = ? AND direction = 'out')",
-        (draft.id, draft.id),
-    ).fetchone()
-    draft.is_new = False
-    draft.reopened = False  # said, if at all, by the first write
-    draft.unsure_pending = False
-    if row[0] is None:
-        return
-    facts = draft.facts
-    state = ThreadState.OPEN if facts.state is ThreadState.REPLIED else facts.state
-    draft.facts = replace(facts, pending_since=from_db(row[0]), state=state)
+    messages stored; the next write of the drafts stores the result."""
+    oldest: dict[int, str] = {}
+    for chunk in chunks([str(d.id) for d in drafts]):
+        marks = ",".join("?" * len(chunk))
+        oldest.update(
+            conn.execute(
+                "SELECT thread_id, MIN(created_at) FROM messages m "
+                f"WHERE thread_id IN ({marks}) AND direction = 'in' "
+                "AND created_at > (SELECT MAX(created_at) FROM messages "
+                "WHERE thread_id = m.thread_id AND direction = 'out') GROUP BY thread_id",
+                tuple(chunk),
+            ).fetchall()
+        )
+    for draft in drafts:
+        draft.unsure_pending = False
+        if draft.id not in oldest:
+            continue
+        facts = draft.facts
+        state = ThreadState.OPEN if facts.state is ThreadState.REPLIED else facts.state
+        draft.facts = replace(facts, pending_since=from_db(oldest[draft.id]), state=state)
 
 
 def _write_threads(

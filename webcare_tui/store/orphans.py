@@ -46,35 +46,54 @@ def find_orphans(conn: sqlite3.Connection, connector: str, arrived: Sequence[str
     return found
 
 
-def move_into(
-    conn: sqlite3.Connection, orphan_id: int, target_id: int
-) -> list[tuple[Direction, str, str]]:
-    """Move the orphan's messages, events and tags into the target thread; returns what the
-    target's facts need of the messages (direction, stored time, text), oldest first."""
-    moved = [
-        (Direction(row[0]), row[1], row[2])
-        for row in conn.execute(
-            "SELECT direction, created_at, text FROM messages WHERE thread_id = ? "
-            "ORDER BY created_at, id",
-            (orphan_id,),
-        )
-    ]
-    conn.execute("UPDATE messages SET thread_id = ? WHERE thread_id = ?", (target_id, orphan_id))
-    conn.execute("UPDATE events SET thread_id = ? WHERE thread_id = ?", (target_id, orphan_id))
+def move_all_into(
+    conn: sqlite3.Connection, moves: Sequence[tuple[int, int]]
+) -> dict[int, list[tuple[Direction, str, str]]]:
+    """Move each orphan's messages, events and tags into its target thread, for every
+    (orphan, target) pair at once; returns per target what its facts need of the messages
+    that arrived (direction, stored time, text), oldest first."""
+    target_of = dict(moves)
+    found: list[tuple[str, int, int, Direction, str]] = []
+    for chunk in chunks([str(orphan) for orphan in target_of]):
+        marks = ",".join("?" * len(chunk))
+        found += [
+            (row[2], row[3], target_of[row[0]], Direction(row[1]), row[4])
+            for row in conn.execute(
+                "SELECT thread_id, direction, created_at, id, text FROM messages "
+                f"WHERE thread_id IN ({marks})",
+                tuple(chunk),
+            )
+        ]
+    pairs = [(target, orphan) for orphan, target in moves]
+    conn.executemany("UPDATE messages SET thread_id = ? WHERE thread_id = ?", pairs)
+    conn.executemany("UPDATE events SET thread_id = ? WHERE thread_id = ?", pairs)
     # Copied, not moved: the target may have the same tag, and the orphan's go with it.
-    conn.execute(
+    conn.executemany(
         "INSERT OR IGNORE INTO thread_tags (thread_id, tag) "
         "SELECT ?, tag FROM thread_tags WHERE thread_id = ?",
-        (target_id, orphan_id),
+        pairs,
     )
+    moved: dict[int, list[tuple[Direction, str, str]]] = {}
+    for _created, _id, target, direction, text in sorted(found, key=lambda m: m[:2]):
+        moved.setdefault(target, []).append((direction, _created, text))
     return moved
 
 
-def drop_merged(conn: sqlite3.Connection, orphan_id: int, target_id: int, at: str) -> None:
-    """Remove the emptied orphan thread and say so in the target's history."""
-    conn.execute("DELETE FROM threads WHERE id = ?", (orphan_id,))
-    joined = f"thread #{orphan_id} joined: it began with an answer to a message here"
-    _say(conn, at, (target_id, "merged", joined))
+def drop_all_merged(conn: sqlite3.Connection, moves: Sequence[tuple[int, int]], at: str) -> None:
+    """Remove the emptied orphan threads and say so in each target's history."""
+    conn.executemany("DELETE FROM threads WHERE id = ?", [(orphan,) for orphan, _ in moves])
+    _say(
+        conn,
+        at,
+        *(
+            (
+                target,
+                "merged",
+                f"thread #{orphan} joined: it began with an answer to a message here",
+            )
+            for orphan, target in moves
+        ),
+    )
 
 
 def keep_apart(conn: sqlite3.Connection, orphan_id: int, target_id: int, at: str) -> None:

@@ -345,6 +345,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS threads_scored
         ON threads (author, connector) WHERE priority IS NOT NULL;
     """,
+    # when the message that told a customer's name and follower count was written: a message
+    # that arrives later but was written earlier (an import's held-back reply) does not win
+    """
+    ALTER TABLE customers ADD COLUMN name_at TEXT;
+    ALTER TABLE customers ADD COLUMN followers_at TEXT;
+    """,
 ]
 
 

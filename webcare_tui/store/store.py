@@ -111,6 +111,7 @@ class Store(
         seen_at: datetime,
         cursor: str | None = None,
         skipped: Sequence[tuple[str, str]] = (),
+        checked: bool = False,
     ) -> IngestResult:
         """Store a batch, and the connector's cursor with it, in one transaction.
 
@@ -118,6 +119,7 @@ class Store(
         again adds nothing. A message that cannot be stored is left out and recorded (see
         `skipped_items`), like the items the connector itself could not read (`skipped`: id as
         shown, why), so the cursor moves past them and the rest of the batch is kept.
+        `checked`: every message came through `checked_message` already (see `ingest_batch`).
         """
         with self._write() as conn:
             result = ingest_batch(
@@ -127,6 +129,7 @@ class Store(
                 messages=messages,
                 clock=clock,
                 seen_at=seen_at,
+                checked=checked,
             )
             self._record_skipped(conn, connector, [*skipped, *result.rejected], seen_at)
             index_new(conn)
