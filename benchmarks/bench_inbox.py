@@ -238,7 +238,7 @@ async def key_latency(db: Path, presses: int = 200) -> tuple[float, float, float
         painted = asyncio.Event()
         original = feed._row
 
-        def hooked(thread, width, base, selected, *rest):  # type: ignore[no-untyped-def]
+        def hooked(thread, width, base, selected, *rest):
             if selected and feed.cursor == target["cursor"]:
                 target["at"] = time.perf_counter()
                 painted.set()
