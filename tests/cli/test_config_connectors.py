@@ -44,6 +44,8 @@ def test_defaults_come_from_the_class() -> None:
          "expected a list, got 'acme'"),
         ('type = "rss"\nurl = "https://f.example"\nkeywords = ["a", 2]\n', 8, "keywords",
          "expected a string, got 2"),
+        ('type = "facebook"\npage_id = "1"\ntoken_env = "T"\npost_window = "4w"\n', 9,
+         "post_window", "expected calendar days like 30d, got '4w'"),
         ('type = "demo"\nurl = "https://f.example"\n', 7, "url",
          "unknown key for a demo connector; expected one of channel, enabled, name, "
          "poll_every, type"),

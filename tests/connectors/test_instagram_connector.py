@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,6 +16,7 @@ from tests.fakes.graph import (
     answer_to,
     fixture,
     graph_error,
+    graph_time,
     http,
     ingest,
 )
@@ -74,6 +75,7 @@ async def test_the_recorded_comment_pages_are_read(instagram: Env, http) -> None
     page_two = fixture("instagram", "comments_p2.json")
     media = fixture("instagram", "medias_p1.json")["data"][1]
     media["comments"] = page_one
+    media["timestamp"] = graph_time(datetime.now(UTC))  # recorded in 2021: past post_window
     old = json.dumps({"newest": "2020-01-01T00:00:00Z", "recent": {}})
     server.fail(MEDIA, json_reply({"data": [media]}))
     server.fail(f"/{VERSION}/{media['id']}/comments", json_reply(page_two))

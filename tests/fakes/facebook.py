@@ -35,9 +35,14 @@ class FakeFacebook(FakeGraph):
 
     # -- test helpers -------------------------------------------------------------------------
     def add_post(
-        self, text: str = "Our autumn sale starts today!", *, by: tuple[str, str] | None = None
+        self,
+        text: str = "Our autumn sale starts today!",
+        *,
+        by: tuple[str, str] | None = None,
+        ago: timedelta | None = None,
     ) -> dict[str, Any]:
-        """A post on the Page: the Page's own, or a visitor's when `by` is (id, name)."""
+        """A post on the Page (made `ago` before the clock, else now): the Page's own, or a
+        visitor's when `by` is (id, name)."""
         post = copy.deepcopy(self._post_template)
         for key in ("comments", "reactions", "like", "love", "wow", "haha", "sad", "angry"):
             post.pop(key, None)
@@ -46,12 +51,13 @@ class FakeFacebook(FakeGraph):
         post.update(
             id=post_id,
             message=text,
-            created_time=self.tick(),
+            created_time=self.tick(ago),
             permalink_url=f"https://www.facebook.com/{PAGE_ID}/posts/{post_id.split('_')[1]}/",
             **{"from": {"id": who[0], "name": who[1]}},
         )
         post["updated_time"] = post["created_time"]
         self.posts.insert(0, post)
+        self.posts.sort(key=lambda p: str(p["created_time"]), reverse=True)  # newest first
         self.comments[post_id] = []
         self.objects[post_id] = post
         return post

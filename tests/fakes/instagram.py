@@ -44,10 +44,12 @@ class FakeInstagram(FakeGraph):
         self._reply_template = fixture("instagram", "ig_reply.json")
 
     # -- test helpers -------------------------------------------------------------------------
-    def add_media(self) -> dict[str, Any]:
+    def add_media(self, *, ago: timedelta | None = None) -> dict[str, Any]:
+        """A post of the account's, made `ago` before the clock (else now)."""
         media = copy.deepcopy(self._media_template)
-        media.update(id=self.next_id(), timestamp=self.tick(), caption="New in store")
+        media.update(id=self.next_id(), timestamp=self.tick(ago), caption="New in store")
         self.media.insert(0, media)
+        self.media.sort(key=lambda m: str(m["timestamp"]), reverse=True)  # newest first
         self.comments[media["id"]] = []
         self.objects[media["id"]] = media
         return media

@@ -22,7 +22,7 @@ def cmd_poll(context: Context) -> int:
     from webcare_tui.services.registry import build_all
 
     store = context.store()
-    connectors = build_all(context.config.connectors)
+    connectors = build_all(context.config.connectors, database=store.path)
     if not connectors:
         fail("no enabled connectors in the config")
     from webcare_tui.services.outbox import Outbox

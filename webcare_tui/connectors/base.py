@@ -22,6 +22,8 @@ from webcare_tui.core.length import LengthRule
 from webcare_tui.core.model import IncomingMessage
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import httpx
 
 
@@ -204,6 +206,12 @@ class Connector(ABC):
 
     def _configure(self) -> None:
         """Read the type's own state from `self.options`; override instead of `__init__`."""
+        return None
+
+    def use_state_dir(self, directory: Path) -> None:
+        """Where this connector may keep files of its own between runs (the database's folder;
+        X keeps its rotated tokens there). Called once, before the first fetch or send, by
+        whoever builds connectors for a workspace; the default keeps nothing."""
         return None
 
     @classmethod

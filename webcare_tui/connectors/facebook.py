@@ -67,6 +67,7 @@ class FacebookConnector(GraphConnector):
     reply_edge: ClassVar[str] = "comments"
     text_key: ClassVar[str] = "message"
     listing_edge: ClassVar[str] = "feed"
+    listing_time_key: ClassVar[str] = "created_time"
     listing_fields: ClassVar[str] = POST_FIELDS
     confirm_params: ClassVar[dict[str, str]] = {
         "fields": "id,message,from{id},created_time",

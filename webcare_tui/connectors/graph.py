@@ -10,6 +10,7 @@ the message text, which Meta rewords at will.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -42,6 +43,7 @@ from webcare_tui.connectors.http_errors import (
 __all__ = [
     "DEFAULT_API_VERSION",
     "DEFAULT_GRAPH_URL",
+    "DEFAULT_POST_WINDOW",
     "DuplicatePost",
     "GraphClient",
     "GraphOptions",
@@ -75,11 +77,15 @@ USAGE_WARNING = 90  # percent: tell the team before Meta starts refusing calls
 GraphId = Annotated[str, msgspec.Meta(pattern=r"^\d+$")]
 """A Page or Instagram account id: decimal digits, written as a string."""
 ApiVersion = Annotated[str, msgspec.Meta(pattern=r"^v\d+\.\d+$")]
+DEFAULT_POST_WINDOW = "30d"
+_POST_WINDOW = re.compile(r"^([1-9]\d{0,2})d$")  # calendar days, 1d to 999d
 
 
 class GraphOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """What every Graph connector takes: `token_env`, the variable holding the (Page) access
-    token; `graph_url` (default `https://graph.facebook.com`); `api_version` (default `v25.0`).
+    token; `graph_url` (default `https://graph.facebook.com`); `api_version` (default `v25.0`);
+    `post_window` (default `30d`): posts or media up to this many days old are watched for new
+    comments, paging back through the listing (up to a page cap per poll).
     """
 
     url_keys = ("graph_url",)
@@ -87,6 +93,19 @@ class GraphOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, f
     token_env: NonBlank
     graph_url: str = DEFAULT_GRAPH_URL
     api_version: ApiVersion = DEFAULT_API_VERSION
+    post_window: str = DEFAULT_POST_WINDOW
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not _POST_WINDOW.match(self.post_window):
+            raise ValueError(
+                f"post_window: expected calendar days like 30d, got {self.post_window!r}"
+            )
+
+    @property
+    def post_age(self) -> timedelta:
+        """How far back posts or media are watched for new comments (`post_window`)."""
+        return timedelta(days=int(self.post_window[:-1]))
 
 
 class MissingPermission(AuthFailed):

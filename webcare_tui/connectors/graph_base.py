@@ -41,7 +41,7 @@ MESSAGING_WINDOW = timedelta(hours=24)
 CONVERSATION_PAGES = 2
 MESSAGES_PER_CONVERSATION = 25
 LISTING_PAGE_SIZE = 25
-LISTING_PAGES = 2  # each poll watches the newest 50 posts or media for new comments
+LISTING_PAGE_CAP = 8  # each poll watches at most the newest 200 posts or media for comments
 MORE_PAGES = 10  # of one post's comments or one conversation, while every item is new
 MESSAGE_FIELDS = "id,message,created_time,from{id,name,username},to{id,name,username}"
 
@@ -77,6 +77,7 @@ class GraphConnector(Connector):
     confirm_params: ClassVar[Mapping[str, str]] = {}
     listing_edge: ClassVar[str]  # the account's objects that carry comments: feed / media
     listing_fields: ClassVar[str]
+    listing_time_key: ClassVar[str]  # when a post or media was made: created_time / timestamp
     idempotent_send: ClassVar[bool] = False
 
     def _configure(self) -> None:
@@ -100,27 +101,59 @@ class GraphConnector(Connector):
     async def fetch(self, cursor: str | None) -> FetchResult:
         """Comments and DMs newer than the cursor's `Watermark`, oldest first.
 
-        Each poll reads the newest `LISTING_PAGES` pages of posts or media with their newest
-        comments nested; a first poll (no cursor) reads one page.
+        Each poll pages back through the posts or media (their newest comments nested) until
+        they are older than `post_window`, at most `LISTING_PAGE_CAP` pages, with a warning
+        when the cap stops it short; a first poll (no cursor) reads one page.
         """
         mark = Watermark.load(cursor, self.platform)
         messages: list[IncomingMessage] = []
         warnings: list[str] = []
         self._skipped = warnings
-        async for items in self.graph.pages(
-            f"{self.owner_id}/{self.listing_edge}",
-            needs=self.read_permission,
-            max_pages=1 if mark.first_run else LISTING_PAGES,
-            fields=self.listing_fields,
-            limit=str(LISTING_PAGE_SIZE),
-        ):
-            for item in items:
-                messages.extend(await self.read_object(item, mark))
+        await self.read_listing(mark, messages, warnings)
         await self.read_conversations(mark, messages, warnings)
         if usage := self.graph.usage_warning():
             warnings.append(usage)
         messages.sort(key=lambda m: (m.created_at, m.remote_id))
         return FetchResult(messages=messages, cursor=mark.dump(), warnings=warnings)
+
+    async def read_listing(
+        self, mark: Watermark, messages: list[IncomingMessage], warnings: list[str]
+    ) -> None:
+        """Append the new comments on every post or media younger than `post_window`.
+
+        The listing comes newest first, so a page that ends on an older object ends the walk;
+        an older one before that (a pinned post) is passed over, not read.
+        """
+        path = f"{self.owner_id}/{self.listing_edge}"
+        oldest = datetime.now(UTC) - self.options.post_age
+        cap = 1 if mark.first_run else LISTING_PAGE_CAP
+        after: str | None = None
+        for _ in range(cap):
+            query = {"fields": self.listing_fields, "limit": str(LISTING_PAGE_SIZE)}
+            page = await self.graph.get(
+                path, needs=self.read_permission, **(dict(query, after=after) if after else query)
+            )
+            items = data_list(page, self.platform, path)
+            young = [item for item in items if not self._older_than(item, oldest)]
+            for item in young:
+                messages.extend(await self.read_object(item, mark))
+            after = next_cursor(page)
+            if not after or not items or self._older_than(items[-1], oldest):
+                return
+        if not mark.first_run:
+            warnings.append(
+                f"read only the newest {cap * LISTING_PAGE_SIZE} posts or media this poll "
+                f"(a cap of {cap} pages): comments on older ones within post_window "
+                f"({self.options.post_window}) were not looked for"
+            )
+
+    def _older_than(self, item: dict[str, Any], oldest: datetime) -> bool:
+        """Whether a post or media was made before `oldest`; False when its time is unreadable,
+        so that an odd item is read rather than silently left out."""
+        try:
+            return graph_time(item.get(self.listing_time_key), self.platform) < oldest
+        except ConnectorError:
+            return False
 
     def guarded(
         self, mark: Watermark, read: Callable[[dict[str, Any]], bool]

@@ -59,6 +59,7 @@ class InstagramConnector(GraphConnector):
     reply_edge: ClassVar[str] = "replies"
     text_key: ClassVar[str] = "text"
     listing_edge: ClassVar[str] = "media"
+    listing_time_key: ClassVar[str] = "timestamp"
     listing_fields: ClassVar[str] = MEDIA_FIELDS
     confirm_params: ClassVar[dict[str, str]] = {
         "fields": REPLY_FIELDS,

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from functools import cached_property
+from pathlib import Path
 from typing import Any, ClassVar
 
 from webcare_tui.connectors.base import (
@@ -42,6 +43,7 @@ from webcare_tui.connectors.x_parse import (
     parse_post,
     since_with_overlap,
 )
+from webcare_tui.connectors.x_token_file import TokenFile
 from webcare_tui.core.length import LengthRule, X
 from webcare_tui.core.model import Direction, IncomingMessage
 
@@ -92,9 +94,16 @@ class XConnector(Connector):
         return warnings
 
     # -- plumbing ------------------------------------------------------------------------------
+    _token_file: TokenFile | None = None
+
+    def use_state_dir(self, directory: Path) -> None:
+        """Keep the token pair each refresh gives (X rotates refresh tokens) in a file there."""
+        slug = re.sub(r"[^A-Za-z0-9._-]", "_", self.name)
+        self._token_file = TokenFile(directory / f"x-tokens-{slug}.json")
+
     @cached_property
     def _tokens(self) -> XTokens:
-        return XTokens(self.options, self.environ, self.name)
+        return XTokens(self.options, self.environ, self.name, self._token_file)
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         for attempt in range(2):
@@ -176,6 +185,8 @@ class XConnector(Connector):
         messages += await self._direct_messages(brand, state, warnings, skipped)
         messages.sort(key=lambda m: (m.created_at, int(m.remote_id)))
         warnings += [f"skipped X item {remote_id}: {why}" for remote_id, why in skipped]
+        if self._tokens.unsaved:
+            warnings.append(self._tokens.unsaved)
         return FetchResult(messages, state.dump(), warnings, skipped)
 
     async def _mentions(

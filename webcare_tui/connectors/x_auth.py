@@ -2,9 +2,9 @@
 
 X's user access tokens last two hours. With `offline.access` the authorisation also gives a
 refresh token; `POST /2/oauth2/token` trades it for a new access token and a new refresh token
-(the old one stops working: X rotates them). We keep both in memory only: the environment
-cannot be written, so after a restart the refresh token from the environment must be one that
-was not used yet.
+(the old one stops working: X rotates them). The environment cannot be written, so the new
+pair goes to a `TokenFile` beside the database when the connector was given one, and is read
+from there first on the next start; the environment's tokens are the fallback.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import httpx
 from webcare_tui.connectors.base import AuthFailed, ConnectorOptions, NonBlank, env_secret
 from webcare_tui.connectors.http_errors import parse_json, redact, request
 from webcare_tui.connectors.x_http import SCOPES, problem_detail
+from webcare_tui.connectors.x_token_file import TokenFile, TokenPair, env_fingerprint
 
 __all__ = ["XOptions", "XTokens"]
 
@@ -44,14 +45,30 @@ class XOptions(ConnectorOptions, kw_only=True, forbid_unknown_fields=True, froze
 
 
 class XTokens:
-    """The access token in use: the environment's, until a refresh replaces it."""
+    """The access token in use: the stored pair from the last refresh if there is one, else
+    the environment's, until a refresh replaces it (and stores the new pair)."""
 
-    def __init__(self, options: XOptions, environ: Mapping[str, str], connector: str) -> None:
+    def __init__(
+        self,
+        options: XOptions,
+        environ: Mapping[str, str],
+        connector: str,
+        token_file: TokenFile | None = None,
+    ) -> None:
         self.options = options
         self.environ = environ
         self.connector = connector
+        self.token_file = token_file
+        self.unsaved: str | None = None  # why the last rotated pair could not be stored
         self._access: str | None = None
         self._refresh: str | None = None
+        stored = token_file.load(self._fingerprint()) if token_file else None
+        if stored is not None:
+            self._access, self._refresh = stored.access, stored.refresh
+
+    def _fingerprint(self) -> str:
+        refresh = self.environ.get(self.options.refresh_token_env or "", "")
+        return env_fingerprint(self.environ.get(self.options.token_env, ""), refresh)
 
     @property
     def can_refresh(self) -> bool:
@@ -96,12 +113,14 @@ class XTokens:
         )
         if response.status_code >= 400:
             detail = redact(problem_detail(response), self.secrets())
+            file = self.token_file if self._refresh else None  # the refresh token came from it
+            where = f"stored in {file.path}" if file else variable
             raise AuthFailed(
-                f"X connector {self.connector!r}: the access token expired and X refused the "
-                f"refresh token in {variable}" + (f" ({detail})" if detail else "") + ". X "
-                "rotates refresh tokens (one already used no longer works): authorise the app "
-                f"again ({SCOPES}) and put the new tokens in {self.options.token_env} and "
-                f"{variable}"
+                f"X connector {self.connector!r}: X token expired and the refresh was refused: "
+                f"set a new token in {self.options.token_env} and {variable}"
+                + (f" ({detail})" if detail else "")
+                + f". The refresh token {where} no longer works (X rotates refresh tokens): "
+                f"authorise the app again ({SCOPES})"
             )
         body = parse_json(response, "x")
         access = body.get("access_token") if isinstance(body, dict) else None
@@ -110,3 +129,19 @@ class XTokens:
         rotated = body.get("refresh_token")
         self._access = access
         self._refresh = rotated if isinstance(rotated, str) and rotated else refresh
+        self._store()
+
+    def _store(self) -> None:
+        """Keep the new pair for the next start; a failure is remembered, not raised: the pair
+        works for this run, and the poll says that a restart will need new tokens."""
+        if self.token_file is None or self._access is None or self._refresh is None:
+            return
+        try:
+            self.token_file.save(TokenPair(self._access, self._refresh), self._fingerprint())
+        except OSError as error:
+            self.unsaved = (
+                f"the renewed X token could not be stored in {self.token_file.path} "
+                f"({error.strerror or error}): after a restart, set new tokens"
+            )
+        else:
+            self.unsaved = None

@@ -88,7 +88,9 @@ class ReplyChecks:
                 return None
             from webcare_tui.services.registry import build_connector
 
-            self.connectors[name] = build_connector(settings, now=self.now)
+            self.connectors[name] = build_connector(
+                settings, database=self.store.path, now=self.now
+            )
         return self.connectors[name]
 
     def rule_of(self, thread: Thread) -> LengthRule:

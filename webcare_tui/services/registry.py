@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from webcare_tui.connectors.base import Connector, ConnectorSettings
@@ -37,15 +38,23 @@ def connector_class(kind: str) -> type[Connector]:
     return cls
 
 
-def build_connector(settings: ConnectorSettings, **kwargs: Any) -> Connector:
-    """A connector for `settings`. Extra keyword arguments (`http`, `environ`, and `now` for
-    the demo replay, which is the only one that keeps time) go to its constructor."""
+def build_connector(
+    settings: ConnectorSettings, *, database: Path | None = None, **kwargs: Any
+) -> Connector:
+    """A connector for `settings`, keeping its own files (if any) beside `database`. Extra
+    keyword arguments (`http`, `environ`, and `now` for the demo replay, which is the only one
+    that keeps time) go to its constructor."""
     cls = connector_class(settings.type)
     if settings.type != "demo":
         kwargs.pop("now", None)
-    return cls(settings, **kwargs)
+    connector = cls(settings, **kwargs)
+    if database is not None and str(database) != ":memory:":
+        connector.use_state_dir(database.parent)
+    return connector
 
 
-def build_all(settings: tuple[ConnectorSettings, ...], **kwargs: Any) -> Mapping[str, Connector]:
-    """Every enabled connector of the config, by name."""
-    return {s.name: build_connector(s, **kwargs) for s in settings if s.enabled}
+def build_all(
+    settings: tuple[ConnectorSettings, ...], *, database: Path | None = None, **kwargs: Any
+) -> Mapping[str, Connector]:
+    """Every enabled connector of the config, by name, keeping their files beside `database`."""
+    return {s.name: build_connector(s, database=database, **kwargs) for s in settings if s.enabled}

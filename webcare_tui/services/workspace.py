@@ -80,7 +80,7 @@ class Workspace:
         from webcare_tui.services.poller import Poller
         from webcare_tui.services.registry import build_all
 
-        connectors = build_all(self.config.connectors, now=self.now)
+        connectors = build_all(self.config.connectors, database=self._store.path, now=self.now)
         return Poller(
             self._store,
             connectors,
