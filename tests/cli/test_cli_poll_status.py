@@ -117,3 +117,25 @@ def test_status_shows_each_connectors_health_and_the_lease_holder(
         assert capsys.readouterr().out.splitlines()[-1] == "Poller: nobody is polling"
     finally:
         store.close()
+
+
+def test_status_forgets_a_skipped_item_once_it_arrives_readable(
+    config: Path, mastodon: tuple[FakeMastodon, FakeServer], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = mastodon[0]
+    fixed = fake.add_mention("first try")["status"]
+    fixed["created_at"] = "0001-01-01T00:00:00Z"
+    broken = fake.add_mention("still broken")["status"]
+    broken["created_at"] = "0001-01-01T00:00:00Z"
+    assert webcare(config, "poll", "--once") == 0
+    assert webcare(config, "status") == 0
+    assert "2 items skipped" in capsys.readouterr().out
+
+    # The server mends the first status; it comes back in a later notification, readable.
+    again = fake.add_mention("first try, mended")
+    again["status"]["id"] = fixed["id"]
+    assert webcare(config, "poll", "--once") == 0
+    assert "acme-social: 1 new messages" in capsys.readouterr().out
+    assert webcare(config, "status") == 0
+    [social] = [line for line in capsys.readouterr().out.splitlines() if "acme-social" in line]
+    assert f"1 item skipped, latest {broken['id']}: " in social

@@ -8,6 +8,7 @@ answer never posts twice.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -266,3 +267,18 @@ def test_the_platform_refusing_a_forced_overlong_reply_fails_with_its_reason(
     err = capsys.readouterr().err
     assert "rejected by the platform" in err and "character limit" in err
     assert mastodon[0].statuses == []
+
+
+def test_refusal_and_warning_lines_say_where_the_rule_comes_from(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    thread = thread_of(demo, "anna@x.example", capsys)
+    assert webcare(demo, "reply", str(thread), "--text", RUDE) == 1
+    blocks = [line for line in capsys.readouterr().err.splitlines() if " blocks: " in line]
+    assert blocks and all(" (from " in line for line in blocks)
+    assert any(re.search(r" \(from data/tone/\w+\.toml:\d+\)$", line) for line in blocks)
+    cheer = "Hoi Anna! Fijn dat je het meldt! Ik zoek het uit! Dank! ^AB"
+    assert webcare(demo, "reply", str(thread), "--text", cheer) == 0
+    [warning] = [line for line in capsys.readouterr().err.splitlines() if " warns: " in line]
+    assert warning.startswith("webcare: tone.exclamations warns: ")
+    assert warning.endswith(" (from built-in rule any.exclamations)")

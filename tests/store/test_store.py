@@ -107,6 +107,17 @@ def test_an_item_that_cannot_be_stored_is_recorded_and_the_rest_of_the_batch_kep
     )
 
 
+def test_a_skipped_item_stored_later_is_no_longer_reported(store: Store) -> None:
+    def broken(remote_id: str) -> IncomingMessage:
+        return IncomingMessage(remote_id, "anna", "x", created_at="not a time")  # type: ignore[arg-type]
+
+    ingest(store, broken("2"), broken("3"), msg("4"))
+    ingest(store, msg("1"), msg("2", 5))
+    assert [s.remote_id for s in store.skipped_items("c1")] == ["3"]
+    assert store.skipped_count("c1") == 1
+    assert store.feed_count() == 3
+
+
 def test_hostile_text_is_neutralised_when_stored(store: Store) -> None:
     text = "hi\x1b]52;c;ZXZpbA==\x07 there\x1b[2J \u202eevil\x00"
     ingest(store, IncomingMessage("1", "mal\u202eory\x1b[31m", text, T0, author_name="\x9bname"))

@@ -175,6 +175,23 @@ async def test_a_blocked_reply_asks_for_a_reason_and_two_ctrl_s_do_not_send_it(
         assert "sent despite: tone.defensive" in detail and "reason: klant vroeg erom" in detail
 
 
+async def test_each_finding_says_where_its_rule_comes_from_and_the_draft_stays_in_view(
+    build_app: Callable[..., WebcareApp], clock: FakeClock
+) -> None:
+    app = build_app(now=clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_reply(pilot)
+        pane(app).area.insert(RUDE)
+        await settle(pilot)
+        box = pane(app).query_one(DraftFindings)
+        [finding] = box.findings
+        assert finding.source.startswith("data/tone/")
+        shown = box.render().plain
+        assert shown.endswith(f"(from {finding.source})")
+        area = pane(app).area.region
+        assert area.bottom <= box.region.y and box.region.bottom <= 24
+
+
 async def test_another_agent_taking_the_thread_shows_up_while_typing(
     build_app: Callable[..., WebcareApp], clock: FakeClock
 ) -> None:

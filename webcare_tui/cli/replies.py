@@ -20,7 +20,8 @@ RESOLVE_PAUSES = (0.5, 2.0)
 
 def _finding_line(finding: Any) -> str:
     mark = "blocks" if finding.severity == "block" else "warns"
-    return f"webcare: {finding.code} {mark}: {finding.message} {finding.fix}"
+    origin = f" (from {finding.source})" if finding.source else ""
+    return f"webcare: {finding.code} {mark}: {finding.message} {finding.fix}{origin}"
 
 
 def report_outcome(outcome: SendOutcome) -> int:

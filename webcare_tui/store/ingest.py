@@ -73,7 +73,7 @@ class IngestResult:
     """What a batch changed: new messages, threads created, reopened and merged.
 
     `skipped` counts messages stored already (or twice in the batch); `rejected` the ones that
-    could not be stored at all, as (id as shown, why).
+    could not be stored at all, as (id as shown, why); `arrived` the ids stored by this batch.
     """
 
     new_messages: int = 0
@@ -82,6 +82,7 @@ class IngestResult:
     merged_threads: list[int] = field(default_factory=list)
     skipped: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    arrived: list[str] = field(default_factory=list)
 
 
 def _known_remote_ids(
@@ -183,7 +184,7 @@ def ingest_batch(
     message_rows: list[tuple[object, ...]] = []
     customers = BatchCustomers()
     touched_ids: dict[int, None] = {}
-    arrived: list[str] = []
+    arrived = result.arrived
 
     for incoming in ordered:
         remote_id = incoming.remote_id

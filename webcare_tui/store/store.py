@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -132,6 +133,7 @@ class Store(
                 checked=checked,
             )
             self._record_skipped(conn, connector, [*skipped, *result.rejected], seen_at)
+            self._forget_skipped(conn, connector, result.arrived)
             index_new(conn)
             if cursor is not None:
                 conn.execute(
@@ -160,6 +162,18 @@ class Store(
                 for remote_id, reason in items
             ],
         )
+
+    @staticmethod
+    def _forget_skipped(conn: sqlite3.Connection, connector: str, stored: Sequence[str]) -> None:
+        """An item skipped once and stored now (its server fixed it) is no problem any more.
+
+        One statement per batch: the ids go in as one JSON array, not one query each."""
+        if stored:
+            conn.execute(
+                "DELETE FROM skipped_items WHERE connector = ? "
+                "AND remote_id IN (SELECT value FROM json_each(?))",
+                (connector, json.dumps(stored)),
+            )
 
     def skipped_items(self, connector: str, limit: int = 20) -> list[SkippedItem]:
         """Items of `connector` left out because they could not be stored, latest first."""

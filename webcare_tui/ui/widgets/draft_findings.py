@@ -15,7 +15,8 @@ _MARKS = {"block": "✗ ", "warn": "! "}
 def findings_text(
     findings: Sequence[Finding], styles: dict[str, str] | None = None, *, empty: bool = False
 ) -> Text:
-    """One line per finding, blocking ones first as the checks order them; never markup.
+    """One line per finding, blocking ones first as the checks order them, each ending with
+    where its rule comes from; never markup.
 
     The findings quote the draft, which may hold anything the agent pasted: `Text`, not markup.
     `empty`: the draft says nothing yet, so "no findings" would be no praise.
@@ -36,6 +37,8 @@ def findings_text(
         text.append(finding.message, style=severity)
         text.append("  ")
         text.append(finding.fix, style=styles.get("fix", ""))
+        if finding.source:  # where the rule is written: what to change if it misfired
+            text.append(f"  (from {finding.source})", style=styles.get("fix", ""))
     return text
 
 
