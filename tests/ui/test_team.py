@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from pathlib import Path
-
 from tests.fakes.clock import FROZEN_NOW
 from tests.pilot import press_and_settle, running, settle
+from tests.ui.team_apps import app_for
 from webcare_tui.config import Config
 from webcare_tui.services.handover import Handover
 from webcare_tui.services.presence import Presence
 from webcare_tui.store import Store
-from webcare_tui.ui.app import WebcareApp, make_app
 from webcare_tui.ui.dialogs.assign_to import AssignToDialog
 from webcare_tui.ui.widgets.thread_feed import ThreadFeed
 from webcare_tui.ui.widgets.thread_view import ThreadView
-
-
-def app_for(agent: str, demo: Config, path: Path) -> WebcareApp:
-    return make_app(
-        replace(demo, agent=agent),
-        Store(path),
-        now=lambda: FROZEN_NOW,
-        tick=False,
-        poll=False,
-        watch_db=False,
-    )
 
 
 def row_text(feed: ThreadFeed, thread_id: int) -> str:

@@ -125,7 +125,12 @@ class EscalationDesk:
     def note(self, thread_id: int, text: str) -> None:
         self._store.add_note(thread_id, text, author=self.agent, now=self._now())
 
-    def resolve(self, thread_id: int, outcome: str, tags: tuple[str, ...]) -> None:
+    def resolve(
+        self, thread_id: int, outcome: str, tags: tuple[str, ...], *, over_colleague: str = ""
+    ) -> None:
+        """Resolve with `outcome` and `tags`; a colleague's thread only with `over_colleague`,
+        a reason for closing their thread (recorded, and they are told), as the CLI's
+        --colleague-reason."""
         tags = tuple(dict.fromkeys(tag.strip().lstrip("#").lower() for tag in tags))
         unknown = [tag for tag in tags if tag not in {t.lower() for t in self._config.tags}]
         if unknown:
@@ -133,10 +138,13 @@ class EscalationDesk:
             raise EscalationRefused(f"no tag {unknown[0]!r} (tags: {known})")
         from webcare_tui.services.handover import check_colleague_thread
 
-        # A colleague's thread is theirs to close: refused here (a notice), as the CLI
-        # refuses it without --colleague-reason.
         check_colleague_thread(
-            self._store, thread_id, self.agent, reason="", what="resolved", now=self._now()
+            self._store,
+            thread_id,
+            self.agent,
+            reason=over_colleague,
+            what="resolved",
+            now=self._now(),
         )
         self._store.resolve(
             thread_id, actor=self.agent, now=self._now(), outcome=outcome, tags=tags

@@ -66,8 +66,12 @@ class Handover:
         """What colleagues did to my threads since notice `after`."""
         return self._store.notices(self.agent, after=after)
 
-    def last_notice_id(self) -> int:
-        return self._store.last_notice_id()
+    def shown_mark(self) -> int:
+        """The last of my notices a TUI of mine showed: later ones came while it was closed."""
+        return self._store.notice_mark(self.agent)
+
+    def mark_shown(self, notice_id: int) -> None:
+        self._store.mark_notices_shown(self.agent, notice_id)
 
     def shift(self, clock: ResponseClock) -> ShiftHandover:
         """What this shift hands to the next (see `shift_handover`)."""

@@ -31,29 +31,22 @@ class ThreadActions:
         self._store.assign(thread_id, self.agent, now=self._now())
 
     def ignore(self, thread_id: int, reason: str, *, over_colleague: str = "") -> None:
-        """Ignore with `reason`; a colleague's thread only with `over_colleague`, a reason for
-        changing their thread (recorded, and they are told)."""
-        check_colleague_thread(
-            self._store,
-            thread_id,
-            self.agent,
-            reason=over_colleague,
-            what="ignored",
-            now=self._now(),
-        )
+        """Ignore with `reason`. Like every change here, a colleague's thread only with
+        `over_colleague`, a reason for changing their thread (recorded, and they are told)."""
+        self._colleague_rule(thread_id, "ignored", over_colleague)
         self._store.set_state(
             thread_id, ThreadState.IGNORED, actor=self.agent, now=self._now(), reason=reason
         )
 
-    def _not_theirs(self, thread_id: int, what: str) -> None:
-        """The team's rule for a change made without a reason: refused (ClaimedByOther,
-        shown as a notice) when a colleague holds the thread."""
+    def _colleague_rule(self, thread_id: int, what: str, reason: str) -> None:
+        """Refused (ClaimedByOther, shown as a notice) when a colleague holds the thread and
+        no `reason` is given."""
         check_colleague_thread(
-            self._store, thread_id, self.agent, reason="", what=what, now=self._now()
+            self._store, thread_id, self.agent, reason=reason, what=what, now=self._now()
         )
 
-    def snooze(self, thread_id: int, until: datetime) -> None:
-        self._not_theirs(thread_id, "snoozed")
+    def snooze(self, thread_id: int, until: datetime, *, over_colleague: str = "") -> None:
+        self._colleague_rule(thread_id, "snoozed", over_colleague)
         self._store.snooze(thread_id, until, actor=self.agent, now=self._now())
 
     def reopen(self, thread_id: int) -> ThreadState:
@@ -69,8 +62,15 @@ class ThreadActions:
         texts = [text for _, text, _ in self._store.thread_texts([thread_id]).get(thread_id, [])]
         return lexicon().suggest_tags(texts, allowed)
 
-    def retag(self, thread_id: int, add: Sequence[str], remove: Sequence[str]) -> None:
-        self._not_theirs(thread_id, "tagged")
+    def retag(
+        self,
+        thread_id: int,
+        add: Sequence[str],
+        remove: Sequence[str],
+        *,
+        over_colleague: str = "",
+    ) -> None:
+        self._colleague_rule(thread_id, "tagged", over_colleague)
         now = self._now()
         if add:
             self._store.tag(thread_id, add, actor=self.agent, now=now)

@@ -351,6 +351,16 @@ MIGRATIONS: list[str] = [
     ALTER TABLE customers ADD COLUMN name_at TEXT;
     ALTER TABLE customers ADD COLUMN followers_at TEXT;
     """,
+    # per agent, the last notice their TUI showed: a holder whose TUI was closed is told on
+    # the next start, once. Notices older than this schema were shown (or not) the old way.
+    """
+    CREATE TABLE IF NOT EXISTS notice_marks (
+        agent TEXT PRIMARY KEY,
+        last_shown INTEGER NOT NULL
+    );
+    INSERT OR IGNORE INTO notice_marks (agent, last_shown)
+        SELECT agent, MAX(id) FROM agent_notices GROUP BY agent;
+    """,
 ]
 
 

@@ -195,9 +195,22 @@ class TeamRecords(StoreBase):
             for r in rows
         ]
 
-    def last_notice_id(self) -> int:
-        row = self.conn.execute("SELECT MAX(id) FROM agent_notices").fetchone()
-        return int(row[0] or 0)
+    def notice_mark(self, agent: str) -> int:
+        """The last of `agent`'s notices a TUI of theirs showed (0: none yet)."""
+        row = self.conn.execute(
+            "SELECT last_shown FROM notice_marks WHERE agent = ?", (agent,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def mark_notices_shown(self, agent: str, upto: int) -> None:
+        """`agent` was shown their notices up to id `upto`; the mark never moves back."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO notice_marks (agent, last_shown) VALUES (?, ?) "
+                "ON CONFLICT (agent) DO UPDATE SET "
+                "last_shown = MAX(last_shown, excluded.last_shown)",
+                (agent, upto),
+            )
 
     # -- hand-over notes -----------------------------------------------------------------------
 

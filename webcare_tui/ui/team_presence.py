@@ -47,14 +47,18 @@ class TeamPresence(App[None]):
         try:
             workspace.presence.beat()
             replying = workspace.presence.replying()
-            if self._notice_after is None:  # told from now on: older news was someone else's
-                self._notice_after = workspace.handover.last_notice_id()
-            notices = workspace.handover.notices(self._notice_after)
+            handover = workspace.handover
+            if self._notice_after is None:  # what came while no TUI of mine was running too
+                self._notice_after = handover.shown_mark()
+            notices = handover.notices(self._notice_after)
         except StoreError:
             return  # a busy or failing database shows elsewhere; the next beat tries again
         if notices:
             self._notice_after = notices[-1].id
         self.call_from_thread(self._colleagues, replying, notices)
+        if notices:  # marked once shown: a TUI that dies first tells them at the next start
+            with contextlib.suppress(StoreError):
+                handover.mark_shown(notices[-1].id)
 
     def _colleagues(self, replying: dict[int, tuple[str, ...]], notices: list[Notice]) -> None:
         for screen in self.screen_stack:
@@ -64,7 +68,8 @@ class TeamPresence(App[None]):
                 shown = view.thread_id
                 view.set_replying(replying.get(shown, ()) if shown is not None else ())
         for notice in notices:
-            self.notify(notice.text, title="taken over", severity="warning", markup=False)
+            title = "taken over" if " took over thread " in notice.text else "your thread"
+            self.notify(notice.text, title=title, severity="warning", markup=False)
 
     def leave_presence(self) -> None:
         """This TUI quits: stop counting as on shift at once, not after a minute."""

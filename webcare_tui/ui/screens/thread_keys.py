@@ -17,7 +17,7 @@ from webcare_tui.store import StoreError
 from webcare_tui.store.base import ClaimedByOther
 from webcare_tui.ui.app_clock import app_now
 from webcare_tui.ui.failures import notify_failure
-from webcare_tui.ui.screens.workspace_screen import WorkspaceScreen
+from webcare_tui.ui.screens.colleague_rule import ColleagueRuleScreen
 
 if TYPE_CHECKING:
     from webcare_tui.ui.dialogs.escalate import Escalation
@@ -60,7 +60,7 @@ def on_current_thread(action: Callable[[Keyed, int], None]) -> Callable[[Keyed],
     return on_current
 
 
-class ThreadKeysScreen(WorkspaceScreen):
+class ThreadKeysScreen(ColleagueRuleScreen):
     """A screen that has a current thread the thread keys act on."""
 
     def current_thread_id(self) -> int | None:
@@ -127,9 +127,11 @@ class ThreadKeysScreen(WorkspaceScreen):
         actions = self.workspace.actions
         from webcare_tui.ui.dialogs.ignore import IgnoreDialog  # dialogs load when first used
 
-        self.ask_then_change(
+        self.change_theirs(
+            thread_id,
+            "ignored",
             IgnoreDialog(str(thread_id)),
-            lambda reason: actions.ignore(thread_id, reason),
+            lambda reason, why: actions.ignore(thread_id, reason, over_colleague=why),
             lambda _: f"Thread #{thread_id} ignored.",
         )
 
@@ -138,9 +140,11 @@ class ThreadKeysScreen(WorkspaceScreen):
         actions = self.workspace.actions
         from webcare_tui.ui.dialogs.snooze import SnoozeDialog
 
-        self.ask_then_change(
+        self.change_theirs(
+            thread_id,
+            "snoozed",
             SnoozeDialog(app_now(self), self.workspace.clock.timezone),
-            lambda snooze: actions.snooze(thread_id, snooze.until),
+            lambda snooze, why: actions.snooze(thread_id, snooze.until, over_colleague=why),
             lambda snooze: f"Thread #{thread_id} snoozed {snooze.text}.",
         )
 
@@ -155,10 +159,10 @@ class ThreadKeysScreen(WorkspaceScreen):
 
     @on_current_thread
     def action_tag(self, thread_id: int) -> None:
-        self._open_tags(thread_id)
+        self.warn_first(thread_id, "tagged", lambda why: self._open_tags(thread_id, why))
 
     @work(thread=True, exit_on_error=False, group="thread-action")
-    def _open_tags(self, thread_id: int) -> None:
+    def _open_tags(self, thread_id: int, why: str) -> None:
         actions, names = self.workspace.actions, self.workspace.config.tags
         try:
             current = actions.tags_of(thread_id)
@@ -173,10 +177,15 @@ class ThreadKeysScreen(WorkspaceScreen):
             return f"Thread #{thread_id} tags: {' '.join(changed)}."
 
         self.app.call_from_thread(
-            self.ask_then_change,
+            self.change_theirs,
+            thread_id,
+            "tagged",
             TagDialog(names, suggested, current),
-            lambda retag: actions.retag(thread_id, retag.add, retag.remove),
+            lambda retag, over: actions.retag(
+                thread_id, retag.add, retag.remove, over_colleague=over
+            ),
             retagged,
+            why,
         )
 
     @on_current_thread
@@ -255,9 +264,13 @@ class ThreadKeysScreen(WorkspaceScreen):
         desk = self.workspace.escalations
         from webcare_tui.ui.dialogs.resolve import ResolveDialog
 
-        self.ask_then_change(
+        self.change_theirs(
+            thread_id,
+            "resolved",
             ResolveDialog(self.workspace.config.tags),
-            lambda resolution: desk.resolve(thread_id, resolution.outcome, resolution.tags),
+            lambda resolution, why: desk.resolve(
+                thread_id, resolution.outcome, resolution.tags, over_colleague=why
+            ),
             lambda _: f"Thread #{thread_id} resolved.",
         )
 

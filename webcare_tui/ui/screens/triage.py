@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from webcare_tui.core.clock_text import countdown_cell, short_duration
+from webcare_tui.core.model import Thread
 from webcare_tui.services.triage import TriageItem, TriageQueue
 from webcare_tui.services.workspace import Workspace
 from webcare_tui.ui.app_clock import app_now
@@ -66,6 +67,9 @@ class TriageScreen(ThreadKeysScreen):
 
     def current_thread_id(self) -> int | None:
         return self.item.thread.id if self.item else None
+
+    def shown_threads(self) -> list[Thread]:
+        return [self.item.thread] if self.item else []
 
     def data_changed(self) -> None:
         self._load(self.current_thread_id())
