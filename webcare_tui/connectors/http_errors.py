@@ -86,7 +86,9 @@ def _redact_one(text: str, secret: str) -> str:
     return "".join(pieces) + text[start:]
 
 
-def _parse_reset(value: str, now: datetime) -> datetime | None:
+def parse_reset(value: str, now: datetime) -> datetime | None:
+    """When a rate-limit header says to come back (Unix seconds, seconds to wait, or ISO
+    8601), or None where it says nothing a calendar holds (a hostile or broken header)."""
     try:
         return _reset_moment(value, now)
     except (OverflowError, OSError, ValueError):  # "1e300", "inf", year 9999 west of UTC
@@ -104,12 +106,9 @@ def _reset_moment(value: str, now: datetime) -> datetime | None:
     else:
         if not math.isfinite(number):
             return None
-        try:
-            if number >= _EPOCH_FLOOR:  # Bluesky's RateLimit-Reset: Unix seconds
-                return datetime.fromtimestamp(number, UTC)
-            return now + timedelta(seconds=max(0.0, number))  # Retry-After: seconds to wait
-        except (OverflowError, OSError, ValueError):
-            return None  # a time no calendar holds (a hostile or broken header): not given
+        if number >= _EPOCH_FLOOR:  # Bluesky's and X's resets: Unix seconds
+            return datetime.fromtimestamp(number, UTC)
+        return now + timedelta(seconds=max(0.0, number))  # Retry-After: seconds to wait
     try:  # Mastodon's X-RateLimit-Reset: ISO 8601
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -133,7 +132,7 @@ def retry_at_from_headers(headers: httpx.Headers, now: datetime | None = None) -
     for name in ("retry-after", "x-ratelimit-reset", "ratelimit-reset"):
         value = headers.get(name)
         if value is not None:
-            moment = _parse_reset(value, now)
+            moment = parse_reset(value, now)
             if moment is not None:
                 return moment
     return None
@@ -175,7 +174,7 @@ def error_for_response(
         # Only an explicit Retry-After: a rate-limit reset header on a 500 says when the
         # quota refills, not when the server will be back, and could stall us for an hour.
         retry_after = response.headers.get("retry-after")
-        retry_at = _parse_reset(retry_after, datetime.now(UTC)) if retry_after else None
+        retry_at = parse_reset(retry_after, datetime.now(UTC)) if retry_after else None
         return TransientError(message, retry_at=retry_at)
     return RequestRejected(message)
 

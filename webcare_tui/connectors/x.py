@@ -163,10 +163,7 @@ class XConnector(Connector):
         """Our own user id: from the config, else asked once."""
         self._user_id = self._user_id or self.options.user_id
         if self._user_id is None:
-            body = await self._call("GET", "/2/users/me")
-            data = body.get("data") if isinstance(body, dict) else None
-            expect(isinstance(data, dict), PLATFORM, "users/me without data")
-            assert isinstance(data, dict)
+            data = _data(await self._call("GET", "/2/users/me"))
             user_id, username = data.get("id"), data.get("username")
             expect(isinstance(user_id, str) and user_id.isdigit(), PLATFORM, "users/me id")
             self._user_id = str(user_id)

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import httpx
 
 from webcare_tui.connectors.base import AuthFailed, ConnectorError, RateLimited
-from webcare_tui.connectors.http_errors import RequestRejected, error_for_response, redact
+from webcare_tui.connectors.http_errors import (
+    RequestRejected,
+    error_for_response,
+    parse_reset,
+    redact,
+)
 from webcare_tui.core.sanitize import clean_line
 
 __all__ = ["DuplicatePost", "ReplyNotAllowed", "error_for_x", "problem_detail"]
@@ -65,13 +70,14 @@ def problem_detail(response: httpx.Response) -> str:
 def rate_limit_reset(headers: httpx.Headers) -> datetime | None:
     """When X lets us in again: the reset of whichever limit is spent (the daily caps last
     the longest), else the 15-minute window's, else `Retry-After`."""
+    now = datetime.now(UTC)
     spent: list[datetime] = []
     window: datetime | None = None
     for remaining_name, reset_name in _RESET_HEADERS:
         reset = headers.get(reset_name, "").strip()
-        if not reset.isdigit():
+        moment = parse_reset(reset, now) if reset.isdigit() else None
+        if moment is None:
             continue
-        moment = datetime.fromtimestamp(int(reset), UTC)
         if headers.get(remaining_name, "").strip() == "0":
             spent.append(moment)
         elif window is None and reset_name == "x-rate-limit-reset":
@@ -81,9 +87,7 @@ def rate_limit_reset(headers: httpx.Headers) -> datetime | None:
     if window is not None:
         return window
     retry_after = headers.get("retry-after", "").strip()
-    if retry_after.isdigit():
-        return datetime.now(UTC) + timedelta(seconds=int(retry_after))
-    return None
+    return parse_reset(retry_after, now) if retry_after.isdigit() else None
 
 
 def error_for_x(
