@@ -68,7 +68,7 @@ class InboxHeader(Widget):
     def _tick(self, now: datetime) -> None:
         # The team status changes twice a day: a repaint every second would be bytes on the
         # wire for nothing.
-        status = format_team_status(self.clock, "*", now)
+        status = channels_status(self.clock, self.channels, now)  # what render shows
         if status != self._status:
             self._status = status
             self.refresh()
