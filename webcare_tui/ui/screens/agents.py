@@ -79,6 +79,3 @@ class AgentsScreen(WorkspaceScreen):
             active = sum(s.active for s in team)
             box.mount(Static(Text(f"{active} on shift · {len(team)} agents", style="dim")))
             box.mount_all([Static(agent_line(s, self.workspace.agent, tz)) for s in team])
-
-    def action_back(self) -> None:
-        self.dismiss()

@@ -86,7 +86,14 @@ class _ListScreen(WorkspaceScreen, Generic[Row]):
     def render_rows(self, now: datetime) -> None:
         raise NotImplementedError
 
+    _prompts: list[tuple[Text, str]] | None = None
+
     def show_prompts(self, prompts: list[tuple[Text, str]]) -> None:
+        # Called every second for the countdowns, which change about once a minute: a list
+        # rebuilt each tick would be a repaint on the wire for nothing.
+        if prompts == self._prompts:
+            return
+        self._prompts = prompts
         options = self.query_one(OptionList)
         keep = options.highlighted
         options.clear_options()
@@ -95,9 +102,6 @@ class _ListScreen(WorkspaceScreen, Generic[Row]):
             return
         options.add_options([Option(text, id=key) for text, key in prompts])
         options.highlighted = min(keep or 0, len(prompts) - 1)
-
-    def action_back(self) -> None:
-        self.dismiss()
 
 
 class CallbacksScreen(_ListScreen[CallRow]):

@@ -162,6 +162,3 @@ class HandoverScreen(WorkspaceScreen):
             lambda text: handover.leave_note(thread_id, text),
             lambda _: f"Hand-over note on #{thread_id} saved.",
         )
-
-    def action_back(self) -> None:
-        self.dismiss()

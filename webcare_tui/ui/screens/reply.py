@@ -406,6 +406,3 @@ class ReplyScreen(ThreadKeysScreen):
         except StoreError:
             return
         self.app.call_from_thread(self._show_item, item)
-
-    def action_back(self) -> None:
-        self.dismiss()

@@ -110,6 +110,3 @@ class ReportScreen(WorkspaceScreen):
         if event.input.id == "what-if" and (items := self._items(event.value)) is not None:
             self._request(items)
             self.query_one("#body").focus()
-
-    def action_back(self) -> None:
-        self.dismiss()

@@ -37,6 +37,3 @@ class ThreadScreen(ThreadKeysScreen):
 
     def data_changed(self) -> None:
         self.query_one(ThreadView).reload()
-
-    def action_back(self) -> None:
-        self.dismiss()

@@ -144,6 +144,3 @@ class TriageScreen(ThreadKeysScreen):
             lambda: queue.to_next_shift(thread_id, agent),
             f"Thread #{thread_id} left for the next shift.",
         )
-
-    def action_back(self) -> None:
-        self.dismiss()

@@ -28,6 +28,10 @@ class WorkspaceScreen(ForwardsWorkerFailures, Screen[None]):
     def data_changed(self) -> None:
         """The store changed: refresh what is shown. Called by the App on every screen."""
 
+    def action_back(self) -> None:
+        """Back to the screen below (the screens bind it to escape)."""
+        self.dismiss()
+
     @work(thread=True, exit_on_error=False, group="thread-action")
     def run_change(
         self, change: Callable[[], object], done: str, severity: SeverityLevel = "error"
