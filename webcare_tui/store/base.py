@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from webcare_tui.core.model import (
     ThreadState,
@@ -153,7 +154,10 @@ class FeedKey:
 IN_LIST_CHUNK = 500
 
 
-def chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+_Item = TypeVar("_Item")
+
+
+def chunks(items: Sequence[_Item]) -> Iterator[Sequence[_Item]]:
     """`items` in slices short enough for one `IN (...)` list."""
     for start in range(0, len(items), IN_LIST_CHUNK):
         yield items[start : start + IN_LIST_CHUNK]

@@ -4,11 +4,11 @@ over 100k threads reads in a fraction of a second (see `benchmarks/bench_insight
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from webcare_tui.core.digest import UNTAGGED, DigestCounts
 from webcare_tui.core.report import ReportRows
-from webcare_tui.core.timeutil import to_db
+from webcare_tui.core.timeutil import to_db, whole_second_after
 from webcare_tui.store.base import StoreBase
 
 DigestRow = tuple[int, str, str, str, str]
@@ -20,9 +20,7 @@ _MICROS = f"CAST({_SECONDS} AS INTEGER) * 1000000"
 def _at_or_after(moment: datetime) -> str:
     """The stored form of the first whole second at or after `moment` (stored times are whole
     seconds, so `>=` on it is `>=` on `moment`)."""
-    if moment.microsecond:
-        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
-    return to_db(moment)
+    return to_db(whole_second_after(moment))
 
 
 class ReportReads(StoreBase):

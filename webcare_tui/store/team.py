@@ -9,8 +9,8 @@ from datetime import datetime
 from webcare_tui.core.model import Thread
 from webcare_tui.core.sanitize import clean_line, clean_text
 from webcare_tui.core.timeutil import from_db, to_db
-from webcare_tui.store.base import ClaimedByOther, StoreBase
-from webcare_tui.store.rows import THREAD_COLUMNS, thread_from_row
+from webcare_tui.store.base import ClaimedByOther, StoreBase, chunks
+from webcare_tui.store.rows import THREAD_COLUMNS, from_columns, thread_from_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,13 +231,16 @@ class TeamRecords(StoreBase):
 
     def handover_notes(self, thread_ids: list[int] | None = None) -> dict[int, HandoverNote]:
         """Hand-over notes by thread: of `thread_ids`, or all."""
-        rows = self.conn.execute("SELECT * FROM handover_notes").fetchall()
-        wanted = None if thread_ids is None else set(thread_ids)
-        return {
-            r["thread_id"]: HandoverNote(r["thread_id"], r["author"], from_db(r["at"]), r["text"])
-            for r in rows
-            if wanted is None or r["thread_id"] in wanted
-        }
+        if thread_ids is None:
+            rows = self.conn.execute("SELECT * FROM handover_notes").fetchall()
+        else:  # opening a thread asks for its own note: on the key, not the whole table
+            rows = []
+            for part in chunks(thread_ids):
+                marks = ", ".join("?" for _ in part)
+                rows += self.conn.execute(
+                    f"SELECT * FROM handover_notes WHERE thread_id IN ({marks})", list(part)
+                ).fetchall()
+        return {r["thread_id"]: from_columns(HandoverNote, r) for r in rows}
 
     # -- the shift hand-over ---------------------------------------------------------------------
 
