@@ -191,6 +191,15 @@ def test_a_promise_earlier_than_the_follow_up_rules(
     assert webcare(work, "escalate", "1", "--to", "dm", "--promise", "whenever") == 2
 
 
+def test_a_promise_with_a_dm_escalation_is_kept_too(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert webcare(work, "escalate", "1", "--to", "dm", "--promise", "09:30") == 0
+    shown = thread(work, capsys)
+    assert shown["escalated_to"] == "dm"
+    assert from_db(shown["due_at"]) == START + timedelta(minutes=30)
+
+
 def test_notes_are_private_and_resolve_stops_the_clock_until_the_customer_writes(
     work: Path, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

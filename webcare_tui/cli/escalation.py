@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from webcare_tui.cli.context import (
     Command,
@@ -15,6 +16,10 @@ from webcare_tui.cli.context import (
     thread_id,
 )
 from webcare_tui.cli.triage import colleague_reason_argument, respect_colleague
+
+if TYPE_CHECKING:
+    from webcare_tui.core.model import Thread
+    from webcare_tui.store import Store
 
 
 def _time(context: Context, text: str | None, flag: str, channel: str = "*") -> datetime | None:
@@ -64,7 +69,7 @@ def cmd_escalate(context: Context) -> int:
             )
             print(f"Thread {thread.id} escalated to phone; callback {callback}.")
         elif to == "dm":
-            return _escalate_dm(context, thread.id)
+            _escalate_dm(context, store, thread)
         else:
             store.escalate(
                 thread.id,
@@ -84,7 +89,8 @@ def cmd_escalate(context: Context) -> int:
     return 0
 
 
-def _escalate_dm(context: Context, thread: int) -> int:
+def _escalate_dm(context: Context, store: Store, thread: Thread) -> None:
+    """Queue and send the DM and its public note; fails (exits) unless both went out."""
     import asyncio
 
     from webcare_tui.cli.replies import CLI_GRACE_SECONDS, _finding_line
@@ -92,24 +98,23 @@ def _escalate_dm(context: Context, thread: int) -> int:
     from webcare_tui.services.outbox import DraftRefused, Outbox, OutboxError
     from webcare_tui.store.store import ClaimedByOther
 
-    store = context.store()
     outbox = Outbox(store, context.config, now=context.now)
-    defaults = dm_texts(store.thread(thread), context.config)
+    defaults = dm_texts(thread, context.config)
     texts = DmTexts(
         context.args.text if context.args.text is not None else defaults.dm,
         context.args.public if context.args.public is not None else defaults.public,
     )
 
-    async def send() -> int:
+    async def send() -> None:
         try:
-            dm, public = await queue_dm(outbox, thread, texts, undo_seconds=CLI_GRACE_SECONDS)
+            dm, public = await queue_dm(outbox, thread.id, texts, undo_seconds=CLI_GRACE_SECONDS)
             outcomes = [
                 outcome
                 for item in (dm, public)
                 for outcome in await outbox.send_due(item_id=item.id, auto_retry=False)
             ]
         except ClaimedByOther as error:
-            fail(f"thread {thread} is assigned to {error.holder}")
+            fail(f"thread {thread.id} is assigned to {error.holder}")
         except DraftRefused as error:
             for finding in error.findings:
                 print(_finding_line(finding), file=sys.stderr)
@@ -121,13 +126,12 @@ def _escalate_dm(context: Context, thread: int) -> int:
         failed = [outcome for outcome in outcomes if not outcome.ok]
         if failed:
             fail(
-                f"thread {thread} escalated to dm, but not sent: {failed[0].error}; it stays "
+                f"thread {thread.id} escalated to dm, but not sent: {failed[0].error}; it stays "
                 f"in the outbox (item {failed[0].item.id}) to retry"
             )
-        print(f"Thread {thread} escalated to dm: DM and public reply sent.")
-        return 0
+        print(f"Thread {thread.id} escalated to dm: DM and public reply sent.")
 
-    return asyncio.run(send())
+    asyncio.run(send())
 
 
 def cmd_note(context: Context) -> int:
