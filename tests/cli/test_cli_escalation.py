@@ -191,6 +191,14 @@ def test_a_promise_earlier_than_the_follow_up_rules(
     assert webcare(work, "escalate", "1", "--to", "dm", "--promise", "whenever") == 2
 
 
+def test_a_dm_whose_public_note_says_nothing_is_not_queued_either(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert webcare(work, "escalate", "1", "--to", "dm", "--public", "  ") == 1
+    assert out_json(work, capsys, "outbox") == []
+    assert thread(work, capsys)["state"] != "escalated"
+
+
 def test_a_promise_with_a_dm_escalation_is_kept_too(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -154,16 +154,15 @@ def queue_dm_now(
     """Check both texts (the DM without the privacy rules), then queue both and escalate the
     thread to `dm`. Nothing is queued when either text is refused (DraftRefused and the other
     OutboxErrors, ClaimedByOther)."""
-    from webcare_tui.services.outbox import DraftRefused, refuse_stored_phone
-
     store, config = outbox.store, outbox.config
     dm_text = signed(texts.dm, config.signature_text)
     public_text = signed(texts.public, config.signature_text)
     for text, private in ((dm_text, True), (public_text, False)):
-        refuse_stored_phone(store, thread_id, text)
-        review = outbox.review(thread_id, text, length_limit=length_limit, private=private)
-        if review.blocking:
-            raise DraftRefused(review.findings)
+        # The checks queue_reply makes, both texts first: without force a blocking finding
+        # is a DraftRefused, so the DM never goes out without its public note.
+        outbox.vet(
+            thread_id, text, length_limit=length_limit, force=False, reason=None, private=private
+        )
     dm = outbox.queue_reply(
         thread_id, dm_text, length_limit=length_limit, undo_seconds=undo_seconds, private=True
     )

@@ -133,7 +133,7 @@ class Outbox(ReplyChecks):
         (ReasonNeeded). With the `second-agent` override such a reply
         awaits a colleague's approval. NothingToSend and ChannelCannotSend are never forced.
         """
-        review, override = self._vet(
+        review, override = self.vet(
             thread_id,
             text,
             length_limit=length_limit,
@@ -186,7 +186,7 @@ class Outbox(ReplyChecks):
         )
         if earlier is not None:
             return ReplyStart(earlier, resumed=True)
-        review, override = self._vet(
+        review, override = self.vet(
             thread_id, text, length_limit=length_limit, force=force, reason=reason
         )
         reply = self._new_reply(

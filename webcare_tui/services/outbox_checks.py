@@ -165,7 +165,7 @@ class ReplyChecks:
             private=private,
         )
 
-    def _vet(
+    def vet(
         self,
         thread_id: int,
         text: str,
