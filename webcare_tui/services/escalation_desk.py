@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from webcare_tui.config import Config
 from webcare_tui.core.clock import Countdown
-from webcare_tui.core.model import Direction, Thread, ThreadState
+from webcare_tui.core.model import Thread, ThreadState
 from webcare_tui.core.promise import parse_promise
 from webcare_tui.services.callbacks import callback_countdown
 from webcare_tui.services.escalation import (
@@ -167,17 +167,14 @@ class EscalationDesk:
     def escalations(self, now: datetime) -> list[EscalationRow]:
         """Every escalated thread, by follow-up due."""
         clock = self._config.clock()
+        threads = self._store.feed_slice(FeedFilter(state=ThreadState.ESCALATED), 0, 500)
+        updated = self._store.last_reply_times([t.id for t in threads])
         rows = []
-        for thread in self._store.feed_slice(FeedFilter(state=ThreadState.ESCALATED), 0, 500):
+        for thread in threads:
             countdown = (
                 clock.countdown(thread.channel, thread.clock.kind, now, thread.clock.due_at)
                 if thread.clock
                 else None
             )
-            outs = [
-                m.created_at
-                for m in self._store.messages(thread.id)
-                if m.direction is Direction.OUT
-            ]
-            rows.append(EscalationRow(thread, countdown, max(outs) if outs else None))
+            rows.append(EscalationRow(thread, countdown, updated.get(thread.id)))
         return rows

@@ -255,15 +255,22 @@ class TeamRecords(StoreBase):
 
     def last_replies(self, thread_ids: list[int]) -> dict[int, str]:
         """The text of our latest reply on each thread: what was promised the customer."""
-        found: dict[int, str] = {}
+        return {t: row["text"] for t, row in self._latest_out(thread_ids).items()}
+
+    def last_reply_times(self, thread_ids: list[int]) -> dict[int, datetime]:
+        """When we last wrote to the customer on each thread (public or DM)."""
+        return {t: from_db(row["created_at"]) for t, row in self._latest_out(thread_ids).items()}
+
+    def _latest_out(self, thread_ids: list[int]) -> dict[int, sqlite3.Row]:
+        found: dict[int, sqlite3.Row] = {}
         for thread_id in thread_ids:
             row = self.conn.execute(
-                "SELECT text FROM messages WHERE thread_id = ? AND direction = 'out' "
+                "SELECT text, created_at FROM messages WHERE thread_id = ? AND direction = 'out' "
                 "ORDER BY created_at DESC, id DESC LIMIT 1",
                 (thread_id,),
             ).fetchone()
             if row:
-                found[thread_id] = row["text"]
+                found[thread_id] = row
         return found
 
     def drafts_in_progress(self) -> list[DraftInProgress]:
